@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Command-line parsing for 'pfvmm run'.  Every rejection comes with a
+ * message that names the offending argument; the caller prints it and
+ * exits with status 2.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "options.h"
+
+static int opt_fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* Multiplier for a size suffix; a bare number means MiB (as qemu's -m). */
+static int mem_suffix_shift(const char *suffix)
+{
+	if (!strcmp(suffix, "") || !strcmp(suffix, "M") || !strcmp(suffix, "m"))
+		return 20;
+	if (!strcmp(suffix, "K") || !strcmp(suffix, "k"))
+		return 10;
+	if (!strcmp(suffix, "G") || !strcmp(suffix, "g"))
+		return 30;
+	return -1;
+}
+
+static int mem_check_range(const char *s, uint64_t bytes, char *err,
+			   size_t errlen)
+{
+	if (bytes < RUN_MEM_MIN)
+		return opt_fail(err, errlen,
+				"--mem %s: too small (minimum 4M)", s);
+	if (bytes > RUN_MEM_MAX)
+		return opt_fail(err, errlen,
+				"--mem %s: too large (maximum 1G)", s);
+	if (bytes % RUN_MEM_ALIGN)
+		return opt_fail(err, errlen,
+				"--mem %s: not a multiple of 2M", s);
+	return 0;
+}
+
+/**
+ * parse_mem_size() - parse a guest memory size such as "16M", "1G", "65536K"
+ * @s: the text; digits and an optional K/M/G suffix (none: MiB)
+ * @bytes: the result in bytes, set only on success
+ *
+ * Return: 0, or -1 with a message in @err.
+ */
+int parse_mem_size(const char *s, uint64_t *bytes, char *err, size_t errlen)
+{
+	uint64_t value = 0;
+	const char *p = s;
+	int shift;
+
+	if (*p < '0' || *p > '9')
+		return opt_fail(err, errlen,
+				"--mem '%s': expected a size like 16M, 1G or 65536K", s);
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (value > (UINT64_MAX - 9) / 10)
+			return opt_fail(err, errlen, "--mem %s: too large (maximum 1G)", s);
+		value = value * 10 + (uint64_t)(*p - '0');
+	}
+	shift = mem_suffix_shift(p);
+	if (shift < 0)
+		return opt_fail(err, errlen,
+				"--mem '%s': unknown size suffix '%s' (use K, M or G)", s, p);
+	if (value > (UINT64_MAX >> shift))
+		return opt_fail(err, errlen, "--mem %s: too large (maximum 1G)", s);
+	value <<= shift;
+	if (mem_check_range(s, value, err, errlen))
+		return -1;
+	*bytes = value;
+	return 0;
+}
+
+/* Join the guest arguments after '--' with single spaces. */
+static int join_guest_args(int argc, char *const argv[], char *out,
+			   size_t outlen, char *err, size_t errlen)
+{
+	size_t used = 0;
+	int i;
+
+	out[0] = '\0';
+	for (i = 0; i < argc; i++) {
+		size_t len = strlen(argv[i]) + (i ? 1 : 0);
+
+		if (len >= outlen - used)
+			return opt_fail(err, errlen,
+					"guest arguments too long (at most %zu bytes)",
+					outlen - 1);
+		snprintf(out + used, outlen - used, "%s%s", i ? " " : "", argv[i]);
+		used += len;
+	}
+	return 0;
+}
+
+static int parse_one_option(int argc, char *const argv[], int *i,
+			    struct run_options *opts, char *err, size_t errlen)
+{
+	const char *arg = argv[*i];
+
+	if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) {
+		opts->help = true;
+		return 0;
+	}
+	if (!strcmp(arg, "--stats")) {
+		opts->stats = true;
+		return 0;
+	}
+	if (!strncmp(arg, "--mem=", 6))
+		return parse_mem_size(arg + 6, &opts->mem_size, err, errlen);
+	if (!strcmp(arg, "--mem")) {
+		if (*i + 1 >= argc)
+			return opt_fail(err, errlen, "--mem needs a size, e.g. --mem 64M");
+		return parse_mem_size(argv[++*i], &opts->mem_size, err, errlen);
+	}
+	return opt_fail(err, errlen, "unknown option '%s'", arg);
+}
+
+static int set_guest_path(const char *arg, struct run_options *opts,
+			  char *err, size_t errlen)
+{
+	if (opts->guest)
+		return opt_fail(err, errlen,
+				"unexpected argument '%s' (one guest ELF only; guest arguments go after '--')",
+				arg);
+	opts->guest = arg;
+	return 0;
+}
+
+/**
+ * run_options_parse() - parse the arguments of 'pfvmm run'
+ * @argc, @argv: the arguments after the word "run"
+ * @opts: filled with defaults, then with what the arguments say
+ *
+ * Options may come before or after the guest file; everything after "--"
+ * is joined into the guest's command line.
+ *
+ * Return: 0, or -1 with a message in @err.
+ */
+int run_options_parse(int argc, char *const argv[], struct run_options *opts,
+		      char *err, size_t errlen)
+{
+	int i;
+
+	memset(opts, 0, sizeof(*opts));
+	opts->mem_size = RUN_MEM_DEFAULT;
+	for (i = 0; i < argc; i++) {
+		const char *arg = argv[i];
+		int ret;
+
+		if (!strcmp(arg, "--")) {
+			if (join_guest_args(argc - i - 1, argv + i + 1,
+					    opts->cmdline, sizeof(opts->cmdline),
+					    err, errlen))
+				return -1;
+			break;
+		}
+		if (arg[0] == '-' && arg[1] != '\0')
+			ret = parse_one_option(argc, argv, &i, opts, err, errlen);
+		else
+			ret = set_guest_path(arg, opts, err, errlen);
+		if (ret)
+			return ret;
+	}
+	if (!opts->guest && !opts->help)
+		return opt_fail(err, errlen, "missing guest ELF file");
+	return 0;
+}

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Command-line parsing for 'pfvmm run': the guest file, --mem, --stats and
+ * the guest's own arguments after '--'.  Pure functions, unit-tested in
+ * tests/unit/.
+ */
+#ifndef PFVMM_OPTIONS_H
+#define PFVMM_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <pfvmm/bootinfo.h>
+
+#define RUN_MEM_DEFAULT		(32ull << 20)
+#define RUN_MEM_MIN		(4ull << 20)
+#define RUN_MEM_MAX		(1ull << 30)
+#define RUN_MEM_ALIGN		(2ull << 20)
+
+#define OPTIONS_ERR_MAX		256
+
+struct run_options {
+	const char *guest;		/* path of the guest ELF */
+	uint64_t mem_size;		/* bytes */
+	bool stats;			/* --stats */
+	bool help;			/* --help: print usage, do nothing */
+	char cmdline[PFVMM_BOOTINFO_CMDLINE_MAX];	/* args after '--' */
+};
+
+int parse_mem_size(const char *s, uint64_t *bytes, char *err, size_t errlen);
+int run_options_parse(int argc, char *const argv[], struct run_options *opts,
+		      char *err, size_t errlen);
+
+#endif /* PFVMM_OPTIONS_H */

@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * 'pfvmm run GUEST.elf [--mem SIZE] [--stats] [-- ARGS...]': check the
+ * guest file, build a VM around it, run it to the end and report.
+ */
+#include <stdio.h>
+
+#include "builtin.h"
+#include "options.h"
+#include "stats.h"
+#include "vmm.h"
+
+void cmd_run_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: pfvmm run GUEST.elf [--mem SIZE] [--stats] [-- ARGS...]\n"
+		"\n"
+		"Run a 64-bit ELF guest on /dev/pfvmm until it shuts down.\n"
+		"\n"
+		"  --mem SIZE   guest memory, e.g. 16M, 1G, 65536K (no suffix: MiB);\n"
+		"               4M to 1G, a multiple of 2M (default 32M)\n"
+		"  --stats      print the VM's non-zero exit and hypercall counters\n"
+		"               on stdout after the run\n"
+		"  -- ARGS      the guest's command line (boot info, %d bytes max)\n"
+		"\n"
+		"Exit status: the guest's shutdown status (0 after HLT); 1 host error;\n"
+		"2 usage or bad guest file; 125 VMM internal error; 126 guest stopped\n"
+		"by the VMM; 130 interrupted by SIGINT/SIGTERM.\n",
+		PFVMM_BOOTINFO_CMDLINE_MAX - 1);
+}
+
+static void run_print_stats(struct vm *vm)
+{
+	struct pfvmm_vm_stats stats;
+
+	if (vm->backend->get_stats(vm, &stats))
+		return;
+	fflush(stdout);
+	stats__print(stdout, &stats);
+	fflush(stdout);
+}
+
+static int run_guest(const struct run_options *opts, const struct guest_file *gf)
+{
+	struct vm vm;
+	int status;
+
+	if (vm__init(&vm, &pfvmm_dev_backend, opts->mem_size))
+		return PFVMM_STATUS_HOST_ERROR;
+	if (vm__load_guest(&vm, gf, opts->cmdline)) {
+		status = PFVMM_STATUS_HOST_ERROR;
+		goto out_exit_vm;
+	}
+	run_loop__install_signals();
+	status = vcpu__run_loop(&vm.vcpu);
+	if (opts->stats)
+		run_print_stats(&vm);
+out_exit_vm:
+	vm__exit(&vm);
+	return status;
+}
+
+/** cmd_run() - the 'run' subcommand; returns the process exit status */
+int cmd_run(int argc, char *const argv[])
+{
+	char err[OPTIONS_ERR_MAX];
+	struct run_options opts;
+	struct guest_file gf;
+	int status;
+
+	if (run_options_parse(argc, argv, &opts, err, sizeof(err))) {
+		fprintf(stderr, "pfvmm run: %s\n", err);
+		fprintf(stderr, "try 'pfvmm run --help'\n");
+		return PFVMM_STATUS_USAGE;
+	}
+	if (opts.help) {
+		cmd_run_usage(stdout);
+		return 0;
+	}
+	if (guest_file__read(&gf, opts.guest, opts.mem_size))
+		return PFVMM_STATUS_USAGE;
+	status = run_guest(&opts, &gf);
+	guest_file__free(&gf);
+	return status;
+}

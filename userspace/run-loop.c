@@ -1,0 +1,220 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The vCPU run loop.
+ *
+ * The launcher enters the guest with the backend's run operation and gets
+ * control back only when the module needs userspace: console output, port
+ * I/O, the guest halting or shutting down, or something going wrong.  Each
+ * exit reason has one handler in a table; a handler either returns
+ * RUN_AGAIN to re-enter the guest or the launcher's final exit status.
+ *
+ * Signals: SIGINT and SIGTERM set a flag and make RUN return -EINTR.  A
+ * signal that lands after the flag check but before the kernel is entered
+ * would be missed (the ABI has no KVM-style immediate_exit), so the handler
+ * also arms alarm(1), and SIGALRM re-arms itself while a stop is pending:
+ * the next SIGALRM kicks the vCPU out within a second at worst.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "stats.h"
+#include "vmm.h"
+
+#define RUN_AGAIN	(-1)
+#define DEBUG_PORT	0xe9	/* Bochs/qemu debug console port */
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_stop_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+	alarm(1);
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	if (stop_requested)
+		alarm(1);
+}
+
+/** run_loop__install_signals() - SIGINT/SIGTERM interrupt the guest */
+void run_loop__install_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = 0;	/* no SA_RESTART: RUN must return -EINTR */
+	sa.sa_handler = on_stop_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = on_alarm;
+	sigaction(SIGALRM, &sa, NULL);
+}
+
+static void write_stdout(const char *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = write(STDOUT_FILENO, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return;		/* stdout is gone: drop the output */
+		buf += n;
+		len -= (size_t)n;
+	}
+}
+
+static int handle_console(struct vcpu *vcpu)
+{
+	uint32_t len = vcpu->run->console.len;
+
+	if (len > PFVMM_CONSOLE_MAX)
+		len = PFVMM_CONSOLE_MAX;
+	write_stdout(vcpu->run->console.buf, len);
+	return RUN_AGAIN;
+}
+
+/* OUT to the debug port prints a byte; other ports are absent (reads ~0). */
+static int handle_io(struct vcpu *vcpu)
+{
+	struct pfvmm_run *run = vcpu->run;
+	unsigned int size = run->io.size;
+
+	if (run->io.in) {
+		run->io.data = size >= 1 && size < 8 ? (1ull << (size * 8)) - 1 : ~0ull;
+		return RUN_AGAIN;
+	}
+	if (run->io.port == DEBUG_PORT) {
+		char c = (char)(run->io.data & 0xff);
+
+		write_stdout(&c, 1);
+	}
+	return RUN_AGAIN;
+}
+
+static int handle_hlt(struct vcpu *vcpu)
+{
+	(void)vcpu;
+	fprintf(stderr, "pfvmm: guest halted\n");
+	return 0;
+}
+
+static int handle_shutdown(struct vcpu *vcpu)
+{
+	uint64_t status = vcpu->run->shutdown.status;
+
+	return status > 255 ? 255 : (int)status;
+}
+
+static const char *internal_suberror_name(uint32_t sub)
+{
+	switch (sub) {
+	case PFVMM_INTERNAL_UNKNOWN_EXIT:	return "unknown exit";
+	case PFVMM_INTERNAL_ENTRY_FAILED:	return "VM entry failed";
+	case PFVMM_INTERNAL_UNSUPPORTED:	return "unsupported exit";
+	default:				return "unknown suberror";
+	}
+}
+
+static int handle_internal_error(struct vcpu *vcpu)
+{
+	struct pfvmm_run *run = vcpu->run;
+	unsigned int i;
+
+	fprintf(stderr, "pfvmm: internal error: suberror %u (%s), hw exit reason "
+		"%u (%s), qualification 0x%" PRIx64 ", guest rip 0x%" PRIx64 "\n",
+		run->internal.suberror, internal_suberror_name(run->internal.suberror),
+		run->internal.hw_exit_reason & 0xffff,
+		vmx_exit_name(run->internal.hw_exit_reason & 0xffff),
+		(uint64_t)run->internal.qualification, (uint64_t)run->internal.guest_rip);
+	fprintf(stderr, "pfvmm: raw exit reason 0x%08x, data", run->internal.hw_exit_reason);
+	for (i = 0; i < 4; i++)
+		fprintf(stderr, " 0x%" PRIx64, (uint64_t)run->internal.data[i]);
+	fprintf(stderr, "\n");
+	vcpu__dump(vcpu);
+	return PFVMM_STATUS_INTERNAL;
+}
+
+static int handle_guest_error(struct vcpu *vcpu)
+{
+	struct pfvmm_run *run = vcpu->run;
+	const char *reason = run->guest_error.reason;
+
+	fprintf(stderr, "pfvmm: guest stopped: %.*s at rip=0x%" PRIx64
+		" addr=0x%" PRIx64 "\n",
+		(int)strnlen(reason, PFVMM_REASON_MAX), reason,
+		(uint64_t)run->guest_error.guest_rip,
+		(uint64_t)run->guest_error.address);
+	vcpu__dump(vcpu);
+	return PFVMM_STATUS_GUEST_ERROR;
+}
+
+/* A signal came in while the guest ran: stop if it was ours. */
+static int handle_intr(struct vcpu *vcpu)
+{
+	(void)vcpu;
+	if (!stop_requested)
+		return RUN_AGAIN;
+	fprintf(stderr, "pfvmm: interrupted\n");
+	return PFVMM_STATUS_INTERRUPTED;
+}
+
+typedef int (*exit_handler_t)(struct vcpu *vcpu);
+
+static const exit_handler_t exit_handlers[] = {
+	[PFVMM_EXIT_IO]			= handle_io,
+	[PFVMM_EXIT_CONSOLE]		= handle_console,
+	[PFVMM_EXIT_HLT]		= handle_hlt,
+	[PFVMM_EXIT_SHUTDOWN]		= handle_shutdown,
+	[PFVMM_EXIT_INTERNAL_ERROR]	= handle_internal_error,
+	[PFVMM_EXIT_INTR]		= handle_intr,
+	[PFVMM_EXIT_GUEST_ERROR]	= handle_guest_error,
+};
+
+static int handle_exit(struct vcpu *vcpu)
+{
+	uint32_t reason = vcpu->run->exit_reason;
+
+	if (reason < sizeof(exit_handlers) / sizeof(exit_handlers[0]) &&
+	    exit_handlers[reason])
+		return exit_handlers[reason](vcpu);
+	fprintf(stderr, "pfvmm: unexpected exit reason %u from the module\n", reason);
+	vcpu__dump(vcpu);
+	return PFVMM_STATUS_INTERNAL;
+}
+
+/**
+ * vcpu__run_loop() - run the guest until it stops
+ *
+ * Return: the launcher's exit status: the guest's shutdown status, 0 for
+ * HLT, or one of the PFVMM_STATUS_* codes.
+ */
+int vcpu__run_loop(struct vcpu *vcpu)
+{
+	int status = RUN_AGAIN;
+
+	while (status == RUN_AGAIN) {
+		int ret;
+
+		if (stop_requested)
+			return handle_intr(vcpu);
+		ret = vcpu->vm->backend->run(vcpu);
+		if (ret == -EINTR) {
+			status = handle_intr(vcpu);
+		} else if (ret) {
+			fprintf(stderr, "pfvmm: PFVMM_RUN: %s\n", strerror(-ret));
+			return PFVMM_STATUS_HOST_ERROR;
+		} else {
+			status = handle_exit(vcpu);
+		}
+	}
+	return status;
+}

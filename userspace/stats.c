@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The --stats report: every non-zero counter of struct pfvmm_vm_stats, one
+ * per line ("exit HLT 1", "hypercall console_write 2", "pages_pinned 5"),
+ * so that scripts can grep it.  Exit-reason names follow the basic exit
+ * reasons of the Intel SDM, vol. 3, appendix C (the names Linux uses).
+ */
+#include <inttypes.h>
+#include <stddef.h>
+
+#include <pfvmm/hypercall.h>
+
+#include "stats.h"
+
+static const char *const vmx_exit_names[] = {
+	[0]  = "EXCEPTION_NMI",
+	[1]  = "EXTERNAL_INTERRUPT",
+	[2]  = "TRIPLE_FAULT",
+	[3]  = "INIT",
+	[4]  = "SIPI",
+	[5]  = "IO_SMI",
+	[6]  = "OTHER_SMI",
+	[7]  = "INTERRUPT_WINDOW",
+	[8]  = "NMI_WINDOW",
+	[9]  = "TASK_SWITCH",
+	[10] = "CPUID",
+	[11] = "GETSEC",
+	[12] = "HLT",
+	[13] = "INVD",
+	[14] = "INVLPG",
+	[15] = "RDPMC",
+	[16] = "RDTSC",
+	[17] = "RSM",
+	[18] = "VMCALL",
+	[19] = "VMCLEAR",
+	[20] = "VMLAUNCH",
+	[21] = "VMPTRLD",
+	[22] = "VMPTRST",
+	[23] = "VMREAD",
+	[24] = "VMRESUME",
+	[25] = "VMWRITE",
+	[26] = "VMOFF",
+	[27] = "VMON",
+	[28] = "CR_ACCESS",
+	[29] = "DR_ACCESS",
+	[30] = "IO_INSTRUCTION",
+	[31] = "MSR_READ",
+	[32] = "MSR_WRITE",
+	[33] = "INVALID_STATE",
+	[34] = "MSR_LOAD_FAIL",
+	[36] = "MWAIT_INSTRUCTION",
+	[37] = "MONITOR_TRAP_FLAG",
+	[39] = "MONITOR_INSTRUCTION",
+	[40] = "PAUSE_INSTRUCTION",
+	[41] = "MCE_DURING_VMENTRY",
+	[43] = "TPR_BELOW_THRESHOLD",
+	[44] = "APIC_ACCESS",
+	[45] = "EOI_INDUCED",
+	[46] = "GDTR_IDTR",
+	[47] = "LDTR_TR",
+	[48] = "EPT_VIOLATION",
+	[49] = "EPT_MISCONFIG",
+	[50] = "INVEPT",
+	[51] = "RDTSCP",
+	[52] = "PREEMPTION_TIMER",
+	[53] = "INVVPID",
+	[54] = "WBINVD",
+	[55] = "XSETBV",
+	[56] = "APIC_WRITE",
+	[57] = "RDRAND",
+	[58] = "INVPCID",
+	[59] = "VMFUNC",
+	[60] = "ENCLS",
+	[61] = "RDSEED",
+	[62] = "PML_FULL",
+	[63] = "XSAVES",
+	[64] = "XRSTORS",
+	[66] = "SPP",
+	[67] = "UMWAIT",
+	[68] = "TPAUSE",
+	[69] = "LOADIWKEY",
+	[70] = "ENCLV",
+	[72] = "ENQCMD_PASID_FAIL",
+	[73] = "ENQCMDS_PASID_FAIL",
+	[74] = "BUS_LOCK",
+	[75] = "NOTIFY",
+	[76] = "SEAMCALL",
+	[77] = "TDCALL",
+};
+
+static const char *const hypercall_names[] = {
+	[PFVMM_HC_CONSOLE_WRITE]	= "console_write",
+	[PFVMM_HC_SHUTDOWN]		= "shutdown",
+	[PFVMM_HC_NOP]			= "nop",
+	[PFVMM_HC_MMU_UPDATE]		= "mmu_update",
+	[PFVMM_HC_UPDATE_VA_MAPPING]	= "update_va_mapping",
+	[PFVMM_HC_MMUEXT_OP]		= "mmuext_op",
+	[PFVMM_HC_MULTICALL]		= "multicall",
+};
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* The name of entry @i of a sparse name table, or NULL. */
+static const char *name_lookup(const char *const *names, size_t n, unsigned int i)
+{
+	return i < n ? names[i] : NULL;
+}
+
+static const char *exit_name_or_null(unsigned int reason)
+{
+	return name_lookup(vmx_exit_names, ARRAY_SIZE(vmx_exit_names), reason);
+}
+
+static const char *hypercall_name_or_null(unsigned int nr)
+{
+	return name_lookup(hypercall_names, ARRAY_SIZE(hypercall_names), nr);
+}
+
+/** vmx_exit_name() - the SDM name of a basic exit reason, or "UNKNOWN" */
+const char *vmx_exit_name(unsigned int reason)
+{
+	return exit_name_or_null(reason) ?: "UNKNOWN";
+}
+
+/** hypercall_name() - the name of a PFVMM_HC_* number, or "unknown" */
+const char *hypercall_name(unsigned int nr)
+{
+	return hypercall_name_or_null(nr) ?: "unknown";
+}
+
+static void stats__print_exits(FILE *f, const struct pfvmm_vm_stats *st)
+{
+	unsigned int i;
+
+	for (i = 0; i < PFVMM_STAT_EXIT_REASONS; i++) {
+		if (!st->exits[i])
+			continue;
+		if (exit_name_or_null(i))
+			fprintf(f, "exit %s %" PRIu64 "\n", exit_name_or_null(i),
+				(uint64_t)st->exits[i]);
+		else
+			fprintf(f, "exit UNKNOWN_%u %" PRIu64 "\n", i,
+				(uint64_t)st->exits[i]);
+	}
+}
+
+static void stats__print_hypercalls(FILE *f, const struct pfvmm_vm_stats *st)
+{
+	unsigned int i;
+
+	for (i = 0; i < PFVMM_STAT_HYPERCALLS; i++) {
+		if (!st->hypercalls[i])
+			continue;
+		if (hypercall_name_or_null(i))
+			fprintf(f, "hypercall %s %" PRIu64 "\n",
+				hypercall_name_or_null(i), (uint64_t)st->hypercalls[i]);
+		else
+			fprintf(f, "hypercall hc_%u %" PRIu64 "\n", i,
+				(uint64_t)st->hypercalls[i]);
+	}
+}
+
+static void stats__print_one(FILE *f, const char *name, uint64_t value)
+{
+	if (value)
+		fprintf(f, "%s %" PRIu64 "\n", name, value);
+}
+
+/** stats__print() - print the non-zero counters of @stats, one per line */
+void stats__print(FILE *f, const struct pfvmm_vm_stats *stats)
+{
+	stats__print_one(f, "exits_total", stats->exits_total);
+	stats__print_exits(f, stats);
+	stats__print_hypercalls(f, stats);
+	stats__print_one(f, "hypercall_errors", stats->hypercall_errors);
+	stats__print_one(f, "pages_pinned", stats->pages_pinned);
+	stats__print_one(f, "ept_tables", stats->ept_tables);
+	stats__print_one(f, "pf_forwarded", stats->pf_forwarded);
+	stats__print_one(f, "pf_offloaded", stats->pf_offloaded);
+	stats__print_one(f, "pf_fallback", stats->pf_fallback);
+	stats__print_one(f, "pool_frames_used", stats->pool_frames_used);
+}

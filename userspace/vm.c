@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Building a VM through a backend: guest memory in slot 0 at GPA 0, one
+ * vCPU, the guest ELF loaded and the vCPU registers set for long mode.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "elf-loader.h"
+#include "vmm.h"
+#include "x86-setup.h"
+
+static int vm__alloc_memory(struct vm *vm, uint64_t mem_size)
+{
+	void *mem = mmap(NULL, mem_size, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	if (mem == MAP_FAILED) {
+		fprintf(stderr, "pfvmm: cannot allocate %llu MiB of guest memory: %s\n",
+			(unsigned long long)(mem_size >> 20), strerror(errno));
+		return -errno;
+	}
+	vm->mem = mem;
+	vm->mem_size = mem_size;
+	return 0;
+}
+
+/**
+ * vm__init() - create a VM with @mem_size bytes of memory and one vCPU
+ *
+ * Return: 0, or a negative errno after the backend printed why.
+ */
+int vm__init(struct vm *vm, const struct vmm_backend *backend, uint64_t mem_size)
+{
+	int ret;
+
+	memset(vm, 0, sizeof(*vm));
+	vm->backend = backend;
+	vm->sys_fd = vm->vm_fd = vm->vcpu.fd = -1;
+	ret = backend->vm_create(vm);
+	if (ret)
+		return ret;
+	ret = vm__alloc_memory(vm, mem_size);
+	if (ret)
+		goto err_destroy_vm;
+	ret = backend->set_memory(vm, 0, 0, vm->mem, mem_size);
+	if (ret)
+		goto err_free_mem;
+	ret = backend->vcpu_create(vm, &vm->vcpu, 0);
+	if (ret)
+		goto err_free_mem;
+	return 0;
+
+err_free_mem:
+	munmap(vm->mem, vm->mem_size);
+	vm->mem = NULL;
+err_destroy_vm:
+	backend->vm_destroy(vm);
+	return ret;
+}
+
+/** vm__exit() - tear down what vm__init() built */
+void vm__exit(struct vm *vm)
+{
+	vm->backend->vcpu_destroy(&vm->vcpu);
+	vm->backend->vm_destroy(vm);
+	if (vm->mem)
+		munmap(vm->mem, vm->mem_size);
+	vm->mem = NULL;
+}
+
+/**
+ * guest_file__read() - read the guest ELF and check it against a memory size
+ *
+ * Done before any VMM call, so that a bad guest file is reported the same
+ * way whether or not the module is loaded.
+ * Return: 0, or -1 after printing why.
+ */
+int guest_file__read(struct guest_file *gf, const char *path, uint64_t mem_size)
+{
+	struct elf_target tgt = { NULL, mem_size, PFVMM_BOOT_LOW_END };
+	char msg[ELF_MSG_MAX];
+	struct elf_image img;
+	int ret;
+
+	gf->path = path;
+	ret = elf_file_read(path, &gf->data, &gf->size);
+	if (ret) {
+		fprintf(stderr, "pfvmm: %s: %s\n", path,
+			ret == -EINVAL ? "not a regular file" : strerror(-ret));
+		return -1;
+	}
+	if (elf_check(gf->data, gf->size, &tgt, &img, msg, sizeof(msg))) {
+		fprintf(stderr, "pfvmm: %s: bad guest ELF: %s\n", path, msg);
+		guest_file__free(gf);
+		return -1;
+	}
+	return 0;
+}
+
+void guest_file__free(struct guest_file *gf)
+{
+	free(gf->data);
+	gf->data = NULL;
+}
+
+/**
+ * vm__load_guest() - load a checked guest ELF and set the vCPU up to enter it
+ * @cmdline: the guest command line for the boot info
+ *
+ * Return: 0, or a negative errno after printing why.
+ */
+int vm__load_guest(struct vm *vm, const struct guest_file *gf, const char *cmdline)
+{
+	struct elf_target tgt = { vm->mem, vm->mem_size, PFVMM_BOOT_LOW_END };
+	struct pfvmm_sregs sregs;
+	struct pfvmm_regs regs;
+	struct elf_image img;
+	char msg[ELF_MSG_MAX];
+	int ret;
+
+	if (elf_load(gf->data, gf->size, &tgt, &img, msg, sizeof(msg))) {
+		fprintf(stderr, "pfvmm: %s: bad guest ELF: %s\n", gf->path, msg);
+		return -ENOEXEC;
+	}
+	ret = x86_boot_setup(vm->mem, vm->mem_size, &img, cmdline);
+	if (ret) {
+		fprintf(stderr, "pfvmm: cannot lay out %llu MiB of guest memory\n",
+			(unsigned long long)(vm->mem_size >> 20));
+		return ret;
+	}
+	x86_boot_sregs(&sregs);
+	x86_boot_regs(&regs, img.entry);
+	ret = vm->backend->set_sregs(&vm->vcpu, &sregs);
+	if (ret)
+		return ret;
+	return vm->backend->set_regs(&vm->vcpu, &regs);
+}

@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The launcher's view of a VM and its vCPU, and the backend operations that
+ * create and drive them.  The generic code (setup, run loop, dumps, stats)
+ * speaks only through struct vmm_backend, in pfvmm's own uapi types; the
+ * /dev/pfvmm backend passes them straight through, and a /dev/kvm backend
+ * would translate kvm_run and kvm_regs into them.
+ */
+#ifndef PFVMM_VMM_H
+#define PFVMM_VMM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <uapi/pfvmm.h>
+
+/* Exit statuses of the launcher (a guest's own status is 0-255 too). */
+#define PFVMM_STATUS_HOST_ERROR		1	/* setup failed on the host */
+#define PFVMM_STATUS_USAGE		2	/* bad command line or guest file */
+#define PFVMM_STATUS_INTERNAL		125	/* the VMM gave up: internal error */
+#define PFVMM_STATUS_GUEST_ERROR	126	/* the guest was stopped */
+#define PFVMM_STATUS_INTERRUPTED	130	/* SIGINT/SIGTERM */
+
+struct vm;
+
+struct vcpu {
+	struct vm *vm;
+	unsigned int id;
+	int fd;
+	struct pfvmm_run *run;	/* the shared run structure */
+	size_t run_size;	/* its mapping size */
+};
+
+struct vm {
+	const struct vmm_backend *backend;
+	int sys_fd;
+	int vm_fd;
+	void *mem;		/* guest memory, GPA 0 .. mem_size */
+	uint64_t mem_size;
+	struct vcpu vcpu;	/* one vCPU for now */
+};
+
+/*
+ * Every operation returns 0 or a negative errno, and prints its own error
+ * message when the failure needs explaining (the device is missing, the
+ * module is too old, ...).
+ */
+struct vmm_backend {
+	const char *name;
+	int (*vm_create)(struct vm *vm);
+	int (*set_memory)(struct vm *vm, unsigned int slot, uint64_t gpa,
+			  void *host, uint64_t size);
+	int (*vcpu_create)(struct vm *vm, struct vcpu *vcpu, unsigned int id);
+	int (*get_regs)(struct vcpu *vcpu, struct pfvmm_regs *regs);
+	int (*set_regs)(struct vcpu *vcpu, const struct pfvmm_regs *regs);
+	int (*get_sregs)(struct vcpu *vcpu, struct pfvmm_sregs *sregs);
+	int (*set_sregs)(struct vcpu *vcpu, const struct pfvmm_sregs *sregs);
+	/* Enter the guest; on return vcpu->run says why (-EINTR: signal). */
+	int (*run)(struct vcpu *vcpu);
+	int (*get_stats)(struct vm *vm, struct pfvmm_vm_stats *stats);
+	void (*vcpu_destroy)(struct vcpu *vcpu);
+	void (*vm_destroy)(struct vm *vm);
+};
+
+extern const struct vmm_backend pfvmm_dev_backend;
+
+int vm__init(struct vm *vm, const struct vmm_backend *backend, uint64_t mem_size);
+void vm__exit(struct vm *vm);
+
+/* A guest ELF read into memory and checked, before any VMM call. */
+struct guest_file {
+	const char *path;
+	void *data;
+	size_t size;
+};
+
+int guest_file__read(struct guest_file *gf, const char *path, uint64_t mem_size);
+void guest_file__free(struct guest_file *gf);
+int vm__load_guest(struct vm *vm, const struct guest_file *gf, const char *cmdline);
+
+int vcpu__run_loop(struct vcpu *vcpu);
+void vcpu__dump(struct vcpu *vcpu);
+void run_loop__install_signals(void);
+
+#endif /* PFVMM_VMM_H */

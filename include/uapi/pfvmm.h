@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * pfvmm userspace ABI: the ioctls on /dev/pfvmm, on a VM fd and on a vCPU
+ * fd, and the shared run structure a vCPU fd mmaps.
+ *
+ * Rules (as in KVM): one ioctl magic; number ranges per fd kind (system
+ * 0x00-0x3f, VM 0x40-0x7f, vCPU 0x80-0xbf); fixed-width types only; user
+ * pointers carried as __u64; explicit padding; reserved fields must be zero
+ * (-EINVAL otherwise).  An unknown ioctl gets -ENOTTY, a bad pointer -EFAULT.
+ */
+#ifndef _UAPI_PFVMM_H
+#define _UAPI_PFVMM_H
+
+#include <linux/types.h>
+#include <linux/ioctl.h>
+
+#define PFVMM_API_VERSION	1
+#define PFVMMIO			0xB6
+
+/* Capabilities for PFVMM_CHECK_EXTENSION: the return value is the answer. */
+#define PFVMM_CAP_MAX_MEM_SLOTS	1	/* number of memory slots per VM */
+#define PFVMM_CAP_MAX_VCPUS	2	/* vCPUs per VM */
+#define PFVMM_CAP_MAX_VMS	3	/* VMs at once, all users together */
+#define PFVMM_CAP_MAX_MEM_MB	4	/* guest memory per VM, in MiB */
+#define PFVMM_CAP_STATS		5	/* PFVMM_GET_VM_STATS exists: 1 */
+
+/* ---- system ioctls, on /dev/pfvmm ---- */
+#define PFVMM_GET_API_VERSION	_IO(PFVMMIO, 0x00)
+#define PFVMM_CHECK_EXTENSION	_IO(PFVMMIO, 0x01)	/* arg: PFVMM_CAP_* */
+#define PFVMM_CREATE_VM		_IO(PFVMMIO, 0x02)	/* arg: 0; returns a VM fd */
+#define PFVMM_GET_VCPU_MMAP_SIZE _IO(PFVMMIO, 0x03)
+
+/* ---- VM ioctls ---- */
+struct pfvmm_memory_region {
+	__u32 slot;
+	__u32 flags;		/* must be 0 */
+	__u64 guest_phys_addr;	/* page-aligned */
+	__u64 memory_size;	/* page-aligned, non-zero */
+	__u64 userspace_addr;	/* page-aligned */
+	__u64 reserved[4];	/* must be 0 */
+};
+
+/* Exit counters are indexed by the raw VMX basic exit reason. */
+#define PFVMM_STAT_EXIT_REASONS	80
+#define PFVMM_STAT_HYPERCALLS	32
+
+struct pfvmm_vm_stats {
+	__u64 exits_total;
+	__u64 exits[PFVMM_STAT_EXIT_REASONS];
+	__u64 hypercalls[PFVMM_STAT_HYPERCALLS];	/* by PFVMM_HC_* */
+	__u64 hypercall_errors;		/* calls that returned < 0 */
+	__u64 pages_pinned;		/* guest pages currently pinned */
+	__u64 ept_tables;		/* EPT table pages allocated */
+	__u64 pf_forwarded;		/* #PF injected into the guest */
+	__u64 pf_offloaded;		/* #PF resolved in the module */
+	__u64 pf_fallback;		/* offload attempted, then forwarded */
+	__u64 pool_frames_used;
+	__u64 reserved[25];
+};
+
+#define PFVMM_SET_MEMORY_REGION	_IOW(PFVMMIO, 0x40, struct pfvmm_memory_region)
+#define PFVMM_CREATE_VCPU	_IO(PFVMMIO, 0x41)	/* arg: vcpu id; returns a vCPU fd */
+#define PFVMM_GET_VM_STATS	_IOR(PFVMMIO, 0x42, struct pfvmm_vm_stats)
+
+/* ---- vCPU ioctls ---- */
+struct pfvmm_regs {
+	__u64 rax, rbx, rcx, rdx, rsi, rdi, rsp, rbp;
+	__u64 r8, r9, r10, r11, r12, r13, r14, r15;
+	__u64 rip, rflags;
+};
+
+/*
+ * A segment register.  @ar is the access-rights word in the VMX layout:
+ * type[3:0] S[4] DPL[6:5] P[7] AVL[12] L[13] D/B[14] G[15] unusable[16].
+ */
+struct pfvmm_segment {
+	__u64 base;
+	__u32 limit;
+	__u32 ar;
+	__u16 selector;
+	__u16 pad[3];
+};
+
+struct pfvmm_dtable {
+	__u64 base;
+	__u16 limit;
+	__u16 pad[3];
+};
+
+struct pfvmm_sregs {
+	struct pfvmm_segment cs, ds, es, fs, gs, ss, tr, ldt;
+	struct pfvmm_dtable gdt, idt;
+	__u64 cr0, cr2, cr3, cr4, efer;
+	__u64 reserved[8];	/* must be 0 */
+};
+
+#define PFVMM_RUN		_IO(PFVMMIO, 0x80)
+#define PFVMM_GET_REGS		_IOR(PFVMMIO, 0x81, struct pfvmm_regs)
+#define PFVMM_SET_REGS		_IOW(PFVMMIO, 0x82, struct pfvmm_regs)
+#define PFVMM_GET_SREGS		_IOR(PFVMMIO, 0x83, struct pfvmm_sregs)
+#define PFVMM_SET_SREGS		_IOW(PFVMMIO, 0x84, struct pfvmm_sregs)
+
+/* ---- the run structure: mmap of a vCPU fd, offset 0, one page ---- */
+enum pfvmm_exit_reason {
+	PFVMM_EXIT_NONE = 0,
+	PFVMM_EXIT_IO = 1,		/* port I/O; for IN, fill io.data */
+	PFVMM_EXIT_CONSOLE = 2,		/* console hypercall: console.buf */
+	PFVMM_EXIT_HLT = 3,		/* the guest executed HLT */
+	PFVMM_EXIT_SHUTDOWN = 4,	/* shutdown hypercall: shutdown.status */
+	PFVMM_EXIT_INTERNAL_ERROR = 5,	/* the VMM cannot go on: internal.* */
+	PFVMM_EXIT_INTR = 6,		/* a signal is pending; RUN gave -EINTR */
+	PFVMM_EXIT_GUEST_ERROR = 7,	/* the guest was stopped: guest_error.* */
+};
+
+enum pfvmm_internal_suberror {
+	PFVMM_INTERNAL_UNKNOWN_EXIT = 1,	/* exit reason without a handler */
+	PFVMM_INTERNAL_ENTRY_FAILED = 2,	/* VM entry failed */
+	PFVMM_INTERNAL_UNSUPPORTED = 3,		/* exit with unsupported detail */
+};
+
+#define PFVMM_CONSOLE_MAX	1024
+#define PFVMM_REASON_MAX	128
+
+struct pfvmm_run {
+	__u32 exit_reason;	/* enum pfvmm_exit_reason */
+	__u32 pad;
+	__u64 reserved[7];
+	union {
+		struct {
+			__u8 in;	/* 1: IN, 0: OUT */
+			__u8 size;	/* 1, 2 or 4 */
+			__u16 port;
+			__u32 pad;
+			__u64 data;	/* OUT: the value; IN: set by userspace */
+		} io;
+		struct {
+			__u32 len;
+			__u32 pad;
+			char buf[PFVMM_CONSOLE_MAX];
+		} console;
+		struct {
+			__u64 status;
+		} shutdown;
+		struct {
+			__u32 suberror;
+			__u32 hw_exit_reason;	/* raw VMX exit reason */
+			__u64 qualification;
+			__u64 guest_rip;
+			__u64 data[4];
+		} internal;
+		struct {
+			__u64 guest_rip;
+			__u64 address;		/* the address involved, if any */
+			char reason[PFVMM_REASON_MAX];	/* NUL-terminated */
+		} guest_error;
+		char padding[2048];
+	};
+};
+
+#endif /* _UAPI_PFVMM_H */

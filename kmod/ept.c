@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Extended page tables, built lazily.  The EPT starts empty; the first
+ * guest access to a guest-physical page causes an EPT violation, and the
+ * handler pins the backing user page (FOLL_LONGTERM: the guest may touch
+ * it at any time) and maps it write-back.  Destroying the EPT unpins
+ * every mapped page and frees the tables.  Nothing is ever unmapped while
+ * the VM lives, so no flush is needed when a mapping is added.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/gfp.h>
+#include <linux/io.h>
+#include <linux/mm.h>
+#include <asm/vmx.h>
+#include "pfvmm.h"
+
+#define EPT_LEVELS	4
+#define EPT_ENTRIES	512
+#define EPT_ADDR_MASK	0x000ffffffffff000ULL
+#define EPT_TABLE_FLAGS	VMX_EPT_RWX_MASK
+#define EPT_LEAF_FLAGS	(VMX_EPT_RWX_MASK | \
+			 (VMX_EPTP_MT_WB << VMX_EPT_MT_EPTE_SHIFT))
+
+static unsigned int ept_index(u64 gpa, int level)
+{
+	return (gpa >> (12 + 9 * (level - 1))) & (EPT_ENTRIES - 1);
+}
+
+/**
+ * pfvmm_ept_init() - an empty EPT
+ * @ept: where to keep it
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int pfvmm_ept_init(struct pfvmm_ept *ept)
+{
+	ept->pml4 = (u64 *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+	if (!ept->pml4)
+		return -ENOMEM;
+	ept->tables = 1;
+	ept->pinned = 0;
+	ept->eptp = __pa(ept->pml4) | VMX_EPTP_MT_WB | VMX_EPTP_PWL_4;
+	return 0;
+}
+
+static void ept_free_table(struct pfvmm_ept *ept, u64 *table, int level)
+{
+	int i;
+
+	for (i = 0; i < EPT_ENTRIES; i++) {
+		u64 e = table[i];
+
+		if (!(e & VMX_EPT_RWX_MASK))
+			continue;
+		if (level > 1) {
+			ept_free_table(ept, __va(e & EPT_ADDR_MASK), level - 1);
+		} else {
+			struct page *page = pfn_to_page((e & EPT_ADDR_MASK) >>
+							PAGE_SHIFT);
+
+			unpin_user_pages_dirty_lock(&page, 1, true);
+			ept->pinned--;
+		}
+	}
+	free_page((unsigned long)table);
+	ept->tables--;
+}
+
+/**
+ * pfvmm_ept_destroy() - unpin every mapped page and free the tables
+ * @ept: the EPT; no CPU may be using it any more
+ */
+void pfvmm_ept_destroy(struct pfvmm_ept *ept)
+{
+	if (!ept->pml4)
+		return;
+	ept_free_table(ept, ept->pml4, EPT_LEVELS);
+	ept->pml4 = NULL;
+	WARN_ON(ept->pinned || ept->tables);
+}
+
+/* The leaf entry for @gpa, allocating missing tables on the way. */
+static u64 *ept_leaf(struct pfvmm_ept *ept, u64 gpa)
+{
+	u64 *table = ept->pml4;
+	int level;
+
+	for (level = EPT_LEVELS; level > 1; level--) {
+		u64 *e = &table[ept_index(gpa, level)];
+
+		if (!(*e & VMX_EPT_RWX_MASK)) {
+			u64 *next = (u64 *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+
+			if (!next)
+				return NULL;
+			ept->tables++;
+			*e = __pa(next) | EPT_TABLE_FLAGS;
+		}
+		table = __va(*e & EPT_ADDR_MASK);
+	}
+	return &table[ept_index(gpa, 1)];
+}
+
+/**
+ * pfvmm_ept_map_gpa() - back one guest-physical page: pin and map it
+ * @vm: the VM; runs in its creator's mm
+ * @gpa: the faulting guest-physical address
+ *
+ * Return: 0 when mapped (or already mapped by another vCPU), -ENOENT when
+ * no memory slot covers @gpa, -EFAULT when the user memory is gone,
+ * -ENOMEM.
+ */
+int pfvmm_ept_map_gpa(struct pfvmm_vm *vm, u64 gpa)
+{
+	struct pfvmm_slot *slot = pfvmm_vm_find_slot(vm, gpa);
+	unsigned long hva;
+	struct page *page;
+	u64 *leaf;
+	int err = 0;
+
+	if (!slot)
+		return -ENOENT;
+	hva = slot->hva + ((gpa - slot->gpa) & PAGE_MASK);
+	mutex_lock(&vm->lock);
+	leaf = ept_leaf(&vm->ept, gpa);
+	if (!leaf) {
+		err = -ENOMEM;
+		goto out_unlock;
+	}
+	if (*leaf & VMX_EPT_RWX_MASK)
+		goto out_unlock;
+	if (pin_user_pages_fast(hva, 1, FOLL_WRITE | FOLL_LONGTERM,
+				&page) != 1) {
+		err = -EFAULT;
+		goto out_unlock;
+	}
+	WRITE_ONCE(*leaf, page_to_phys(page) | EPT_LEAF_FLAGS);
+	vm->ept.pinned++;
+out_unlock:
+	mutex_unlock(&vm->lock);
+	return err;
+}

@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * pfvmm's internal structures and the interfaces between its files:
+ * main.c (device, limits), vmx.c (VMX operation and capabilities),
+ * vm.c (VM fd, memory slots), ept.c (EPT), vcpu.c (vCPU fd, run loop),
+ * exits.c (exit dispatch), hypercall.c (hypercalls), guest_mem.c
+ * (reading guest memory through its page tables).
+ */
+#ifndef PFVMM_INTERNAL_H
+#define PFVMM_INTERNAL_H
+
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/preempt.h>
+#include <linux/types.h>
+#include "../include/uapi/pfvmm.h"
+#include "regs.h"
+
+/* Resource limits, also reported through PFVMM_CHECK_EXTENSION. */
+#define PFVMM_MAX_VMS		16
+#define PFVMM_MAX_VCPUS		4
+#define PFVMM_MAX_SLOTS		8
+#define PFVMM_MAX_MEM_MB	1024
+/* Guest-physical addresses end below 64 GiB (36 bits). */
+#define PFVMM_GPA_LIMIT		(1ULL << 36)
+
+struct pfvmm_slot {
+	bool used;
+	u64 gpa;
+	u64 size;
+	unsigned long hva;
+};
+
+struct pfvmm_ept {
+	u64 *pml4;		/* kernel address of the root table */
+	u64 eptp;
+	unsigned long tables;	/* table pages allocated, root included */
+	unsigned long pinned;	/* guest pages pinned and mapped */
+};
+
+struct pfvmm_vcpu;
+
+struct pfvmm_vm {
+	struct kref ref;
+	struct mm_struct *mm;	/* the creator's; other mms are refused */
+	struct mutex lock;	/* slots, vCPU table, EPT */
+	struct pfvmm_slot slots[PFVMM_MAX_SLOTS];
+	u64 mem_total;
+	struct pfvmm_ept ept;
+	struct pfvmm_vcpu *vcpus[PFVMM_MAX_VCPUS];
+	/* Counters of vCPUs already destroyed are folded in here. */
+	struct pfvmm_vm_stats dead_stats;
+};
+
+struct pfvmm_vcpu {
+	struct pfvmm_vm *vm;
+	unsigned int id;
+	u16 vpid;
+	struct mutex run_lock;	/* held by PFVMM_RUN: one runner at a time */
+	struct preempt_notifier preempt;
+	struct pfvmm_run *run;	/* the page userspace mmaps */
+	void *vmcs;		/* VMCS region, one page */
+	int cpu;		/* CPU whose VMCS cache holds it, or -1 */
+	bool launched;
+	struct list_head loaded_link;	/* on the per-CPU loaded list */
+	struct pfvmm_guest_regs regs;
+	unsigned long host_cr3, host_cr4;	/* as last written */
+	bool io_in_pending;	/* IN exit: io.data goes to RAX at next run */
+	struct pfvmm_vm_stats stats;	/* written only by the vCPU thread */
+};
+
+/* main.c */
+extern struct device *pfvmm_dev;
+
+/* vmx.c: capabilities and VMX operation */
+struct pfvmm_vmx_caps {
+	u32 vmcs_revision;
+	u32 vmcs_size;
+	u32 pin, proc, proc2, exit, entry;	/* controls we use */
+	u64 cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
+	bool vpid;
+	bool unrestricted;
+	bool invept_global;
+	u64 host_efer;
+};
+
+extern struct pfvmm_vmx_caps pfvmm_caps;
+
+int pfvmm_vmx_probe(void);
+int pfvmm_vmx_init(void);
+void pfvmm_vmx_exit_module(void);
+int pfvmm_vmx_get(void);		/* enter VMX on all CPUs (refcounted) */
+void pfvmm_vmx_put(void);
+void *pfvmm_vmcs_alloc(void);
+void pfvmm_vmcs_free(void *vmcs);
+u16 pfvmm_vpid_alloc(void);
+void pfvmm_vpid_free(u16 vpid);
+void pfvmm_vcpu_load_on_cpu(struct pfvmm_vcpu *vcpu, int cpu);
+void pfvmm_vcpu_clear(struct pfvmm_vcpu *vcpu);
+void pfvmm_flush_ept_all_cpus(u64 eptp);
+
+/* vm.c */
+int pfvmm_vm_create(unsigned long arg);
+void pfvmm_vm_get(struct pfvmm_vm *vm);
+void pfvmm_vm_put(struct pfvmm_vm *vm);
+struct pfvmm_slot *pfvmm_vm_find_slot(struct pfvmm_vm *vm, u64 gpa);
+
+/* ept.c */
+int pfvmm_ept_init(struct pfvmm_ept *ept);
+void pfvmm_ept_destroy(struct pfvmm_ept *ept);
+int pfvmm_ept_map_gpa(struct pfvmm_vm *vm, u64 gpa);
+
+/* vcpu.c */
+int pfvmm_vcpu_create(struct pfvmm_vm *vm, unsigned long id);
+void pfvmm_set_guest_cr0(unsigned long val);
+void pfvmm_set_guest_cr4(unsigned long val);
+void pfvmm_vcpu_stats_add(struct pfvmm_vm_stats *sum,
+			  const struct pfvmm_vm_stats *s);
+
+/* exits.c */
+int pfvmm_handle_exit(struct pfvmm_vcpu *vcpu, u32 exit_reason);
+void pfvmm_vmcs_dump(struct pfvmm_vcpu *vcpu);
+void pfvmm_skip_instruction(struct pfvmm_vcpu *vcpu);
+void pfvmm_inject_exception(u8 vector, bool has_code, u32 code);
+int pfvmm_guest_error(struct pfvmm_vcpu *vcpu, u64 addr, const char *why);
+int pfvmm_internal_error(struct pfvmm_vcpu *vcpu, u32 suberror, u32 reason);
+
+/* hypercall.c */
+int pfvmm_handle_vmcall(struct pfvmm_vcpu *vcpu);
+
+/* guest_mem.c */
+int pfvmm_gpa_read(struct pfvmm_vm *vm, u64 gpa, void *buf, size_t len);
+int pfvmm_gpa_write(struct pfvmm_vm *vm, u64 gpa, const void *buf,
+		    size_t len);
+int pfvmm_gva_read(struct pfvmm_vcpu *vcpu, u64 gva, void *buf, size_t len);
+
+/* entry.S */
+int pfvmm_vmx_run(struct pfvmm_guest_regs *regs, int launched);
+void pfvmm_vmx_exit(void);
+void pfvmm_vmx_do_nmi(void);
+
+#endif /* PFVMM_INTERNAL_H */

@@ -1,0 +1,645 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A vCPU and its fd: the VMCS, register access, the shared run page, and
+ * the run loop.
+ *
+ * The run loop is where the host's safety lives.  Each trip into the guest
+ * happens with preemption and interrupts off; on the way out the host's
+ * descriptor tables and debug state are put back before interrupts come
+ * on again (an interrupt that caused the exit is then taken by the host as
+ * usual; an NMI is handed to the host's NMI handler first).  Exits are
+ * handled with preemption on: a preempt notifier moves the VMCS if the
+ * scheduler moves the thread.  The loop returns to userspace for I/O,
+ * console output, HLT, shutdown, errors, or a pending signal.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/anon_inodes.h>
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <asm/cpu_entry_area.h>
+#include <asm/debugreg.h>
+#include <asm/desc.h>
+#include <asm/fpu/api.h>
+#include <asm/msr.h>
+#include <asm/mmu_context.h>
+#include <asm/tlbflush.h>
+#include "pfvmm.h"
+#include "vmx_ops.h"
+
+/* Guest CR0/CR4 bits are all host-owned: every write exits (exits.c). */
+#define CR_MASK_ALL	(~0UL)
+
+static void vcpu_set_host_percpu(int cpu)
+{
+	u64 gs_base, sysenter_esp;
+
+	rdmsrl(MSR_GS_BASE, gs_base);
+	rdmsrl(MSR_IA32_SYSENTER_ESP, sysenter_esp);
+	vmcs_writel(HOST_TR_BASE,
+		    (unsigned long)&get_cpu_entry_area(cpu)->tss.x86_tss);
+	vmcs_writel(HOST_GDTR_BASE, (unsigned long)get_current_gdt_ro());
+	vmcs_writel(HOST_GS_BASE, gs_base);
+	vmcs_writel(HOST_IA32_SYSENTER_ESP, sysenter_esp);
+}
+
+/* Make the VMCS current here; preemption is off. */
+static void vcpu_load(struct pfvmm_vcpu *vcpu, int cpu)
+{
+	bool moved = vcpu->cpu != cpu;
+	u64 fs_base;
+
+	pfvmm_vcpu_load_on_cpu(vcpu, cpu);
+	if (moved)
+		vcpu_set_host_percpu(cpu);
+	rdmsrl(MSR_FS_BASE, fs_base);
+	vmcs_writel(HOST_FS_BASE, fs_base);
+}
+
+static struct pfvmm_vcpu *preempt_to_vcpu(struct preempt_notifier *pn)
+{
+	return container_of(pn, struct pfvmm_vcpu, preempt);
+}
+
+static void vcpu_sched_in(struct preempt_notifier *pn, int cpu)
+{
+	vcpu_load(preempt_to_vcpu(pn), cpu);
+}
+
+static void vcpu_sched_out(struct preempt_notifier *pn,
+			   struct task_struct *next)
+{
+	/* The VMCS stays cached on this CPU; sched_in moves it if needed. */
+}
+
+static struct preempt_ops vcpu_preempt_ops = {
+	.sched_in	= vcpu_sched_in,
+	.sched_out	= vcpu_sched_out,
+};
+
+static void vcpu_setup_host_state(void)
+{
+	u32 lo, hi;
+	struct desc_ptr idt;
+
+	vmcs_writel(HOST_CR0, read_cr0());
+	vmcs_writel(HOST_CR3, __read_cr3());
+	vmcs_writel(HOST_CR4, __read_cr4());
+	vmcs_write16(HOST_CS_SELECTOR, __KERNEL_CS);
+	vmcs_write16(HOST_SS_SELECTOR, __KERNEL_DS);
+	vmcs_write16(HOST_DS_SELECTOR, 0);
+	vmcs_write16(HOST_ES_SELECTOR, 0);
+	vmcs_write16(HOST_FS_SELECTOR, 0);
+	vmcs_write16(HOST_GS_SELECTOR, 0);
+	vmcs_write16(HOST_TR_SELECTOR, GDT_ENTRY_TSS * 8);
+	store_idt(&idt);
+	vmcs_writel(HOST_IDTR_BASE, idt.address);
+	vmcs_writel(HOST_RIP, (unsigned long)pfvmm_vmx_exit);
+	rdmsr(MSR_IA32_SYSENTER_CS, lo, hi);
+	vmcs_write32(HOST_IA32_SYSENTER_CS, lo);
+	rdmsr(MSR_IA32_SYSENTER_EIP, lo, hi);
+	vmcs_writel(HOST_IA32_SYSENTER_EIP, ((u64)hi << 32) | lo);
+	vmcs_write64(HOST_IA32_EFER, pfvmm_caps.host_efer);
+}
+
+static void vcpu_setup_controls(struct pfvmm_vcpu *vcpu)
+{
+	const struct pfvmm_vmx_caps *c = &pfvmm_caps;
+
+	vmcs_write32(PIN_BASED_VM_EXEC_CONTROL, c->pin);
+	vmcs_write32(CPU_BASED_VM_EXEC_CONTROL, c->proc);
+	vmcs_write32(SECONDARY_VM_EXEC_CONTROL, c->proc2);
+	vmcs_write32(VM_EXIT_CONTROLS, c->exit);
+	vmcs_write32(VM_ENTRY_CONTROLS, c->entry);
+	vmcs_write32(EXCEPTION_BITMAP, 0);
+	vmcs_write32(PAGE_FAULT_ERROR_CODE_MASK, 0);
+	vmcs_write32(PAGE_FAULT_ERROR_CODE_MATCH, 0);
+	vmcs_write32(CR3_TARGET_COUNT, 0);
+	vmcs_write32(VM_EXIT_MSR_STORE_COUNT, 0);
+	vmcs_write32(VM_EXIT_MSR_LOAD_COUNT, 0);
+	vmcs_write32(VM_ENTRY_MSR_LOAD_COUNT, 0);
+	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, 0);
+	vmcs_write64(EPT_POINTER, vcpu->vm->ept.eptp);
+	if (c->vpid)
+		vmcs_write16(VIRTUAL_PROCESSOR_ID, vcpu->vpid);
+	vmcs_write64(VMCS_LINK_POINTER, ~0ULL);
+	vmcs_writel(CR0_GUEST_HOST_MASK, CR_MASK_ALL);
+	vmcs_writel(CR4_GUEST_HOST_MASK, CR_MASK_ALL);
+}
+
+/* A guest state that passes the entry checks until userspace sets one. */
+static void vcpu_setup_guest_defaults(void)
+{
+	vmcs_writel(GUEST_DR7, 0x400);
+	vmcs_write64(GUEST_IA32_DEBUGCTL, 0);
+	vmcs_write32(GUEST_ACTIVITY_STATE, 0);
+	vmcs_write32(GUEST_INTERRUPTIBILITY_INFO, 0);
+	vmcs_writel(GUEST_PENDING_DBG_EXCEPTIONS, 0);
+	vmcs_write32(GUEST_SYSENTER_CS, 0);
+	vmcs_writel(GUEST_SYSENTER_ESP, 0);
+	vmcs_writel(GUEST_SYSENTER_EIP, 0);
+	vmcs_writel(GUEST_RFLAGS, X86_EFLAGS_FIXED);
+}
+
+static void vcpu_setup_vmcs(struct pfvmm_vcpu *vcpu)
+{
+	int cpu = get_cpu();
+
+	vcpu_load(vcpu, cpu);
+	vcpu_setup_controls(vcpu);
+	vcpu_setup_host_state();
+	vcpu_setup_guest_defaults();
+	vcpu->host_cr3 = vmcs_readl(HOST_CR3);
+	vcpu->host_cr4 = vmcs_readl(HOST_CR4);
+	put_cpu();
+}
+
+/* ---- registers ---- */
+
+/* Run @fn with the VMCS loaded on this CPU. */
+static void vcpu_with_vmcs(struct pfvmm_vcpu *vcpu,
+			   void (*fn)(struct pfvmm_vcpu *, void *), void *arg)
+{
+	int cpu = get_cpu();
+
+	vcpu_load(vcpu, cpu);
+	fn(vcpu, arg);
+	put_cpu();
+}
+
+static void get_regs(struct pfvmm_vcpu *vcpu, void *arg)
+{
+	struct pfvmm_regs *r = arg;
+	const unsigned long *g = vcpu->regs.gpr;
+
+	r->rax = g[PFVMM_REG_RAX]; r->rbx = g[PFVMM_REG_RBX];
+	r->rcx = g[PFVMM_REG_RCX]; r->rdx = g[PFVMM_REG_RDX];
+	r->rsi = g[PFVMM_REG_RSI]; r->rdi = g[PFVMM_REG_RDI];
+	r->rbp = g[PFVMM_REG_RBP];
+	r->r8 = g[PFVMM_REG_R8]; r->r9 = g[PFVMM_REG_R9];
+	r->r10 = g[PFVMM_REG_R10]; r->r11 = g[PFVMM_REG_R11];
+	r->r12 = g[PFVMM_REG_R12]; r->r13 = g[PFVMM_REG_R13];
+	r->r14 = g[PFVMM_REG_R14]; r->r15 = g[PFVMM_REG_R15];
+	r->rsp = vmcs_readl(GUEST_RSP);
+	r->rip = vmcs_readl(GUEST_RIP);
+	r->rflags = vmcs_readl(GUEST_RFLAGS);
+}
+
+static void set_regs(struct pfvmm_vcpu *vcpu, void *arg)
+{
+	const struct pfvmm_regs *r = arg;
+	unsigned long *g = vcpu->regs.gpr;
+
+	g[PFVMM_REG_RAX] = r->rax; g[PFVMM_REG_RBX] = r->rbx;
+	g[PFVMM_REG_RCX] = r->rcx; g[PFVMM_REG_RDX] = r->rdx;
+	g[PFVMM_REG_RSI] = r->rsi; g[PFVMM_REG_RDI] = r->rdi;
+	g[PFVMM_REG_RBP] = r->rbp;
+	g[PFVMM_REG_R8] = r->r8; g[PFVMM_REG_R9] = r->r9;
+	g[PFVMM_REG_R10] = r->r10; g[PFVMM_REG_R11] = r->r11;
+	g[PFVMM_REG_R12] = r->r12; g[PFVMM_REG_R13] = r->r13;
+	g[PFVMM_REG_R14] = r->r14; g[PFVMM_REG_R15] = r->r15;
+	vmcs_writel(GUEST_RSP, r->rsp);
+	vmcs_writel(GUEST_RIP, r->rip);
+	/* Reserved flags: bit 1 set, bits 3, 5, 15, 22-63 clear. */
+	vmcs_writel(GUEST_RFLAGS, (r->rflags & 0x3f7fd5UL) | X86_EFLAGS_FIXED);
+}
+
+/* VMCS field encodings of one segment register, in their usual order. */
+#define SEG_FIELDS(s) { GUEST_##s##_SELECTOR, GUEST_##s##_BASE, \
+			GUEST_##s##_LIMIT, GUEST_##s##_AR_BYTES }
+static const u32 seg_fields[8][4] = {
+	SEG_FIELDS(CS), SEG_FIELDS(DS), SEG_FIELDS(ES), SEG_FIELDS(FS),
+	SEG_FIELDS(GS), SEG_FIELDS(SS), SEG_FIELDS(TR), SEG_FIELDS(LDTR),
+};
+
+static struct pfvmm_segment *sreg_seg(struct pfvmm_sregs *s, int i)
+{
+	struct pfvmm_segment *segs[8] = {
+		&s->cs, &s->ds, &s->es, &s->fs, &s->gs, &s->ss, &s->tr, &s->ldt,
+	};
+
+	return segs[i];
+}
+
+static void get_sregs(struct pfvmm_vcpu *vcpu, void *arg)
+{
+	struct pfvmm_sregs *s = arg;
+	int i;
+
+	memset(s, 0, sizeof(*s));
+	for (i = 0; i < 8; i++) {
+		struct pfvmm_segment *seg = sreg_seg(s, i);
+
+		seg->selector = __vmcs_read(seg_fields[i][0]);
+		seg->base = __vmcs_read(seg_fields[i][1]);
+		seg->limit = __vmcs_read(seg_fields[i][2]);
+		seg->ar = __vmcs_read(seg_fields[i][3]);
+	}
+	s->gdt.base = vmcs_readl(GUEST_GDTR_BASE);
+	s->gdt.limit = vmcs_read32(GUEST_GDTR_LIMIT);
+	s->idt.base = vmcs_readl(GUEST_IDTR_BASE);
+	s->idt.limit = vmcs_read32(GUEST_IDTR_LIMIT);
+	s->cr0 = vmcs_readl(CR0_READ_SHADOW);
+	s->cr3 = vmcs_readl(GUEST_CR3);
+	s->cr4 = vmcs_readl(CR4_READ_SHADOW);
+	s->efer = vmcs_read64(GUEST_IA32_EFER);
+}
+
+/**
+ * pfvmm_set_guest_cr0() - set the CR0 the guest sees, and the real one
+ * @val: the guest's view; the real CR0 also has the bits VMX requires
+ */
+void pfvmm_set_guest_cr0(unsigned long val)
+{
+	u64 fixed0 = pfvmm_caps.cr0_fixed0;
+
+	if (pfvmm_caps.unrestricted)
+		fixed0 &= ~(X86_CR0_PE | X86_CR0_PG);
+	vmcs_writel(CR0_READ_SHADOW, val);
+	vmcs_writel(GUEST_CR0, (val | fixed0) & pfvmm_caps.cr0_fixed1);
+}
+
+/**
+ * pfvmm_set_guest_cr4() - set the CR4 the guest sees, and the real one
+ * @val: the guest's view; the real CR4 also has VMXE and other fixed bits
+ */
+void pfvmm_set_guest_cr4(unsigned long val)
+{
+	vmcs_writel(CR4_READ_SHADOW, val);
+	vmcs_writel(GUEST_CR4, (val | pfvmm_caps.cr4_fixed0) &
+		    pfvmm_caps.cr4_fixed1);
+}
+
+static void set_sregs(struct pfvmm_vcpu *vcpu, void *arg)
+{
+	struct pfvmm_sregs *s = arg;
+	u32 entry = vmcs_read32(VM_ENTRY_CONTROLS);
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		const struct pfvmm_segment *seg = sreg_seg(s, i);
+
+		__vmcs_write(seg_fields[i][0], seg->selector);
+		__vmcs_write(seg_fields[i][1], seg->base);
+		__vmcs_write(seg_fields[i][2], seg->limit);
+		__vmcs_write(seg_fields[i][3], seg->ar);
+	}
+	vmcs_writel(GUEST_GDTR_BASE, s->gdt.base);
+	vmcs_write32(GUEST_GDTR_LIMIT, s->gdt.limit);
+	vmcs_writel(GUEST_IDTR_BASE, s->idt.base);
+	vmcs_write32(GUEST_IDTR_LIMIT, s->idt.limit);
+	pfvmm_set_guest_cr0(s->cr0);
+	pfvmm_set_guest_cr4(s->cr4);
+	vmcs_writel(GUEST_CR3, s->cr3);
+	vmcs_write64(GUEST_IA32_EFER, s->efer);
+	if (s->efer & EFER_LMA)
+		entry |= VM_ENTRY_IA32E_MODE;
+	else
+		entry &= ~VM_ENTRY_IA32E_MODE;
+	vmcs_write32(VM_ENTRY_CONTROLS, entry);
+}
+
+static int check_sregs(const struct pfvmm_sregs *s)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(s->reserved); i++)
+		if (s->reserved[i])
+			return -EINVAL;
+	/* Nothing the VMCS cannot hold; the rest is checked by VM entry. */
+	if (s->efer & ~(u64)(EFER_SCE | EFER_LME | EFER_LMA | EFER_NX))
+		return -EINVAL;
+	return 0;
+}
+
+/* ---- the run loop ---- */
+
+/*
+ * One trip through the guest.  Returns the exit reason, or -1 if the
+ * entry instruction failed.
+ */
+static long vcpu_enter_guest(struct pfvmm_vcpu *vcpu)
+{
+	unsigned long cr3, cr4, debugctl;
+	u32 reason = 0;
+	int fail;
+
+	/* Guest FPU use must not leak into any task's FPU state. */
+	kernel_fpu_begin_mask(0);
+	local_irq_disable();
+	cr3 = __get_current_cr3_fast();
+	if (unlikely(cr3 != vcpu->host_cr3)) {
+		vmcs_writel(HOST_CR3, cr3);
+		vcpu->host_cr3 = cr3;
+	}
+	cr4 = __read_cr4();
+	if (unlikely(cr4 != vcpu->host_cr4)) {
+		vmcs_writel(HOST_CR4, cr4);
+		vcpu->host_cr4 = cr4;
+	}
+	debugctl = get_debugctlmsr();
+
+	fail = pfvmm_vmx_run(&vcpu->regs, vcpu->launched);
+
+	/* The exit left a 0xffff GDT limit, a short TSS, DR7 and DEBUGCTL reset. */
+	load_fixmap_gdt(smp_processor_id());
+	invalidate_tss_limit();
+	if (hw_breakpoint_active())
+		hw_breakpoint_restore();
+	if (debugctl)
+		update_debugctlmsr(debugctl);
+	if (!fail) {
+		vcpu->launched = true;
+		reason = vmcs_read32(VM_EXIT_REASON);
+		if ((u16)reason == EXIT_REASON_EXCEPTION_NMI &&
+		    (vmcs_read32(VM_EXIT_INTR_INFO) & INTR_INFO_INTR_TYPE_MASK) ==
+		    INTR_TYPE_NMI_INTR)
+			pfvmm_vmx_do_nmi();
+	}
+	local_irq_enable();
+	kernel_fpu_end();
+	return fail ? -1 : reason;
+}
+
+static void vcpu_complete_io_in(struct pfvmm_vcpu *vcpu)
+{
+	struct pfvmm_run *run = vcpu->run;
+	unsigned long *rax = &vcpu->regs.gpr[PFVMM_REG_RAX];
+
+	if (!vcpu->io_in_pending)
+		return;
+	vcpu->io_in_pending = false;
+	switch (run->io.size) {
+	case 1:
+		*rax = (*rax & ~0xffUL) | (u8)run->io.data;
+		break;
+	case 2:
+		*rax = (*rax & ~0xffffUL) | (u16)run->io.data;
+		break;
+	default:
+		*rax = (u32)run->io.data;	/* 32-bit writes zero-extend */
+		break;
+	}
+}
+
+static int vcpu_entry_failed(struct pfvmm_vcpu *vcpu)
+{
+	u32 err = vmcs_read32(VM_INSTRUCTION_ERROR);
+
+	pr_err_ratelimited("VM entry failed: VM-instruction error %u\n", err);
+	pfvmm_vmcs_dump(vcpu);
+	vcpu->run->internal.data[0] = err;
+	return pfvmm_internal_error(vcpu, PFVMM_INTERNAL_ENTRY_FAILED, 0);
+}
+
+static int vcpu_run_loop(struct pfvmm_vcpu *vcpu)
+{
+	for (;;) {
+		long reason;
+		int r;
+
+		if (signal_pending(current)) {
+			vcpu->run->exit_reason = PFVMM_EXIT_INTR;
+			return -EINTR;
+		}
+		cond_resched();
+		reason = vcpu_enter_guest(vcpu);
+		if (reason < 0)
+			return vcpu_entry_failed(vcpu);
+		r = pfvmm_handle_exit(vcpu, reason);
+		if (r <= 0)
+			return r;
+	}
+}
+
+static int vcpu_run(struct pfvmm_vcpu *vcpu)
+{
+	int cpu, r;
+
+	if (!mutex_trylock(&vcpu->run_lock))
+		return -EBUSY;
+	vcpu->run->exit_reason = PFVMM_EXIT_NONE;
+	vcpu_complete_io_in(vcpu);
+
+	preempt_notifier_init(&vcpu->preempt, &vcpu_preempt_ops);
+	cpu = get_cpu();
+	preempt_notifier_register(&vcpu->preempt);
+	vcpu_load(vcpu, cpu);
+	put_cpu();
+
+	r = vcpu_run_loop(vcpu);
+
+	preempt_disable();
+	preempt_notifier_unregister(&vcpu->preempt);
+	preempt_enable();
+	mutex_unlock(&vcpu->run_lock);
+	return r;
+}
+
+/* ---- the fd ---- */
+
+static long vcpu_regs_ioctl(struct pfvmm_vcpu *vcpu, unsigned int cmd,
+			    void __user *argp)
+{
+	union {
+		struct pfvmm_regs regs;
+		struct pfvmm_sregs sregs;
+	} *u;
+	long r = 0;
+
+	u = kzalloc(sizeof(*u), GFP_KERNEL);
+	if (!u)
+		return -ENOMEM;
+	if (!mutex_trylock(&vcpu->run_lock)) {
+		kfree(u);
+		return -EBUSY;
+	}
+	switch (cmd) {
+	case PFVMM_GET_REGS:
+		vcpu_with_vmcs(vcpu, get_regs, &u->regs);
+		if (copy_to_user(argp, &u->regs, sizeof(u->regs)))
+			r = -EFAULT;
+		break;
+	case PFVMM_SET_REGS:
+		if (copy_from_user(&u->regs, argp, sizeof(u->regs)))
+			r = -EFAULT;
+		else
+			vcpu_with_vmcs(vcpu, set_regs, &u->regs);
+		break;
+	case PFVMM_GET_SREGS:
+		vcpu_with_vmcs(vcpu, get_sregs, &u->sregs);
+		if (copy_to_user(argp, &u->sregs, sizeof(u->sregs)))
+			r = -EFAULT;
+		break;
+	case PFVMM_SET_SREGS:
+		if (copy_from_user(&u->sregs, argp, sizeof(u->sregs)))
+			r = -EFAULT;
+		else
+			r = check_sregs(&u->sregs);
+		if (!r)
+			vcpu_with_vmcs(vcpu, set_sregs, &u->sregs);
+		break;
+	}
+	mutex_unlock(&vcpu->run_lock);
+	kfree(u);
+	return r;
+}
+
+static long vcpu_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	struct pfvmm_vcpu *vcpu = file->private_data;
+
+	if (vcpu->vm->mm != current->mm)
+		return -EIO;
+	switch (cmd) {
+	case PFVMM_RUN:
+		return arg ? -EINVAL : vcpu_run(vcpu);
+	case PFVMM_GET_REGS:
+	case PFVMM_SET_REGS:
+	case PFVMM_GET_SREGS:
+	case PFVMM_SET_SREGS:
+		return vcpu_regs_ioctl(vcpu, cmd, (void __user *)arg);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static vm_fault_t vcpu_fault(struct vm_fault *vmf)
+{
+	struct pfvmm_vcpu *vcpu = vmf->vma->vm_file->private_data;
+	struct page *page;
+
+	if (vmf->pgoff != 0)
+		return VM_FAULT_SIGBUS;
+	page = virt_to_page(vcpu->run);
+	get_page(page);
+	vmf->page = page;
+	return 0;
+}
+
+static const struct vm_operations_struct vcpu_vm_ops = {
+	.fault = vcpu_fault,
+};
+
+static int vcpu_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	if (vma->vm_pgoff != 0 || vma_pages(vma) != 1)
+		return -EINVAL;
+	vma->vm_ops = &vcpu_vm_ops;
+	return 0;
+}
+
+/**
+ * pfvmm_vcpu_stats_add() - add one set of counters into another
+ * @sum: the total
+ * @s: the counters to add
+ */
+void pfvmm_vcpu_stats_add(struct pfvmm_vm_stats *sum,
+			  const struct pfvmm_vm_stats *s)
+{
+	const u64 *src = (const u64 *)s;
+	u64 *dst = (u64 *)sum;
+	size_t i;
+
+	for (i = 0; i < sizeof(*s) / sizeof(u64); i++)
+		dst[i] += src[i];
+}
+
+static void vcpu_free(struct pfvmm_vcpu *vcpu)
+{
+	pfvmm_vcpu_clear(vcpu);
+	pfvmm_vpid_free(vcpu->vpid);
+	pfvmm_vmcs_free(vcpu->vmcs);
+	free_page((unsigned long)vcpu->run);
+	kfree(vcpu);
+}
+
+static int vcpu_release(struct inode *inode, struct file *file)
+{
+	struct pfvmm_vcpu *vcpu = file->private_data;
+	struct pfvmm_vm *vm = vcpu->vm;
+
+	mutex_lock(&vm->lock);
+	vm->vcpus[vcpu->id] = NULL;
+	pfvmm_vcpu_stats_add(&vm->dead_stats, &vcpu->stats);
+	mutex_unlock(&vm->lock);
+	vcpu_free(vcpu);
+	pfvmm_vm_put(vm);
+	return 0;
+}
+
+static const struct file_operations vcpu_fops = {
+	.owner		= THIS_MODULE,
+	.unlocked_ioctl	= vcpu_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.mmap		= vcpu_mmap,
+	.release	= vcpu_release,
+	.llseek		= noop_llseek,
+};
+
+static struct pfvmm_vcpu *vcpu_alloc(struct pfvmm_vm *vm, unsigned int id)
+{
+	struct pfvmm_vcpu *vcpu = kzalloc(sizeof(*vcpu), GFP_KERNEL_ACCOUNT);
+
+	if (!vcpu)
+		return NULL;
+	vcpu->run = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+	vcpu->vmcs = pfvmm_vmcs_alloc();
+	if (!vcpu->run || !vcpu->vmcs) {
+		free_page((unsigned long)vcpu->run);
+		pfvmm_vmcs_free(vcpu->vmcs);
+		kfree(vcpu);
+		return NULL;
+	}
+	vcpu->vm = vm;
+	vcpu->id = id;
+	vcpu->cpu = -1;
+	INIT_LIST_HEAD(&vcpu->loaded_link);
+	mutex_init(&vcpu->run_lock);
+	vcpu->vpid = pfvmm_vpid_alloc();
+	return vcpu;
+}
+
+/**
+ * pfvmm_vcpu_create() - PFVMM_CREATE_VCPU: a new vCPU and its fd
+ * @vm: the VM
+ * @id: the vCPU number, below PFVMM_MAX_VCPUS
+ *
+ * Return: the fd, or -EINVAL, -EEXIST, -ENOMEM.
+ */
+int pfvmm_vcpu_create(struct pfvmm_vm *vm, unsigned long id)
+{
+	struct pfvmm_vcpu *vcpu;
+	int fd;
+
+	BUILD_BUG_ON(sizeof(struct pfvmm_guest_regs) !=
+		     PFVMM_NR_REGS * sizeof(unsigned long));
+	if (id >= PFVMM_MAX_VCPUS)
+		return -EINVAL;
+	vcpu = vcpu_alloc(vm, id);
+	if (!vcpu)
+		return -ENOMEM;
+	vcpu_setup_vmcs(vcpu);
+	mutex_lock(&vm->lock);
+	if (vm->vcpus[id]) {
+		mutex_unlock(&vm->lock);
+		vcpu_free(vcpu);
+		return -EEXIST;
+	}
+	/* Published before the fd exists: its release takes vm->lock. */
+	vm->vcpus[id] = vcpu;
+	pfvmm_vm_get(vm);
+	fd = anon_inode_getfd("pfvmm-vcpu", &vcpu_fops, vcpu,
+			      O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		vm->vcpus[id] = NULL;
+	mutex_unlock(&vm->lock);
+	if (fd < 0) {
+		vcpu_free(vcpu);
+		pfvmm_vm_put(vm);
+	}
+	return fd;
+}

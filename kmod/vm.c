@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A VM and its fd: guest memory slots, vCPU creation, statistics and the
+ * VM's lifetime.  The VM is reference-counted: its fd holds one reference
+ * and every vCPU holds one, so the VM (its EPT and pinned pages) goes
+ * away only after the last of them is closed.  The first VM puts the CPUs
+ * into VMX operation and the last one takes them out.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/anon_inodes.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include "pfvmm.h"
+
+static atomic_t vm_count = ATOMIC_INIT(0);
+
+void pfvmm_vm_get(struct pfvmm_vm *vm)
+{
+	kref_get(&vm->ref);
+}
+
+static void vm_release(struct kref *ref)
+{
+	struct pfvmm_vm *vm = container_of(ref, struct pfvmm_vm, ref);
+
+	pfvmm_flush_ept_all_cpus(vm->ept.eptp);
+	pfvmm_ept_destroy(&vm->ept);
+	mmdrop(vm->mm);
+	kfree(vm);
+	pfvmm_vmx_put();
+	atomic_dec(&vm_count);
+}
+
+void pfvmm_vm_put(struct pfvmm_vm *vm)
+{
+	kref_put(&vm->ref, vm_release);
+}
+
+/**
+ * pfvmm_vm_find_slot() - the memory slot holding a guest-physical address
+ * @vm: the VM; slots only ever get added, so no lock is needed to read
+ *      one that is marked used
+ * @gpa: the address
+ *
+ * Return: the slot, or NULL when no slot covers @gpa.
+ */
+struct pfvmm_slot *pfvmm_vm_find_slot(struct pfvmm_vm *vm, u64 gpa)
+{
+	int i;
+
+	for (i = 0; i < PFVMM_MAX_SLOTS; i++) {
+		struct pfvmm_slot *s = &vm->slots[i];
+
+		if (READ_ONCE(s->used) && gpa >= s->gpa &&
+		    gpa - s->gpa < s->size)
+			return s;
+	}
+	return NULL;
+}
+
+static int check_region(const struct pfvmm_memory_region *r)
+{
+	int i;
+
+	if (r->flags || r->slot >= PFVMM_MAX_SLOTS)
+		return -EINVAL;
+	for (i = 0; i < ARRAY_SIZE(r->reserved); i++)
+		if (r->reserved[i])
+			return -EINVAL;
+	if (!r->memory_size || !PAGE_ALIGNED(r->memory_size) ||
+	    !PAGE_ALIGNED(r->guest_phys_addr) ||
+	    !PAGE_ALIGNED(r->userspace_addr))
+		return -EINVAL;
+	if (r->guest_phys_addr >= PFVMM_GPA_LIMIT ||
+	    r->memory_size > PFVMM_GPA_LIMIT - r->guest_phys_addr)
+		return -EINVAL;
+	if (!access_ok(u64_to_user_ptr(r->userspace_addr), r->memory_size))
+		return -EFAULT;
+	return 0;
+}
+
+static bool region_overlaps(struct pfvmm_vm *vm,
+			    const struct pfvmm_memory_region *r)
+{
+	int i;
+
+	for (i = 0; i < PFVMM_MAX_SLOTS; i++) {
+		struct pfvmm_slot *s = &vm->slots[i];
+
+		if (s->used && r->guest_phys_addr < s->gpa + s->size &&
+		    s->gpa < r->guest_phys_addr + r->memory_size)
+			return true;
+	}
+	return false;
+}
+
+static int vm_set_memory_region(struct pfvmm_vm *vm, void __user *argp)
+{
+	struct pfvmm_memory_region r;
+	struct pfvmm_slot *slot;
+	int err;
+
+	if (copy_from_user(&r, argp, sizeof(r)))
+		return -EFAULT;
+	err = check_region(&r);
+	if (err)
+		return err;
+	mutex_lock(&vm->lock);
+	slot = &vm->slots[r.slot];
+	if (slot->used || region_overlaps(vm, &r)) {
+		err = -EEXIST;
+	} else if (vm->mem_total + r.memory_size >
+		   (u64)PFVMM_MAX_MEM_MB << 20) {
+		err = -E2BIG;
+	} else {
+		slot->gpa = r.guest_phys_addr;
+		slot->size = r.memory_size;
+		slot->hva = r.userspace_addr;
+		vm->mem_total += r.memory_size;
+		/* Readers look at ->used without the lock. */
+		smp_store_release(&slot->used, true);
+	}
+	mutex_unlock(&vm->lock);
+	return err;
+}
+
+static int vm_get_stats(struct pfvmm_vm *vm, void __user *argp)
+{
+	struct pfvmm_vm_stats *sum;
+	int i, err = 0;
+
+	sum = kmalloc(sizeof(*sum), GFP_KERNEL);
+	if (!sum)
+		return -ENOMEM;
+	mutex_lock(&vm->lock);
+	*sum = vm->dead_stats;
+	for (i = 0; i < PFVMM_MAX_VCPUS; i++)
+		if (vm->vcpus[i])
+			pfvmm_vcpu_stats_add(sum, &vm->vcpus[i]->stats);
+	sum->pages_pinned = vm->ept.pinned;
+	sum->ept_tables = vm->ept.tables;
+	mutex_unlock(&vm->lock);
+	if (copy_to_user(argp, sum, sizeof(*sum)))
+		err = -EFAULT;
+	kfree(sum);
+	return err;
+}
+
+static long vm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	struct pfvmm_vm *vm = file->private_data;
+	void __user *argp = (void __user *)arg;
+
+	if (vm->mm != current->mm)
+		return -EIO;
+	switch (cmd) {
+	case PFVMM_SET_MEMORY_REGION:
+		return vm_set_memory_region(vm, argp);
+	case PFVMM_CREATE_VCPU:
+		return pfvmm_vcpu_create(vm, arg);
+	case PFVMM_GET_VM_STATS:
+		return vm_get_stats(vm, argp);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static int vm_release_fd(struct inode *inode, struct file *file)
+{
+	pfvmm_vm_put(file->private_data);
+	return 0;
+}
+
+static const struct file_operations vm_fops = {
+	.owner		= THIS_MODULE,
+	.unlocked_ioctl	= vm_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.release	= vm_release_fd,
+	.llseek		= noop_llseek,
+};
+
+static struct pfvmm_vm *vm_alloc(void)
+{
+	struct pfvmm_vm *vm = kzalloc(sizeof(*vm), GFP_KERNEL_ACCOUNT);
+
+	if (!vm)
+		return NULL;
+	kref_init(&vm->ref);
+	mutex_init(&vm->lock);
+	if (pfvmm_ept_init(&vm->ept)) {
+		kfree(vm);
+		return NULL;
+	}
+	mmgrab(current->mm);
+	vm->mm = current->mm;
+	return vm;
+}
+
+/**
+ * pfvmm_vm_create() - PFVMM_CREATE_VM: a new VM and its fd
+ * @arg: must be 0
+ *
+ * Return: the fd, or -EINVAL, -ENOSPC (too many VMs), -EBUSY (VT-x held
+ * by another hypervisor), -ENOMEM.
+ */
+int pfvmm_vm_create(unsigned long arg)
+{
+	struct pfvmm_vm *vm;
+	int fd, err;
+
+	if (arg)
+		return -EINVAL;
+	if (atomic_inc_return(&vm_count) > PFVMM_MAX_VMS) {
+		err = -ENOSPC;
+		goto err_count;
+	}
+	err = pfvmm_vmx_get();
+	if (err)
+		goto err_count;
+	vm = vm_alloc();
+	if (!vm) {
+		err = -ENOMEM;
+		goto err_vmx_put;
+	}
+	/* A new EPTP may equal a freed one: nothing stale may be cached. */
+	pfvmm_flush_ept_all_cpus(vm->ept.eptp);
+	fd = anon_inode_getfd("pfvmm-vm", &vm_fops, vm, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		pfvmm_vm_put(vm);	/* undoes the count and VMX too */
+	return fd;
+
+err_vmx_put:
+	pfvmm_vmx_put();
+err_count:
+	atomic_dec(&vm_count);
+	return err;
+}

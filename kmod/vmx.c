@@ -1,0 +1,499 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * VMX operation: what the CPU offers (from the capability MSRs), entering
+ * and leaving VMX operation on every CPU, and where each vCPU's VMCS is
+ * loaded.
+ *
+ * VMX is entered when the first VM is created and left when the last one
+ * goes, as KVM does, so pfvmm and kvm_intel can take turns.  CPU hotplug
+ * follows: a CPU coming online while VMs exist enters VMX, a CPU going
+ * offline first clears every VMCS it holds and then leaves.  On an
+ * emergency reboot or kexec the kernel calls us to leave VMX too.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/bitmap.h>
+#include <linux/cpu.h>
+#include <linux/cpuhotplug.h>
+#include <linux/gfp.h>
+#include <linux/mm.h>
+#include <linux/percpu.h>
+#include <linux/slab.h>
+#include <linux/smp.h>
+#include <asm/cpufeature.h>
+#include <asm/msr.h>
+#include <asm/reboot.h>
+#include <asm/tlbflush.h>
+#include "pfvmm.h"
+#include "vmx_ops.h"
+
+struct pfvmm_vmx_caps pfvmm_caps;
+
+struct pfvmm_cpu {
+	void *vmxon_region;
+	bool in_vmx;
+	struct list_head loaded;	/* vCPUs whose VMCS this CPU holds */
+};
+
+static DEFINE_PER_CPU(struct pfvmm_cpu, pfvmm_cpus);
+static DEFINE_MUTEX(vmx_users_lock);
+static unsigned int vmx_users;
+static enum cpuhp_state hp_state;
+
+#define PFVMM_MAX_VPID	1024
+static DECLARE_BITMAP(vpid_used, PFVMM_MAX_VPID);
+static DEFINE_SPINLOCK(vpid_lock);
+
+void pfvmm_vmx_insn_failed(const char *insn, unsigned long field)
+{
+	pr_err_ratelimited("%s failed for field 0x%lx\n", insn, field);
+}
+
+/*
+ * A control we want must be allowed-1; a control the CPU requires
+ * (allowed-0 is 1) is turned on whatever we want.
+ */
+static int adjust_controls(const char *name, u32 want, u32 optional,
+			   u32 msr, u32 *out)
+{
+	u32 allowed0, allowed1, ctl;
+
+	rdmsr(msr, allowed0, allowed1);
+	ctl = (want | (optional & allowed1)) | allowed0;
+	if ((want & allowed1) != want) {
+		pr_err("VT-x lacks %s controls 0x%x (allowed 0x%x)\n",
+		       name, want & ~allowed1, allowed1);
+		return -EOPNOTSUPP;
+	}
+	*out = ctl & allowed1;
+	return 0;
+}
+
+static int probe_controls(u64 basic)
+{
+	bool true_msrs = basic & VMX_BASIC_TRUE_CTLS;
+	u32 pin_msr = true_msrs ? MSR_IA32_VMX_TRUE_PINBASED_CTLS :
+				  MSR_IA32_VMX_PINBASED_CTLS;
+	u32 proc_msr = true_msrs ? MSR_IA32_VMX_TRUE_PROCBASED_CTLS :
+				   MSR_IA32_VMX_PROCBASED_CTLS;
+	u32 exit_msr = true_msrs ? MSR_IA32_VMX_TRUE_EXIT_CTLS :
+				   MSR_IA32_VMX_EXIT_CTLS;
+	u32 entry_msr = true_msrs ? MSR_IA32_VMX_TRUE_ENTRY_CTLS :
+				    MSR_IA32_VMX_ENTRY_CTLS;
+	struct pfvmm_vmx_caps *c = &pfvmm_caps;
+	int err;
+
+	err = adjust_controls("pin-based",
+			      PIN_BASED_EXT_INTR_MASK | PIN_BASED_NMI_EXITING,
+			      0, pin_msr, &c->pin);
+	err = err ?: adjust_controls("processor-based",
+			      CPU_BASED_HLT_EXITING | CPU_BASED_UNCOND_IO_EXITING |
+			      CPU_BASED_MOV_DR_EXITING | CPU_BASED_MWAIT_EXITING |
+			      CPU_BASED_MONITOR_EXITING |
+			      CPU_BASED_ACTIVATE_SECONDARY_CONTROLS,
+			      0, proc_msr, &c->proc);
+	err = err ?: adjust_controls("secondary", SECONDARY_EXEC_ENABLE_EPT,
+			      SECONDARY_EXEC_ENABLE_VPID |
+			      SECONDARY_EXEC_UNRESTRICTED_GUEST,
+			      MSR_IA32_VMX_PROCBASED_CTLS2, &c->proc2);
+	err = err ?: adjust_controls("VM-exit",
+			      VM_EXIT_HOST_ADDR_SPACE_SIZE |
+			      VM_EXIT_SAVE_IA32_EFER | VM_EXIT_LOAD_IA32_EFER,
+			      0, exit_msr, &c->exit);
+	err = err ?: adjust_controls("VM-entry", VM_ENTRY_LOAD_IA32_EFER,
+			      0, entry_msr, &c->entry);
+	if (err)
+		return err;
+	/* IA-32e guest mode is set per vCPU from its EFER. */
+	c->entry &= ~VM_ENTRY_IA32E_MODE;
+	c->vpid = c->proc2 & SECONDARY_EXEC_ENABLE_VPID;
+	c->unrestricted = c->proc2 & SECONDARY_EXEC_UNRESTRICTED_GUEST;
+	return 0;
+}
+
+static int probe_ept(void)
+{
+	u32 ept_cap, vpid_cap;
+
+	rdmsr(MSR_IA32_VMX_EPT_VPID_CAP, ept_cap, vpid_cap);
+	if (!(ept_cap & VMX_EPT_PAGE_WALK_4_BIT) ||
+	    !(ept_cap & VMX_EPTP_WB_BIT)) {
+		pr_err("EPT lacks 4-level walks or write-back tables\n");
+		return -EOPNOTSUPP;
+	}
+	if (!(ept_cap & VMX_EPT_INVEPT_BIT) ||
+	    !(ept_cap & VMX_EPT_EXTENT_CONTEXT_BIT)) {
+		pr_err("EPT lacks single-context INVEPT\n");
+		return -EOPNOTSUPP;
+	}
+	pfvmm_caps.invept_global = ept_cap & VMX_EPT_EXTENT_GLOBAL_BIT;
+	/* The high half of the MSR: bit 0 INVVPID, bit 9 single-context. */
+	if (!(vpid_cap & VMX_VPID_INVVPID_BIT) ||
+	    !(vpid_cap & VMX_VPID_EXTENT_SINGLE_CONTEXT_BIT))
+		pfvmm_caps.vpid = false;
+	if (!pfvmm_caps.vpid)
+		pfvmm_caps.proc2 &= ~SECONDARY_EXEC_ENABLE_VPID;
+	return 0;
+}
+
+static int probe_feature_control(void)
+{
+	u64 fc;
+
+	rdmsrl(MSR_IA32_FEAT_CTL, fc);
+	if (!(fc & FEAT_CTL_LOCKED) ||
+	    !(fc & FEAT_CTL_VMX_ENABLED_OUTSIDE_SMX)) {
+		pr_err("VT-x is disabled by the firmware (IA32_FEATURE_CONTROL=0x%llx)\n",
+		       fc);
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
+/**
+ * pfvmm_vmx_probe() - check that this CPU offers what pfvmm needs
+ *
+ * Return: 0, or -ENODEV when there is no VT-x, -EOPNOTSUPP when a needed
+ * feature is missing or disabled; a one-line reason is logged.
+ */
+int pfvmm_vmx_probe(void)
+{
+	struct pfvmm_vmx_caps *c = &pfvmm_caps;
+	u64 basic;
+	int err;
+
+	if (!boot_cpu_has(X86_FEATURE_VMX)) {
+		pr_err("VT-x (VMX) is not supported by this CPU\n");
+		return -ENODEV;
+	}
+	err = probe_feature_control();
+	if (err)
+		return err;
+	rdmsrl(MSR_IA32_VMX_BASIC, basic);
+	c->vmcs_revision = basic & 0x7fffffff;
+	c->vmcs_size = (basic >> VMX_BASIC_VMCS_SIZE_SHIFT) & 0x1fff;
+	if (c->vmcs_size > PAGE_SIZE ||
+	    ((basic & VMX_BASIC_MEM_TYPE_MASK) >> VMX_BASIC_MEM_TYPE_SHIFT) !=
+	    VMX_BASIC_MEM_TYPE_WB) {
+		pr_err("unsupported VMCS layout (IA32_VMX_BASIC=0x%llx)\n",
+		       basic);
+		return -EOPNOTSUPP;
+	}
+	err = probe_controls(basic);
+	if (err)
+		return err;
+	err = probe_ept();
+	if (err)
+		return err;
+	rdmsrl(MSR_IA32_VMX_CR0_FIXED0, c->cr0_fixed0);
+	rdmsrl(MSR_IA32_VMX_CR0_FIXED1, c->cr0_fixed1);
+	rdmsrl(MSR_IA32_VMX_CR4_FIXED0, c->cr4_fixed0);
+	rdmsrl(MSR_IA32_VMX_CR4_FIXED1, c->cr4_fixed1);
+	rdmsrl(MSR_EFER, c->host_efer);
+	pr_info("VT-x with EPT found: VPID %s, unrestricted guest %s\n",
+		c->vpid ? "yes" : "no", c->unrestricted ? "yes" : "no");
+	return 0;
+}
+
+void *pfvmm_vmcs_alloc(void)
+{
+	u32 *vmcs = (u32 *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+
+	if (vmcs)
+		vmcs[0] = pfvmm_caps.vmcs_revision;
+	return vmcs;
+}
+
+void pfvmm_vmcs_free(void *vmcs)
+{
+	free_page((unsigned long)vmcs);
+}
+
+/* ---- per-CPU VMX on/off; called with preemption off, on that CPU ---- */
+
+static void clear_loaded_vmcss(struct pfvmm_cpu *pc)
+{
+	struct pfvmm_vcpu *vcpu, *tmp;
+
+	list_for_each_entry_safe(vcpu, tmp, &pc->loaded, loaded_link) {
+		vmx_vmclear(__pa(vcpu->vmcs));
+		vcpu->cpu = -1;
+		vcpu->launched = false;
+		list_del_init(&vcpu->loaded_link);
+	}
+}
+
+static int cpu_vmx_enable(void)
+{
+	struct pfvmm_cpu *pc = this_cpu_ptr(&pfvmm_cpus);
+	unsigned long cr4 = __read_cr4();
+	unsigned long cr0 = read_cr0();
+
+	if (pc->in_vmx)
+		return 0;
+	if (cr4 & X86_CR4_VMXE) {
+		pr_err_ratelimited("CPU %d: VT-x is in use by another hypervisor (CR4.VMXE set; is kvm_intel loaded?)\n",
+				   smp_processor_id());
+		return -EBUSY;
+	}
+	if ((cr0 & pfvmm_caps.cr0_fixed0) != pfvmm_caps.cr0_fixed0 ||
+	    (cr4 & pfvmm_caps.cr4_fixed0 & ~X86_CR4_VMXE) !=
+	    (pfvmm_caps.cr4_fixed0 & ~X86_CR4_VMXE)) {
+		pr_err_ratelimited("CPU %d: host CR0/CR4 do not meet VMX fixed bits\n",
+				   smp_processor_id());
+		return -EOPNOTSUPP;
+	}
+	cr4_set_bits(X86_CR4_VMXE);
+	if (!vmx_vmxon(__pa(pc->vmxon_region))) {
+		cr4_clear_bits(X86_CR4_VMXE);
+		pr_err_ratelimited("CPU %d: VMXON failed\n",
+				   smp_processor_id());
+		return -EBUSY;
+	}
+	pc->in_vmx = true;
+	/* Nothing cached from an earlier user of these EPT/VPID tags. */
+	if (pfvmm_caps.invept_global)
+		vmx_invept(VMX_EPT_EXTENT_GLOBAL, 0);
+	return 0;
+}
+
+static void cpu_vmx_disable(void)
+{
+	struct pfvmm_cpu *pc = this_cpu_ptr(&pfvmm_cpus);
+
+	if (!pc->in_vmx)
+		return;
+	clear_loaded_vmcss(pc);
+	vmx_vmxoff();
+	cr4_clear_bits(X86_CR4_VMXE);
+	pc->in_vmx = false;
+}
+
+static void cpu_vmx_enable_ipi(void *failed)
+{
+	if (cpu_vmx_enable())
+		atomic_inc(failed);
+}
+
+static void cpu_vmx_disable_ipi(void *unused)
+{
+	cpu_vmx_disable();
+}
+
+/**
+ * pfvmm_vmx_get() - make sure every online CPU is in VMX operation
+ *
+ * Return: 0, or -EBUSY if VT-x is held by someone else on any CPU; then
+ * no CPU is left in VMX operation by us.
+ */
+int pfvmm_vmx_get(void)
+{
+	atomic_t failed = ATOMIC_INIT(0);
+	int err = 0;
+
+	cpus_read_lock();
+	mutex_lock(&vmx_users_lock);
+	if (vmx_users++ == 0) {
+		on_each_cpu(cpu_vmx_enable_ipi, &failed, 1);
+		if (atomic_read(&failed)) {
+			on_each_cpu(cpu_vmx_disable_ipi, NULL, 1);
+			vmx_users = 0;
+			err = -EBUSY;
+		}
+	}
+	mutex_unlock(&vmx_users_lock);
+	cpus_read_unlock();
+	return err;
+}
+
+void pfvmm_vmx_put(void)
+{
+	cpus_read_lock();
+	mutex_lock(&vmx_users_lock);
+	if (!WARN_ON(!vmx_users) && --vmx_users == 0)
+		on_each_cpu(cpu_vmx_disable_ipi, NULL, 1);
+	mutex_unlock(&vmx_users_lock);
+	cpus_read_unlock();
+}
+
+static int cpu_online_cb(unsigned int cpu)
+{
+	int err = 0;
+
+	mutex_lock(&vmx_users_lock);
+	if (vmx_users) {
+		preempt_disable();
+		err = cpu_vmx_enable();
+		preempt_enable();
+	}
+	mutex_unlock(&vmx_users_lock);
+	return err;
+}
+
+static int cpu_offline_cb(unsigned int cpu)
+{
+	preempt_disable();
+	cpu_vmx_disable();
+	preempt_enable();
+	return 0;
+}
+
+/* Emergency reboot / kexec / crash: leave VMX so the next kernel can boot. */
+static void emergency_vmx_off(void)
+{
+	struct pfvmm_cpu *pc = this_cpu_ptr(&pfvmm_cpus);
+
+	if (pc->in_vmx) {
+		vmx_vmxoff();
+		cr4_clear_bits(X86_CR4_VMXE);
+		pc->in_vmx = false;
+	}
+}
+
+/* ---- where a vCPU's VMCS lives ---- */
+
+static void vmclear_on_this_cpu(void *arg)
+{
+	struct pfvmm_vcpu *vcpu = arg;
+
+	if (vcpu->cpu != smp_processor_id())
+		return;
+	vmx_vmclear(__pa(vcpu->vmcs));
+	list_del_init(&vcpu->loaded_link);
+	vcpu->cpu = -1;
+	vcpu->launched = false;
+}
+
+/**
+ * pfvmm_vcpu_clear() - VMCLEAR a vCPU's VMCS wherever it is loaded
+ * @vcpu: the vCPU; its VMCS is current on no CPU afterwards
+ */
+void pfvmm_vcpu_clear(struct pfvmm_vcpu *vcpu)
+{
+	int cpu = READ_ONCE(vcpu->cpu);
+
+	if (cpu >= 0)
+		smp_call_function_single(cpu, vmclear_on_this_cpu, vcpu, 1);
+}
+
+/**
+ * pfvmm_vcpu_load_on_cpu() - make a vCPU's VMCS current on this CPU
+ * @vcpu: the vCPU
+ * @cpu: this CPU; preemption is off
+ *
+ * A VMCS may be active on one CPU only: if it was on another, it is
+ * cleared there first.  The caller refreshes per-CPU host state.
+ */
+void pfvmm_vcpu_load_on_cpu(struct pfvmm_vcpu *vcpu, int cpu)
+{
+	struct pfvmm_cpu *pc = this_cpu_ptr(&pfvmm_cpus);
+	unsigned long flags;
+
+	if (vcpu->cpu != cpu) {
+		pfvmm_vcpu_clear(vcpu);
+		local_irq_save(flags);
+		list_add(&vcpu->loaded_link, &pc->loaded);
+		vcpu->cpu = cpu;
+		local_irq_restore(flags);
+	}
+	if (!vmx_vmptrld(__pa(vcpu->vmcs)))
+		pr_err_ratelimited("VMPTRLD failed on CPU %d\n", cpu);
+}
+
+static void invept_ipi(void *eptp)
+{
+	if (this_cpu_ptr(&pfvmm_cpus)->in_vmx)
+		vmx_invept(VMX_EPT_EXTENT_CONTEXT, *(u64 *)eptp);
+}
+
+/**
+ * pfvmm_flush_ept_all_cpus() - drop every cached translation of an EPT
+ * @eptp: the EPT pointer; needed when mappings are removed or reduced
+ */
+void pfvmm_flush_ept_all_cpus(u64 eptp)
+{
+	on_each_cpu(invept_ipi, &eptp, 1);
+}
+
+u16 pfvmm_vpid_alloc(void)
+{
+	unsigned long vpid;
+
+	if (!pfvmm_caps.vpid)
+		return 0;
+	spin_lock(&vpid_lock);
+	vpid = find_next_zero_bit(vpid_used, PFVMM_MAX_VPID, 1);
+	if (vpid < PFVMM_MAX_VPID)
+		__set_bit(vpid, vpid_used);
+	else
+		vpid = 0;	/* share VPID 0 with the host: flushes on exit */
+	spin_unlock(&vpid_lock);
+	return vpid;
+}
+
+static void invvpid_ipi(void *vpid)
+{
+	if (this_cpu_ptr(&pfvmm_cpus)->in_vmx)
+		vmx_invvpid(VMX_VPID_EXTENT_SINGLE_CONTEXT, *(u16 *)vpid);
+}
+
+void pfvmm_vpid_free(u16 vpid)
+{
+	if (!vpid)
+		return;
+	on_each_cpu(invvpid_ipi, &vpid, 1);
+	spin_lock(&vpid_lock);
+	__clear_bit(vpid, vpid_used);
+	spin_unlock(&vpid_lock);
+}
+
+static void free_vmxon_regions(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct pfvmm_cpu *pc = per_cpu_ptr(&pfvmm_cpus, cpu);
+
+		pfvmm_vmcs_free(pc->vmxon_region);
+		pc->vmxon_region = NULL;
+	}
+}
+
+/**
+ * pfvmm_vmx_init() - allocate VMXON regions and register for hotplug
+ *
+ * Return: 0 or a negative errno; nothing is left registered on failure.
+ */
+int pfvmm_vmx_init(void)
+{
+	int cpu, err;
+
+	for_each_possible_cpu(cpu) {
+		struct pfvmm_cpu *pc = per_cpu_ptr(&pfvmm_cpus, cpu);
+
+		INIT_LIST_HEAD(&pc->loaded);
+		pc->vmxon_region = pfvmm_vmcs_alloc();
+		if (!pc->vmxon_region) {
+			free_vmxon_regions();
+			return -ENOMEM;
+		}
+	}
+	err = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "pfvmm:online",
+					cpu_online_cb, cpu_offline_cb);
+	if (err < 0) {
+		free_vmxon_regions();
+		return err;
+	}
+	hp_state = err;
+	cpu_emergency_register_virt_callback(emergency_vmx_off);
+	return 0;
+}
+
+void pfvmm_vmx_exit_module(void)
+{
+	cpu_emergency_unregister_virt_callback(emergency_vmx_off);
+	cpuhp_remove_state_nocalls(hp_state);
+	/* Every VM is gone (the fds pin the module), so VMX is off. */
+	WARN_ON(vmx_users);
+	free_vmxon_regions();
+}

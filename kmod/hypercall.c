@@ -2,7 +2,7 @@
 /*
  * Hypercalls: VMCALL with the number in RAX, arguments in RDI, RSI, RDX,
  * R10, R8, and the result in RAX.  Only the guest kernel (CPL 0) may call;
- * an unknown number gets -ENOSYS.  Every argument is checked here or in
+ * an unknown number gets -PFVMM_ENOSYS.  Every argument is checked here or in
  * the handler; a bad one is an error returned to the guest, never a
  * reason to trust it.
  */
@@ -86,7 +86,7 @@ int pfvmm_handle_vmcall(struct pfvmm_vcpu *vcpu)
 	if (guest_cpl() != 0) {
 		ret = -EPERM;
 	} else if (nr >= PFVMM_HC_COUNT || !hc_handlers[nr]) {
-		ret = -ENOSYS;
+		ret = -PFVMM_ENOSYS;
 	} else {
 		nr = array_index_nospec(nr, PFVMM_HC_COUNT);
 		vcpu->stats.hypercalls[nr]++;

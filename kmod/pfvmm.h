@@ -9,6 +9,7 @@
 #ifndef PFVMM_INTERNAL_H
 #define PFVMM_INTERNAL_H
 
+#include <linux/bits.h>
 #include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
@@ -23,7 +24,7 @@
 #define PFVMM_MAX_SLOTS		8
 #define PFVMM_MAX_MEM_MB	1024
 /* Guest-physical addresses end below 64 GiB (36 bits). */
-#define PFVMM_GPA_LIMIT		(1ULL << 36)
+#define PFVMM_GPA_LIMIT		BIT_ULL(36)
 
 struct pfvmm_slot {
 	bool used;

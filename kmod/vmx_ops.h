@@ -17,11 +17,13 @@
 #define VMCS_WIDTH_32		2
 #define VMCS_WIDTH_NATURAL	3
 
-#define vmcs_check_width(field, width)					\
-	BUILD_BUG_ON_MSG(__builtin_constant_p(field) &&			\
-			 ((((field) >> 13) & 3) != (width) ||		\
-			  ((width) == VMCS_WIDTH_64 && ((field) & 1))),	\
-			 "VMCS field accessed with the wrong width")
+static __always_inline void vmcs_check_width(unsigned long field, int width)
+{
+	BUILD_BUG_ON_MSG(__builtin_constant_p(field) &&
+			 (((field >> 13) & 3) != width ||
+			  (width == VMCS_WIDTH_64 && (field & 1))),
+			 "VMCS field accessed with the wrong width");
+}
 
 void pfvmm_vmx_insn_failed(const char *insn, unsigned long field);
 

@@ -27,6 +27,12 @@
 #define PFVMM_HC_MULTICALL		6
 #define PFVMM_HC_COUNT			7	/* numbers >= this: -ENOSYS */
 
+/* Errors returned to the guest: negative values of these (Linux numbers). */
+#define PFVMM_EPERM			1
+#define PFVMM_EFAULT			14
+#define PFVMM_EINVAL			22
+#define PFVMM_ENOSYS			38	/* no such hypercall */
+
 /* Bounds the module enforces. */
 #define PFVMM_CONSOLE_WRITE_MAX		1024	/* longer writes are cut */
 

@@ -7,11 +7,11 @@
 
 #include "env.h"
 
-#define PFVMM_PTE_P		(1ULL << 0)
-#define PFVMM_PTE_W		(1ULL << 1)
-#define PFVMM_PTE_U		(1ULL << 2)
-#define PFVMM_PTE_PS		(1ULL << 7)
-#define PFVMM_PTE_NX		(1ULL << 63)
+#define PFVMM_PTE_P		BIT_ULL(0)
+#define PFVMM_PTE_W		BIT_ULL(1)
+#define PFVMM_PTE_U		BIT_ULL(2)
+#define PFVMM_PTE_PS		BIT_ULL(7)
+#define PFVMM_PTE_NX		BIT_ULL(63)
 #define PFVMM_PTE_ADDR		0x000ffffffffff000ULL
 
 /* Reads the 8-byte entry at guest-physical @gpa; 0 or a negative errno. */

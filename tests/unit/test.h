@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A minimal test harness for the host-side unit tests: each test gets a
+ * context, records the first failed check with a reason, and is reported
+ * as "PASS name" or "FAIL name: why" (or "SKIP name: why").
+ */
+#ifndef PFVMM_TEST_H
+#define PFVMM_TEST_H
+
+#include <stdio.h>
+
+struct test_ctx {
+	const char *name;
+	int failed;
+	int skipped;
+	char why[512];
+};
+
+#define CHECK(t, cond, ...)						\
+	do {								\
+		if (!(cond) && !(t)->failed) {				\
+			(t)->failed = 1;				\
+			snprintf((t)->why, sizeof((t)->why), __VA_ARGS__); \
+		}							\
+	} while (0)
+
+#define CHECK_EQ(t, got, want)						\
+	CHECK(t, (unsigned long long)(got) == (unsigned long long)(want), \
+	      "%s = 0x%llx, want 0x%llx (line %d)", #got,		\
+	      (unsigned long long)(got), (unsigned long long)(want), __LINE__)
+
+#define SKIP(t, ...)							\
+	do {								\
+		(t)->skipped = 1;					\
+		snprintf((t)->why, sizeof((t)->why), __VA_ARGS__);	\
+	} while (0)
+
+typedef void (*test_fn)(struct test_ctx *t);
+
+void run_test(const char *name, test_fn fn);
+#define RUN_TEST(fn) run_test(#fn, fn)
+
+/* Set by main(): where the built guests are. */
+extern const char *guest_dir;
+extern const char *launcher_path;
+
+void run_elf_tests(void);
+void run_options_tests(void);
+void run_x86_tests(void);
+void run_stats_tests(void);
+void run_cli_tests(void);
+
+#endif /* PFVMM_TEST_H */

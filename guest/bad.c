@@ -14,8 +14,6 @@
  */
 #include "guest.h"
 
-#define ENOSYS	38
-
 struct idt_ptr {
 	uint16_t limit;
 	uint64_t base;
@@ -56,7 +54,7 @@ static int bad_hypercall(void)
 	long ret = hypercall0(9999);
 
 	printk("bad: hypercall 9999 returned %ld\n", ret);
-	return ret == -ENOSYS ? 0 : 1;
+	return ret == -PFVMM_ENOSYS ? 0 : 1;
 }
 
 static int bad_pointer(const struct pfvmm_bootinfo *bi)

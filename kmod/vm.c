@@ -12,6 +12,7 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
+#include <linux/preempt.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -32,6 +33,7 @@ static void vm_release(struct kref *ref)
 	pfvmm_ept_destroy(&vm->ept);
 	mmdrop(vm->mm);
 	kfree(vm);
+	preempt_notifier_dec();
 	pfvmm_vmx_put();
 	atomic_dec(&vm_count);
 }
@@ -198,6 +200,8 @@ static struct pfvmm_vm *vm_alloc(void)
 	}
 	mmgrab(current->mm);
 	vm->mm = current->mm;
+	/* vCPU threads use preempt notifiers: keep them switched on. */
+	preempt_notifier_inc();
 	return vm;
 }
 

@@ -38,8 +38,7 @@ static int check_signature(void)
 
 static int check_bootinfo(const struct pfvmm_bootinfo *bi)
 {
-	if ((unsigned long)bi != PFVMM_BOOT_INFO || bi->magic != PFVMM_BOOTINFO_MAGIC ||
-	    bi->version != PFVMM_BOOTINFO_VERSION) {
+	if (bi->magic != PFVMM_BOOTINFO_MAGIC || bi->version != PFVMM_BOOTINFO_VERSION) {
 		printk("bad boot info at %p\n", bi);
 		return -1;
 	}

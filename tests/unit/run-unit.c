@@ -44,6 +44,7 @@ int main(int argc, char *argv[])
 	run_x86_tests();
 	run_stats_tests();
 	run_cli_tests();
+	run_guest_sim_tests();
 	printf("%d passed, %d failed, %d skipped\n", nr_pass, nr_fail, nr_skip);
 	return nr_fail ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -50,5 +50,6 @@ void run_x86_tests(void);
 void run_stats_tests(void);
 void run_cli_tests(void);
 void run_guest_sim_tests(void);
+void run_run_loop_tests(void);
 
 #endif /* PFVMM_TEST_H */

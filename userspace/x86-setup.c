@@ -18,6 +18,9 @@
 
 #include "x86-setup.h"
 
+_Static_assert(sizeof(struct pfvmm_bootinfo) == 384,
+	       "struct pfvmm_bootinfo layout changed: update guests and tests");
+
 /**
  * x86_gdt_entry() - encode an 8-byte code/data/system descriptor
  * @limit: the byte-granular limit as VMX holds it; stored in 4 KiB units

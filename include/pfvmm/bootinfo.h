@@ -10,7 +10,8 @@
  * low 1 MiB belongs to the launcher; ELF segments must load above it.
  *
  * Freestanding: plain C types only, so that the module, the launcher and
- * the guest can all include it.  Sizes are fixed (checked below).
+ * the guest can all include it.  The layout is fixed: 384 bytes, no holes
+ * (the launcher checks the size at build time).
  */
 #ifndef _PFVMM_BOOTINFO_H
 #define _PFVMM_BOOTINFO_H
@@ -47,8 +48,5 @@ struct pfvmm_bootinfo {
 	unsigned long long reserved[6];	/* 0 */
 	char cmdline[PFVMM_BOOTINFO_CMDLINE_MAX];	/* NUL-terminated */
 };
-
-_Static_assert(sizeof(struct pfvmm_bootinfo) == 384,
-	       "struct pfvmm_bootinfo layout changed");
 
 #endif /* _PFVMM_BOOTINFO_H */

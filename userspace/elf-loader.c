@@ -139,7 +139,8 @@ static int elf_check_segment(const Elf64_Phdr *ph, unsigned int i, size_t size,
 				(unsigned long long)ph->p_filesz, size);
 	if (pa + memsz < pa)
 		return elf_fail(msg, msglen, ELF_ERR_SEG_OVERFLOW,
-				"segment %u: p_paddr 0x%llx + p_memsz 0x%llx overflows", i, pa, memsz);
+				"segment %u: p_paddr 0x%llx + p_memsz 0x%llx overflows",
+				i, pa, memsz);
 	if (ph->p_vaddr != ph->p_paddr)
 		return elf_fail(msg, msglen, ELF_ERR_SEG_VADDR,
 				"segment %u: p_vaddr 0x%llx != p_paddr 0x%llx (guest memory is identity-mapped)",

@@ -9,6 +9,7 @@
 #include <uapi/pfvmm.h>
 
 #include "builtin.h"
+#include "util.h"
 #include "vmm.h"
 
 struct subcommand {
@@ -29,7 +30,7 @@ static const struct subcommand subcommands[] = {
 	{ "help",	"show help for a subcommand",	cmd_help,	cmd_help_usage },
 };
 
-#define NR_SUBCOMMANDS (sizeof(subcommands) / sizeof(subcommands[0]))
+#define NR_SUBCOMMANDS ARRAY_SIZE(subcommands)
 
 static const struct subcommand *subcommand_find(const char *name)
 {

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "stats.h"
+#include "util.h"
 #include "vmm.h"
 
 #define RUN_AGAIN	(-1)
@@ -183,8 +184,7 @@ static int handle_exit(struct vcpu *vcpu)
 {
 	uint32_t reason = vcpu->run->exit_reason;
 
-	if (reason < sizeof(exit_handlers) / sizeof(exit_handlers[0]) &&
-	    exit_handlers[reason])
+	if (reason < ARRAY_SIZE(exit_handlers) && exit_handlers[reason])
 		return exit_handlers[reason](vcpu);
 	fprintf(stderr, "pfvmm: unexpected exit reason %u from the module\n", reason);
 	vcpu__dump(vcpu);
@@ -207,14 +207,11 @@ int vcpu__run_loop(struct vcpu *vcpu)
 		if (stop_requested)
 			return handle_intr(vcpu);
 		ret = vcpu->vm->backend->run(vcpu);
-		if (ret == -EINTR) {
-			status = handle_intr(vcpu);
-		} else if (ret) {
+		if (ret && ret != -EINTR) {
 			fprintf(stderr, "pfvmm: PFVMM_RUN: %s\n", strerror(-ret));
 			return PFVMM_STATUS_HOST_ERROR;
-		} else {
-			status = handle_exit(vcpu);
 		}
+		status = ret ? handle_intr(vcpu) : handle_exit(vcpu);
 	}
 	return status;
 }

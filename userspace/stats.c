@@ -11,6 +11,7 @@
 #include <pfvmm/hypercall.h>
 
 #include "stats.h"
+#include "util.h"
 
 static const char *const vmx_exit_names[] = {
 	[0]  = "EXCEPTION_NMI",
@@ -97,8 +98,6 @@ static const char *const hypercall_names[] = {
 	[PFVMM_HC_MMUEXT_OP]		= "mmuext_op",
 	[PFVMM_HC_MULTICALL]		= "multicall",
 };
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* The name of entry @i of a sparse name table, or NULL. */
 static const char *name_lookup(const char *const *names, size_t n, unsigned int i)

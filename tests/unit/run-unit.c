@@ -40,6 +40,7 @@ int main(int argc, char *argv[])
 	if (argc > 2)
 		launcher_path = argv[2];
 	run_elf_tests();
+	run_elf_fuzz_tests();
 	run_options_tests();
 	run_x86_tests();
 	run_stats_tests();

@@ -88,7 +88,7 @@ static void sim_hypercall(greg_t *g)
 static void sim_cpuid(greg_t *g)
 {
 	if ((uint32_t)g[REG_RAX] == PFVMM_CPUID_LEAF_BASE) {
-		g[REG_RAX] = PFVMM_CPUID_LEAF_BASE;
+		g[REG_RAX] = PFVMM_CPUID_LEAF_BASE + 1;	/* as the module */
 		g[REG_RBX] = PFVMM_CPUID_SIG_EBX;
 		g[REG_RCX] = PFVMM_CPUID_SIG_ECX;
 		g[REG_RDX] = PFVMM_CPUID_SIG_EDX;
@@ -286,7 +286,7 @@ static void sim_expect(struct test_ctx *t, const char *name, const char *cmdline
 static void test_sim_hello(struct test_ctx *t)
 {
 	sim_expect(t, "hello.elf", "", 0, "Hello from pfvmm guest\n");
-	sim_expect(t, "hello.elf", "", 0, "hypervisor signature 'PfVmmPfVmm', max leaf 0x40000000\n");
+	sim_expect(t, "hello.elf", "", 0, "hypervisor signature 'PfVmmPfVmm', max leaf 0x40000001\n");
 	sim_expect(t, "hello.elf", "", 0, "boot info: 4 MiB of memory, image 0x100000-0x");
 }
 
@@ -339,6 +339,11 @@ static void test_sim_printk_long_output(struct test_ctx *t)
 
 void run_guest_sim_tests(void)
 {
+#ifdef __SANITIZE_ADDRESS__
+	/* Guest code on its own stack confuses ASan: the sim runs unsanitized. */
+	printf("SKIP test_sim_*: built with -fsanitize=address\n");
+	return;
+#endif
 	RUN_TEST(test_sim_hello);
 	RUN_TEST(test_sim_hello_args);
 	RUN_TEST(test_sim_spin);

@@ -44,7 +44,8 @@
 #define GUEST_MEM	(4 * MiB)
 #define SPIN_TIMEOUT_S	120
 
-extern const unsigned char spin_elf_start[], spin_elf_end[];
+extern const unsigned char spin_elf_start[];
+extern const uint64_t spin_elf_size;
 
 static int nr_failed, nr_passed;
 static int max_slots, max_vcpus, max_mem_mb;
@@ -407,7 +408,7 @@ static int spin_vm_load(struct spin_vm *s)
 	struct pfvmm_regs regs;
 	struct elf_image img;
 
-	if (elf_load(spin_elf_start, (size_t)(spin_elf_end - spin_elf_start), &tgt,
+	if (elf_load(spin_elf_start, (size_t)spin_elf_size, &tgt,
 		     &img, msg, sizeof(msg))) {
 		fail("spin_load", "embedded spin.elf: %s", msg);
 		return -1;

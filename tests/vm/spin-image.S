@@ -5,9 +5,12 @@
  */
 	.section .rodata
 	.balign 16
-	.globl spin_elf_start, spin_elf_end
+	.globl spin_elf_start, spin_elf_size
 spin_elf_start:
 	.incbin SPIN_ELF
 spin_elf_end:
+	.balign 8
+spin_elf_size:
+	.quad	spin_elf_end - spin_elf_start
 
 	.section .note.GNU-stack, "", @progbits

@@ -1,0 +1,149 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# check.sh [KDIR] - "make check": every test pfvmm has, in one command.
+# KDIR defaults to /usr/src/linux-headers-$KVER, resolved after deps.
+#
+#   1. deps (scripts/deps.sh), then build module, userspace, guest (in
+#      parallel; each reports PASS/FAIL build-<part>) and stage build/vmroot;
+#   2. in parallel:
+#        - one Bochs boot (VT-x) running tests/vm/run-all.sh 't-*.sh';
+#        - on the host: unit tests (make -C tests/unit check), lint
+#          (scripts/lint.sh), then one QEMU boot (no VT-x) running
+#          run-all.sh 'q-*.sh';
+#   3. counts every "PASS name" / "FAIL name" line of all parts and prints
+#      exactly one last line "N passed, M failed".
+# Exits non-zero when anything failed, a build failed (the boots are then
+# skipped and counted as failures) or a boot produced no status.
+#
+# Environment: BOCHS_TIMEOUT (default 1200 s), QEMU_TIMEOUT (300 s),
+# TEST_TIMEOUT (per in-VM test, default 300 s), BOCHS_SMP (default 1).
+set -u
+{
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+cd "$TOP"
+KDIR=${1:-}
+MAKE=${MAKE:-make}
+out=build/check
+BOCHS_TIMEOUT=${BOCHS_TIMEOUT:-1200}
+QEMU_TIMEOUT=${QEMU_TIMEOUT:-300}
+TEST_TIMEOUT=${TEST_TIMEOUT:-300}
+BOCHS_SMP=${BOCHS_SMP:-1}
+
+rm -rf "$out"
+mkdir -p "$out"
+t0=$(date +%s)
+secs() { echo "$(( $(date +%s) - $1 ))s"; }
+indent() { sed 's/^/    | /'; }
+
+# Every part writes its PASS/FAIL lines into $out/<part>.log.
+finish() {
+	local p f
+	p=$(cat "$out"/*.log 2>/dev/null | grep -c '^PASS ')
+	f=$(cat "$out"/*.log 2>/dev/null | grep -c '^FAIL ')
+	echo "== make check finished in $(secs "$t0") (logs: $out/)"
+	if [ "$f" -gt 0 ]; then
+		echo "failed:$(cat "$out"/*.log | sed -n 's/^FAIL \([^ ]*\).*/ \1/p' | tr '\n' ' ')"
+	fi
+	echo "$p passed, $f failed"
+	[ "$f" -eq 0 ]
+	exit
+}
+
+# report NAME STATUS LOGFILE: one result line (in NAME's log), details on failure
+report() {
+	if [ "$2" -eq 0 ]; then
+		echo "PASS $1" | tee "$out/$1.log"
+	else
+		echo "FAIL $1" | tee "$out/$1.log"
+		echo "    $1: status $2; last lines of $3:"
+		tail -n 30 "$3" | indent
+	fi
+}
+
+# ---- 1. deps, build, stage ----
+echo "== deps"
+scripts/deps.sh >"$out/deps.out" 2>&1
+st=$?
+report deps $st "$out/deps.out"
+[ $st -eq 0 ] || finish
+[ -n "$KDIR" ] || KDIR=/usr/src/linux-headers-$(scripts/deps.sh --kver)
+
+echo "== build: module, userspace, guest (KDIR=$KDIR)"
+declare -A bpid
+for part in module userspace guest; do
+	$MAKE --no-print-directory "$part" KDIR="$KDIR" >"$out/build-$part.out" 2>&1 &
+	bpid[$part]=$!
+done
+built=1
+for part in module userspace guest; do
+	wait "${bpid[$part]}"
+	st=$?
+	report "build-$part" $st "$out/build-$part.out"
+	[ $st -eq 0 ] || built=
+done
+if [ -n "$built" ]; then
+	scripts/stage.sh >"$out/stage.out" 2>&1
+	st=$?
+	report stage $st "$out/stage.out"
+	[ $st -eq 0 ] || built=
+fi
+echo "   ($(secs "$t0"))"
+
+# ---- 2. the emulated machines and the host-side tests ----
+# vm_part NAME EMULATOR-FLAGS GLOB TIMEOUT: one boot running run-all.sh GLOB.
+# Writes $out/NAME.log (the streamed console: the tests' PASS/FAIL lines)
+# and adds "FAIL NAME-boot" when the guest produced no status.
+vm_part() {
+	local name=$1 flags=$2 glob=$3 tmo=$4 st
+	if [ -z "$built" ]; then
+		echo "FAIL $name (skipped: the build failed)" | tee "$out/$name.log"
+		return
+	fi
+	cat >"$out/$name.sh" <<EOF
+export TEST_TIMEOUT=$TEST_TIMEOUT
+sh /pfvmm/tests/vm/run-all.sh '$glob'
+EOF
+	# shellcheck disable=SC2086
+	scripts/vm-run $flags --timeout "$tmo" "$out/$name.sh" >"$out/$name.log" 2>&1
+	st=$?
+	if grep -q '^vm-run: script exit status' "$out/$name.log"; then
+		echo "PASS $name-boot" >>"$out/$name.log"
+	else
+		echo "FAIL $name-boot (no status from the guest: status $st)" >>"$out/$name.log"
+	fi
+}
+
+host_part() {
+	echo "== unit tests"
+	if [ -f tests/unit/Makefile ]; then
+		$MAKE --no-print-directory -C tests/unit check >"$out/unit.log" 2>&1
+		st=$?
+		cat "$out/unit.log"
+		if [ $st -ne 0 ] && ! grep -q '^FAIL ' "$out/unit.log"; then
+			echo "FAIL unit (make -C tests/unit check: status $st)" | tee -a "$out/unit.log"
+		fi
+	else
+		echo "FAIL unit (tests/unit/Makefile missing)" | tee "$out/unit.log"
+	fi
+	echo "== lint"
+	scripts/lint.sh "$KDIR" >"$out/lint.log" 2>&1
+	cat "$out/lint.log"
+	echo "== QEMU boot (no VT-x): q-*.sh"
+	vm_part vm-qemu --qemu 'q-*.sh' "$QEMU_TIMEOUT"
+	cat "$out/vm-qemu.log"
+}
+
+echo "== Bochs boot (VT-x, smp=$BOCHS_SMP): t-*.sh, in parallel with the host-side tests"
+echo "   (the Bochs console streams after the host-side results; tail -f $out/vm-bochs.log)"
+host_part >"$out/host.out" 2>&1 &
+host_pid=$!
+vm_part vm-bochs "--smp $BOCHS_SMP" 't-*.sh' "$BOCHS_TIMEOUT" &
+bochs_pid=$!
+wait $host_pid
+cat "$out/host.out"
+echo "== Bochs boot (waiting for it: $(secs "$t0") so far)"
+wait $bochs_pid
+cat "$out/vm-bochs.log"
+finish
+}

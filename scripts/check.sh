@@ -43,7 +43,7 @@ finish() {
 	f=$(cat "$out"/*.log 2>/dev/null | grep -c '^FAIL ')
 	echo "== make check finished in $(secs "$t0") (logs: $out/)"
 	if [ "$f" -gt 0 ]; then
-		echo "failed:$(cat "$out"/*.log | sed -n 's/^FAIL \([^ ]*\).*/ \1/p' | tr '\n' ' ')"
+		echo "failed:$(cat "$out"/*.log | sed -n 's/^FAIL \([^ ]*\).*/\1/p' | tr '\n' ' ')"
 	fi
 	echo "$p passed, $f failed"
 	[ "$f" -eq 0 ]

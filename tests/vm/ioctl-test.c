@@ -42,12 +42,15 @@
 #define BAD_PTR		((void *)8)
 #define KERNEL_ADDR	0xffff800000000000ull
 #define GUEST_MEM	(4 * MiB)
-#define SPIN_TIMEOUT_S	120
+#define SPIN_TIMEOUT_S	60
 
 extern const unsigned char spin_elf_start[];
 extern const uint64_t spin_elf_size;
 
+#define WATCHDOG_S	240	/* guest-kernel seconds for the whole test */
+
 static int nr_failed, nr_passed;
+static const char *volatile current_step = "start";
 static int max_slots, max_vcpus, max_mem_mb;
 
 /* ---- reporting ---- */
@@ -126,6 +129,40 @@ static void expect_value(const char *name, long got, long want)
 		fail(name, "got %ld want %ld", got, want);
 }
 
+/* Say where we are, for the log of a test that hangs. */
+static void step(const char *what)
+{
+	current_step = what;
+	printf("# %s\n", what);
+}
+
+/*
+ * If a RUN never returns, the log should still say where: after
+ * WATCHDOG_S the watchdog reports the step and exits (the exit itself
+ * may then hang on a vCPU thread stuck in the module: a module bug).
+ */
+static void *watchdog(void *arg)
+{
+	(void)arg;
+	sleep(WATCHDOG_S);
+	printf("FAIL watchdog: still in '%s' after %d s\n", current_step, WATCHDOG_S);
+	fflush(stdout);
+	_exit(1);
+}
+
+static void start_watchdog(void)
+{
+	sigset_t all;
+	pthread_t t;
+
+	/* Signals for the test threads only, never for the watchdog. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, NULL);
+	if (pthread_create(&t, NULL, watchdog, NULL))
+		fail("watchdog", "pthread_create failed");
+	pthread_sigmask(SIG_UNBLOCK, &all, NULL);
+}
+
 /* ---- helpers ---- */
 
 static void *map_anon(size_t size)
@@ -176,6 +213,7 @@ static void test_system(int sys)
 	uint32_t u32 = 0;
 	long size;
 
+	step("system fd");
 	EXPECT("sys_unknown_ioctl", ioctl(sys, _IO(PFVMMIO, 0x3f), 0), ENOTTY);
 	EXPECT("sys_foreign_magic", ioctl(sys, _IO(0xAE, 0x00), 0), ENOTTY);
 	EXPECT("sys_vm_ioctl_on_sys_fd", ioctl(sys, PFVMM_CREATE_VCPU, 0), ENOTTY);
@@ -269,8 +307,10 @@ static void test_regions(int sys)
 {
 	uint64_t big_size = ((uint64_t)max_mem_mb + 1) * MiB;
 	char *buf = map_anon(4 * MiB), *big = map_anon(big_size);
-	int vm = create_vm(sys);
+	int vm;
 
+	step("memory regions");
+	vm = create_vm(sys);
 	test_region_field_errors(vm, buf);
 	test_region_conflicts(vm, buf, big);
 	close(vm);
@@ -344,8 +384,10 @@ static void test_vcpu_regs(int vcpu)
 
 static void test_vcpus(int sys)
 {
-	int vm = create_vm(sys), vcpu;
+	int vm, vcpu;
 
+	step("vCPUs");
+	vm = create_vm(sys);
 	EXPECT("vm_unknown_ioctl", ioctl(vm, _IO(PFVMMIO, 0x7f), 0), ENOTTY);
 	EXPECT("vm_sys_ioctl_on_vm_fd", ioctl(vm, PFVMM_GET_API_VERSION, 0), ENOTTY);
 	EXPECT("vm_vcpu_ioctl_on_vm_fd", ioctl(vm, PFVMM_RUN, 0), ENOTTY);
@@ -561,6 +603,7 @@ static void test_run(int sys)
 	struct spin_vm s;
 	sigset_t alrm;
 
+	step("run: loading spin.elf");
 	install_handler(SIGUSR1);
 	install_handler(SIGALRM);
 	if (spin_vm_create(sys, &s))
@@ -574,6 +617,7 @@ static void test_run(int sys)
 		return;
 	}
 	pthread_sigmask(SIG_UNBLOCK, &alrm, NULL);
+	step("run: waiting for the guest to print 'spinning'");
 	if (!wait_flag(&s.spinning, SPIN_TIMEOUT_S)) {
 		fail("run_guest_spinning", "no 'spinning' from the guest (run: ret %ld %s, exit %u)",
 		     s.last_ret, errno_name(s.last_errno), s.last_exit);
@@ -581,10 +625,14 @@ static void test_run(int sys)
 		return;
 	}
 	pass("run_guest_spinning");
+	step("run: second RUN on the busy vCPU");
 	test_run_busy(&s);
+	step("run: signal to the running thread");
 	test_run_signal(&s);
-	if (atomic_load(&s.done))
-		pthread_join(s.runner, NULL);
+	if (!atomic_load(&s.done))
+		return;		/* the vCPU is stuck in RUN: nothing more to do */
+	pthread_join(s.runner, NULL);
+	step("stats and close order");
 	test_stats_counted(&s);
 	test_close_order(sys, &s);
 }
@@ -594,6 +642,7 @@ int main(void)
 	int sys;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	start_watchdog();
 	sys = open("/dev/pfvmm", O_RDWR | O_CLOEXEC);
 	if (sys < 0) {
 		fail("open_dev", "open /dev/pfvmm: %s", strerror(errno));

@@ -530,13 +530,19 @@ static void sleep_ms(long ms)
 		;
 }
 
-static int wait_flag(atomic_int *flag, int seconds)
+/* Wait until @flag or @stop is set; returns @flag. */
+static int wait_flag_or(atomic_int *flag, atomic_int *stop, int seconds)
 {
 	int i;
 
-	for (i = 0; i < seconds * 100 && !atomic_load(flag); i++)
+	for (i = 0; i < seconds * 100 && !atomic_load(flag) && !atomic_load(stop); i++)
 		sleep_ms(10);
 	return atomic_load(flag);
+}
+
+static int wait_flag(atomic_int *flag, int seconds)
+{
+	return wait_flag_or(flag, flag, seconds);
 }
 
 /* Main thread: while A is in the guest, RUN on the same vCPU is EBUSY. */
@@ -618,9 +624,11 @@ static void test_run(int sys)
 	}
 	pthread_sigmask(SIG_UNBLOCK, &alrm, NULL);
 	step("run: waiting for the guest to print 'spinning'");
-	if (!wait_flag(&s.spinning, SPIN_TIMEOUT_S)) {
-		fail("run_guest_spinning", "no 'spinning' from the guest (run: ret %ld %s, exit %u)",
-		     s.last_ret, errno_name(s.last_errno), s.last_exit);
+	if (!wait_flag_or(&s.spinning, &s.done, SPIN_TIMEOUT_S)) {
+		fail("run_guest_spinning",
+		     "no 'spinning' from the guest (RUN: ret %ld %s, exit %u, console '%s')",
+		     s.last_ret, errno_name(s.last_ret < 0 ? s.last_errno : 0),
+		     s.last_exit, s.console);
 		pthread_kill(s.runner, SIGUSR1);
 		return;
 	}

@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The invariants of the PV MMU validator, checked from the outside after
+ * every operation by the unit tests and the fuzzer (on top of
+ * pfvmm_pvmmu_check(), which recounts references only).
+ */
+#ifndef PFVMM_PVMMU_INV_H
+#define PFVMM_PVMMU_INV_H
+
+#include <stdio.h>
+#include "pvmmu.h"
+
+#define INV_P	0x1ULL
+#define INV_W	0x2ULL
+#define INV_PS	0x80ULL
+#define INV_RSV	0x7ff0000000000000ULL
+#define INV_ADDR 0x000ffffffffff000ULL
+
+static inline bool inv_is_table(u8 t)
+{
+	return t >= PFVMM_FT_L1 && t <= PFVMM_FT_L4;
+}
+
+/*
+ * Returns NULL when every invariant holds, else a description (in @buf).
+ * @prot[fr]: whether protect(fr, true) is in force.
+ */
+static inline const char *pvmmu_inv(const struct pfvmm_pvmmu *m,
+				    const bool *prot, u32 *scratch,
+				    char *buf, size_t len)
+{
+	u64 fr, tables = 0;
+	int err;
+
+	err = pfvmm_pvmmu_check(m, scratch);
+	if (err) {
+		snprintf(buf, len, "pfvmm_pvmmu_check() = %d", err);
+		return buf;
+	}
+	for (fr = 0; fr < m->nframes; fr++) {
+		const struct pfvmm_frame *f = &m->frames[fr];
+		bool table = inv_is_table(f->type);
+		unsigned int i;
+
+		if (f->type > PFVMM_FT_WRITABLE) {
+			snprintf(buf, len, "frame %llu: bad type %u",
+				 (unsigned long long)fr, f->type);
+			return buf;
+		}
+		if (table != prot[fr]) {
+			snprintf(buf, len, "frame %llu: type %u but %sprotected",
+				 (unsigned long long)fr, f->type,
+				 prot[fr] ? "" : "not ");
+			return buf;
+		}
+		if (f->pinned && (!table || !f->count)) {
+			snprintf(buf, len, "frame %llu: pinned, type %u count %u",
+				 (unsigned long long)fr, f->type, f->count);
+			return buf;
+		}
+		if (!table)
+			continue;
+		tables++;
+		for (i = 0; i < 512; i++) {
+			u64 pte, t;
+
+			if (m->ops->read_pte(m->ctx, (fr << 12) + i * 8, &pte))
+				continue;
+			if (!(pte & INV_P))
+				continue;
+			t = (pte & INV_ADDR) >> 12;
+			if (t >= m->nframes || (pte & INV_RSV) ||
+			    (f->type > 1 && (pte & INV_PS))) {
+				snprintf(buf, len, "L%u frame %llu entry %u = %#llx: bad entry",
+					 f->type, (unsigned long long)fr, i,
+					 (unsigned long long)pte);
+				return buf;
+			}
+			if (f->type == PFVMM_FT_L1 && (pte & INV_W) &&
+			    m->frames[t].type != PFVMM_FT_WRITABLE) {
+				snprintf(buf, len, "L1 frame %llu entry %u maps frame %llu (type %u) writable",
+					 (unsigned long long)fr, i,
+					 (unsigned long long)t, m->frames[t].type);
+				return buf;
+			}
+			if (f->type > PFVMM_FT_L1 &&
+			    m->frames[t].type != f->type - 1) {
+				snprintf(buf, len, "L%u frame %llu entry %u -> frame %llu of type %u",
+					 f->type, (unsigned long long)fr, i,
+					 (unsigned long long)t, m->frames[t].type);
+				return buf;
+			}
+		}
+	}
+	if (tables != m->tables) {
+		snprintf(buf, len, "m->tables %llu, %llu frames typed as tables",
+			 (unsigned long long)m->tables,
+			 (unsigned long long)tables);
+		return buf;
+	}
+	if (m->base != PFVMM_NO_BASE &&
+	    (m->base >= m->nframes || !m->frames[m->base].pinned ||
+	     m->frames[m->base].type != PFVMM_FT_L4)) {
+		snprintf(buf, len, "base %llu is not a pinned L4",
+			 (unsigned long long)m->base);
+		return buf;
+	}
+	return NULL;
+}
+
+#endif

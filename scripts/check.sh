@@ -111,6 +111,10 @@ EOF
 		echo "PASS $name-boot" >>"$out/$name.log"
 	else
 		echo "FAIL $name-boot (no status from the guest: status $st)" >>"$out/$name.log"
+		# The test that was running when the guest hung or died.
+		awk '/^RUN / { n = $2 } /^(PASS|FAIL) / && $2 == n { n = "" }
+		     END { if (n != "") print "FAIL " n " (the guest hung or died during it)" }' \
+			"$out/$name.log" >>"$out/$name.log"
 	fi
 }
 

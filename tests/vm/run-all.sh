@@ -7,9 +7,10 @@
 #                               q-*.sh are the no-VMX (QEMU) tests
 #
 # Each test is a shell script in this directory; exit 0 means it passed.
-# The runner prints exactly one "PASS name" or "FAIL name" per test, and on
+# The runner prints "RUN name" before and exactly one "PASS name" or
+# "FAIL name" after each test, and on
 # failure the test's output (indented, so it never looks like a result line)
-# and the tail of dmesg.  A test runs in its own session with a timeout
+# and the kernel log it produced.  A test runs in its own session with a timeout
 # (TEST_TIMEOUT seconds, default 300); on timeout its whole session is
 # killed.  Finally the kernel log written since the start is checked for
 # BUG:/WARNING:/Oops, which is itself a test: "dmesg-clean".
@@ -40,6 +41,15 @@ result() {	# result PASS|FAIL name
 }
 
 indent() { sed 's/^/    | /'; }
+
+# The kernel log written since the runner started.
+dmesg_new() { dmesg | awk -v m="$mark" 'index($0, m) { on = 1; next } on'; }
+
+# dmesg_tail N: the last N new kernel log lines, indented.
+dmesg_tail() {
+	echo "    dmesg since the tests started (last $1 lines):"
+	dmesg_new | tail -n "$1" | indent
+}
 
 # run_one script: run it in a new session, kill the session on timeout.
 # Sets $rc (124 on timeout) and leaves the output in $log.
@@ -74,6 +84,8 @@ for t in $glob; do
 	[ -f "$t" ] || continue
 	found=$((found + 1))
 	name=$(basename "$t" .sh)
+	# If the guest kernel dies during a test, this names the culprit.
+	echo "RUN $name"
 	start=$(date +%s)
 	run_one "$t"
 	secs=$(($(date +%s) - start))
@@ -84,8 +96,7 @@ for t in $glob; do
 		result FAIL "$name"
 		echo "    $name: exit status $rc after ${secs}s; output:"
 		indent <"$log"
-		echo "    dmesg | tail:"
-		dmesg | tail -n 25 | indent
+		dmesg_tail 25
 	fi
 done
 if [ "$found" -eq 0 ]; then
@@ -96,16 +107,14 @@ fi
 # dmesg-clean: nothing alarming in the kernel log since the mark.
 suffix=
 [ "$glob" = "t-*.sh" ] || suffix="[$glob]"
-bad=$(dmesg | awk -v m="$mark" 'index($0, m) { on = 1; next } on' |
-	grep -E 'BUG:|WARNING:|Oops|general protection fault|Call Trace:|kernel BUG|RIP:' )
+bad=$(dmesg_new | grep -E 'BUG:|WARNING:|Oops|general protection fault|Call Trace:|kernel BUG|RIP:' )
 if [ -z "$bad" ]; then
 	result PASS "dmesg-clean$suffix"
 else
 	result FAIL "dmesg-clean$suffix"
 	echo "    kernel log since the tests started has:"
 	echo "$bad" | head -n 40 | indent
-	echo "    dmesg | tail:"
-	dmesg | tail -n 40 | indent
+	dmesg_tail 60
 fi
 
 echo "run-all: $passed passed, $failed failed${failed_names:+ (failed:$failed_names)}"

@@ -97,7 +97,7 @@ echo "   ($(secs "$t0"))"
 vm_part() {
 	local name=$1 flags=$2 glob=$3 tmo=$4 st
 	if [ -z "$built" ]; then
-		echo "FAIL $name (skipped: the build failed)" | tee "$out/$name.log"
+		echo "FAIL $name (skipped: the build failed)" >"$out/$name.log"
 		return
 	fi
 	cat >"$out/$name.sh" <<EOF

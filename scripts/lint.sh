@@ -67,7 +67,11 @@ else
 	st=$?
 	if [ "$st" -ne 0 ] || grep -qE ': (warning|error):' "$out/sparse.log"; then
 		echo "lint: make C=2 exit status $st (build/lint/sparse.log):"
-		grep -E ': (warning|error):|Error|error' "$out/sparse.log" | head -n 60 | indent
+		if grep -qE ': (warning|error):' "$out/sparse.log"; then
+			grep -E ': (warning|error):' "$out/sparse.log" | head -n 60 | indent
+		else
+			tail -n 20 "$out/sparse.log" | indent
+		fi
 		echo "FAIL lint-sparse"
 		rc=1
 	else

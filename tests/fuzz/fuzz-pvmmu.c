@@ -1,0 +1,359 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libFuzzer target for the PV MMU validator, kmod/core/pvmmu.c.
+ *
+ * The input is a sequence of operations on a 64-frame guest: pin, unpin,
+ * mmu_update, new_base, va_entry, a raw guest write to a frame that is not
+ * a page table (tables are write-protected: the guest cannot write them),
+ * and lowering max_tables.  Frames, entry indexes and entry values are
+ * biased to a few frames and to the interesting bits (P, W, PS, reserved,
+ * out-of-range frames).  After every operation the fuzzer checks
+ * pfvmm_pvmmu_check() and the invariants of ../unit/core/pvmmu-inv.h, and
+ * the effect the operation promised (return codes, stored entries).
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "pfvmm/pte.h"
+#include "pvmmu.h"
+#include "pvmmu-inv.h"
+
+#define NFR	64
+
+static u64 mem[NFR][512];
+static bool dirty[NFR];
+static bool prot[NFR];
+static struct pfvmm_frame frames[NFR];
+static u32 scratch[NFR];
+static struct pfvmm_pvmmu m;
+static char why[256];
+static int step;
+
+#define FAIL(...) do {							\
+	fprintf(stderr, "fuzz-pvmmu: step %d: ", step);			\
+	fprintf(stderr, __VA_ARGS__);					\
+	fputc('\n', stderr);						\
+	abort();							\
+} while (0)
+
+static int rd(void *ctx, u64 gpa, u64 *val)
+{
+	(void)ctx;
+	if (gpa & 7)
+		return -EINVAL;
+	if ((gpa >> 12) >= NFR)
+		return -EFAULT;
+	*val = mem[gpa >> 12][(gpa & 0xfff) / 8];
+	return 0;
+}
+
+static int wr(void *ctx, u64 gpa, u64 val)
+{
+	(void)ctx;
+	if (gpa & 7)
+		return -EINVAL;
+	if ((gpa >> 12) >= NFR)
+		return -EFAULT;
+	dirty[gpa >> 12] = true;
+	mem[gpa >> 12][(gpa & 0xfff) / 8] = val;
+	return 0;
+}
+
+static void protect(void *ctx, u64 frame, bool table)
+{
+	(void)ctx;
+	if (frame >= NFR)
+		FAIL("protect(%llu) beyond memory", (unsigned long long)frame);
+	if (prot[frame] == table)
+		FAIL("protect(%llu, %d) twice", (unsigned long long)frame, table);
+	prot[frame] = table;
+}
+
+static const struct pfvmm_pvmmu_ops ops = {
+	.read_pte = rd, .write_pte = wr, .protect = protect,
+};
+
+/* The input, consumed byte by byte (zeros past the end). */
+struct in {
+	const uint8_t *p;
+	size_t n;
+};
+
+static uint8_t byte(struct in *in)
+{
+	if (!in->n)
+		return 0;
+	in->n--;
+	return *in->p++;
+}
+
+static u64 pick_frame(struct in *in)
+{
+	uint8_t b = byte(in);
+
+	if (b < 0xf0)
+		return b % 12;		/* a small working set */
+	switch (b & 15) {
+	case 0: return NFR - 1;
+	case 1: return NFR;
+	case 2: return NFR + 1;
+	case 3: return 1ULL << 40;
+	case 4: return (1ULL << 40) - 1;
+	default: return b & 63;
+	}
+}
+
+static unsigned int pick_index(struct in *in)
+{
+	uint8_t b = byte(in);
+
+	if (b < 0xf0)
+		return b & 7;
+	return b == 0xff ? 511 : 256 + (b & 15);
+}
+
+static u64 pick_val(struct in *in)
+{
+	uint8_t f = byte(in);
+	u64 val = pick_frame(in) << 12;
+
+	if (!(f & 0x80) || (f & 0x40))
+		val |= PFVMM_PTE_P;
+	if (f & 0x01)
+		val |= PFVMM_PTE_W;
+	if (f & 0x02)
+		val |= PFVMM_PTE_U;
+	if ((f & 0x0c) == 0x0c)
+		val |= PFVMM_PTE_PS;
+	if ((f & 0x30) == 0x30)
+		val |= 1ULL << (52 + byte(in) % 12);	/* 52-63 */
+	if ((f & 0xc0) == 0x80)
+		val |= PFVMM_PTE_A | PFVMM_PTE_D | PFVMM_PTE_G;
+	return val;
+}
+
+static bool is_table(u64 fr)
+{
+	return fr < NFR && inv_is_table(frames[fr].type);
+}
+
+static struct pfvmm_frame snap[NFR];
+static bool snap_prot[NFR];
+static u64 snap_tables, snap_base;
+
+static void take_snapshot(void)
+{
+	memcpy(snap, frames, sizeof(snap));
+	memcpy(snap_prot, prot, sizeof(snap_prot));
+	snap_tables = m.tables;
+	snap_base = m.base;
+}
+
+static bool unchanged(void)
+{
+	return !memcmp(snap, frames, sizeof(snap)) &&
+	       !memcmp(snap_prot, prot, sizeof(prot)) &&
+	       snap_tables == m.tables && snap_base == m.base;
+}
+
+/*
+ * The full check recounts every table (512 reads each): it runs after the
+ * operations that changed the validator's state.  One that failed must
+ * have changed nothing at all, which is cheap to check.
+ */
+static void check_all(const char *what, int r)
+{
+	if (r && !unchanged())
+		FAIL("%s failed (%d) but changed the frames, tables or base",
+		     what, r);
+	if (!r && unchanged())
+		return;		/* nothing changed: the last check holds */
+	if (pvmmu_inv(&m, prot, scratch, why, sizeof(why)))
+		FAIL("after %s: %s", what, why);
+	take_snapshot();
+}
+
+static void expect_err(const char *what, int r, int a, int b, int c, int d)
+{
+	if (r != 0 && r != a && r != b && r != c && r != d)
+		FAIL("%s returned %d", what, r);
+}
+
+static void op_pin(struct in *in)
+{
+	u64 fr = pick_frame(in);
+	int level = byte(in) % 5;	/* 0 is a bad level */
+	struct pfvmm_frame before = fr < NFR ? frames[fr] : (struct pfvmm_frame){0};
+	int r = pfvmm_pvmmu_pin(&m, fr, level);
+
+	expect_err("pin", r, -EINVAL, -EEXIST, -EBUSY, -ENOMEM);
+	if (!r && (!frames[fr].pinned || frames[fr].type != level))
+		FAIL("pin(%llu, %d) = 0 but type %u pinned %u",
+		     (unsigned long long)fr, level, frames[fr].type,
+		     frames[fr].pinned);
+	if (r && fr < NFR && (frames[fr].type != before.type ||
+			      frames[fr].count != before.count ||
+			      frames[fr].pinned != before.pinned))
+		FAIL("pin(%llu, %d) = %d changed the frame",
+		     (unsigned long long)fr, level, r);
+	if (r == -EBUSY && (!before.count || before.type == level))
+		FAIL("pin -EBUSY on a frame of type %u count %u",
+		     before.type, before.count);
+	check_all("pin", r);
+}
+
+static void op_unpin(struct in *in)
+{
+	u64 fr = pick_frame(in);
+	bool was = fr < NFR && frames[fr].pinned;
+	int r = pfvmm_pvmmu_unpin(&m, fr);
+
+	expect_err("unpin", r, -EINVAL, -EBUSY, -EINVAL, -EINVAL);
+	if (!r && (!was || frames[fr].pinned))
+		FAIL("unpin(%llu) = 0 of a frame not pinned",
+		     (unsigned long long)fr);
+	if (r == -EBUSY && fr != m.base)
+		FAIL("unpin -EBUSY of a frame that is not the base");
+	check_all("unpin", r);
+}
+
+static void op_update(struct in *in)
+{
+	uint8_t b = byte(in);
+	u64 fr = pick_frame(in), ptr, val, old = 0, now = 0, want;
+	int r;
+
+	ptr = (fr << 12) + pick_index(in) * 8;
+	if ((b & 0xe0) == 0xe0)
+		ptr |= b & 7;		/* sub-command / misaligned */
+	val = pick_val(in);
+	if (fr < NFR)
+		old = mem[fr][(ptr & 0xfff) / 8];
+	r = pfvmm_pvmmu_update(&m, ptr, val);
+	expect_err("update", r, -EINVAL, -EINVAL, -EINVAL, -EINVAL);
+	if (fr < NFR)
+		now = mem[fr][(ptr & 0xfff) / 8];
+	if (r && now != old)
+		FAIL("update(%#llx, %#llx) = %d changed the entry",
+		     (unsigned long long)ptr, (unsigned long long)val, r);
+	if (!r) {
+		if ((ptr & 7) || !is_table(fr))
+			FAIL("update(%#llx) = 0 outside a table",
+			     (unsigned long long)ptr);
+		want = val;
+		if (val & PFVMM_PTE_P) {
+			want |= PFVMM_PTE_A;
+			if (frames[fr].type == PFVMM_FT_L1 &&
+			    (val & PFVMM_PTE_W))
+				want |= PFVMM_PTE_D;
+		}
+		if (now != want)
+			FAIL("update(%#llx, %#llx) stored %#llx",
+			     (unsigned long long)ptr, (unsigned long long)val,
+			     (unsigned long long)now);
+	}
+	check_all("update", r);
+}
+
+static void op_new_base(struct in *in)
+{
+	u64 fr = pick_frame(in), was = m.base;
+	int r = pfvmm_pvmmu_new_base(&m, fr);
+
+	expect_err("new_base", r, -EINVAL, -EINVAL, -EINVAL, -EINVAL);
+	if (r ? m.base != was : m.base != fr)
+		FAIL("new_base(%llu) = %d, base %llu", (unsigned long long)fr,
+		     r, (unsigned long long)m.base);
+	check_all("new_base", r);
+}
+
+static void op_va_entry(struct in *in)
+{
+	u64 va = 0, gpa = ~0ULL;
+	int i, r;
+
+	for (i = 0; i < 4; i++)
+		va = (va << 9) | (pick_index(in) & 511);
+	va <<= 12;
+	if (byte(in) & 1)
+		va |= 0xffff800000000000ULL;
+	if (byte(in) == 0xff)
+		va ^= 1ULL << 50;	/* non-canonical */
+	r = pfvmm_pvmmu_va_entry(&m, va, &gpa);
+	expect_err("va_entry", r, -EINVAL, -EFAULT, -EINVAL, -EINVAL);
+	if (!r && (m.base == PFVMM_NO_BASE || (gpa & 7) ||
+		   (gpa >> 12) >= NFR ||
+		   frames[gpa >> 12].type != PFVMM_FT_L1))
+		FAIL("va_entry(%#llx) = %#llx, not in an L1",
+		     (unsigned long long)va, (unsigned long long)gpa);
+	check_all("va_entry", r);
+	/* UPDATE_VA_MAPPING: the update that follows. */
+	if (!r && (byte(in) & 1)) {
+		r = pfvmm_pvmmu_update(&m, gpa, pick_val(in));
+		expect_err("update_va", r, -EINVAL, -EINVAL, -EINVAL, -EINVAL);
+		check_all("update_va_mapping", r);
+	}
+}
+
+static void op_raw_write(struct in *in)
+{
+	u64 fr = pick_frame(in) % NFR;
+	unsigned int i = pick_index(in);
+	u64 val = pick_val(in);
+
+	/* The EPT stops writes to tables: the guest dies, nothing changes. */
+	if (prot[fr])
+		return;
+	mem[fr][i] = val;
+	dirty[fr] = true;
+	check_all("raw write", 0);	/* no-op unless the state changed */
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct in in = { data, size };
+	unsigned int fr;
+
+	for (fr = 0; fr < NFR; fr++) {
+		if (dirty[fr])
+			memset(mem[fr], 0, sizeof(mem[fr]));
+		dirty[fr] = false;
+		prot[fr] = false;
+	}
+	pfvmm_pvmmu_init(&m, frames, NFR, &ops, NULL);
+	take_snapshot();
+	for (step = 0; in.n && step < 32; step++) {
+		uint8_t op = byte(&in);
+
+		switch (op % 9) {
+		case 0: op_pin(&in); break;
+		case 1: op_unpin(&in); break;
+		case 2: case 3: op_update(&in); break;
+		case 4: op_new_base(&in); break;
+		case 5: op_va_entry(&in); break;
+		case 6: case 7: op_raw_write(&in); break;
+		case 8:
+			if (op & 0x80)
+				m.max_tables = byte(&in) % 16;
+			else
+				op_raw_write(&in);
+			break;
+		}
+	}
+	/* The end: everything once more, and tear it all down. */
+	if (pvmmu_inv(&m, prot, scratch, why, sizeof(why)))
+		FAIL("at the end: %s", why);
+	m.base = PFVMM_NO_BASE;
+	for (fr = 0; fr < NFR; fr++)
+		if (frames[fr].pinned && pfvmm_pvmmu_unpin(&m, fr))
+			FAIL("unpin(%u) at the end failed", fr);
+	if (pvmmu_inv(&m, prot, scratch, why, sizeof(why)))
+		FAIL("after unpinning all: %s", why);
+	for (fr = 0; fr < NFR; fr++)
+		if (frames[fr].count || frames[fr].type || prot[fr])
+			FAIL("frame %u type %u count %u after unpinning all",
+			     fr, frames[fr].type, frames[fr].count);
+	return 0;
+}

@@ -602,6 +602,23 @@ static void t_read_fail_rollback_reread(void)
 	all_none();
 }
 
+/*
+ * White-box: a count at its maximum (2^32 - 1 references: e.g. 2^23 L1s
+ * with 512 writable entries each, a 32 GiB+ guest).  BUG (reported): one
+ * more reference wraps the u32 count to 0, so the frame looks free and
+ * can be pinned as a table while mapped writable.  Xen refuses the
+ * reference instead.
+ */
+static void t_count_overflow(void)
+{
+	setup();
+	gm.mem[1][0] = E(5, PW);
+	OP(pfvmm_pvmmu_pin(&m, 1, 1), 0);
+	frames[5].count = 0xffffffffu;
+	(void)pfvmm_pvmmu_update(&m, SLOT(1, 1), E(5, PW));
+	CHECK(frames[5].count != 0);
+}
+
 const struct t_case pvmmu_tests[] = {
 	{ "pvmmu_pin_empty_l1", t_pin_empty_l1 },
 	{ "pvmmu_pin_bottom_up_new_base", t_pin_bottom_up },
@@ -620,5 +637,6 @@ const struct t_case pvmmu_tests[] = {
 	{ "pvmmu_read_fail_rollback", t_read_fail_rollback },
 	{ "pvmmu_read_fail_devalidate_leaks", t_read_fail_devalidate },
 	{ "pvmmu_read_fail_rollback_reread", t_read_fail_rollback_reread },
+	{ "pvmmu_count_overflow_whitebox", t_count_overflow },
 	T_LIST_END
 };

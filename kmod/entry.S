@@ -9,8 +9,8 @@
  * stored back and the function returns 0.  If the entry instruction itself
  * fails, it returns 1 and the caller reads VM_INSTRUCTION_ERROR.
  *
- * pfvmm_vmx_do_nmi() hands an NMI that arrived in the guest to the host's
- * handler, with the interrupt frame the handler expects.
+ * pfvmm_vmx_do_host_irq() hands an interrupt or NMI that arrived while
+ * the guest ran to the host's handler, with the frame the handler expects.
  */
 #include <linux/linkage.h>
 #include <asm/asm.h>
@@ -115,8 +115,12 @@ SYM_INNER_LABEL(pfvmm_vmx_exit, SYM_L_GLOBAL)
 	RET
 SYM_FUNC_END(pfvmm_vmx_run)
 
-/* void pfvmm_vmx_do_nmi(void): call the host NMI entry with an iret frame. */
-SYM_FUNC_START(pfvmm_vmx_do_nmi)
+/*
+ * void pfvmm_vmx_do_host_irq(unsigned long entry): call a host IDT entry
+ * (an interrupt acknowledged at VM exit, or an NMI) with the interrupt
+ * frame it expects; it returns here with IRET.
+ */
+SYM_FUNC_START(pfvmm_vmx_do_host_irq)
 	push %rbp
 	mov  %rsp, %rbp
 	and  $-16, %rsp
@@ -124,7 +128,7 @@ SYM_FUNC_START(pfvmm_vmx_do_nmi)
 	push %rbp
 	pushf
 	push $__KERNEL_CS
-	call asm_exc_nmi_noist
+	CALL_NOSPEC rdi
 	leave
 	RET
-SYM_FUNC_END(pfvmm_vmx_do_nmi)
+SYM_FUNC_END(pfvmm_vmx_do_host_irq)

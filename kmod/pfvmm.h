@@ -67,6 +67,8 @@ struct pfvmm_vcpu {
 	struct list_head loaded_link;	/* on the per-CPU loaded list */
 	struct pfvmm_guest_regs regs;
 	unsigned long host_cr3, host_cr4;	/* as last written */
+	unsigned long cr2;	/* the guest's CR2 while it is not running */
+	u64 host_debugctl;		/* read at load, restored after exits */
 	bool io_in_pending;	/* IN exit: io.data goes to RAX at next run */
 	struct pfvmm_vm_stats stats;	/* written only by the vCPU thread */
 };
@@ -139,6 +141,6 @@ int pfvmm_gva_read(struct pfvmm_vcpu *vcpu, u64 gva, void *buf, size_t len);
 /* entry.S */
 int pfvmm_vmx_run(struct pfvmm_guest_regs *regs, int launched);
 void pfvmm_vmx_exit(void);
-void pfvmm_vmx_do_nmi(void);
+void pfvmm_vmx_do_host_irq(unsigned long entry);
 
 #endif /* PFVMM_INTERNAL_H */

@@ -24,6 +24,7 @@
 #include <asm/debugreg.h>
 #include <asm/desc.h>
 #include <asm/fpu/api.h>
+#include <asm/idtentry.h>
 #include <asm/msr.h>
 #include <asm/mmu_context.h>
 #include <asm/tlbflush.h>
@@ -57,6 +58,9 @@ static void vcpu_load(struct pfvmm_vcpu *vcpu, int cpu)
 		vcpu_set_host_percpu(cpu);
 	rdmsrl(MSR_FS_BASE, fs_base);
 	vmcs_writel(HOST_FS_BASE, fs_base);
+	/* Some CPUs (and emulators) lack the MSR: then there is none. */
+	if (rdmsrl_safe(MSR_IA32_DEBUGCTLMSR, &vcpu->host_debugctl))
+		vcpu->host_debugctl = 0;
 }
 
 static struct pfvmm_vcpu *preempt_to_vcpu(struct preempt_notifier *pn)
@@ -243,6 +247,7 @@ static void get_sregs(struct pfvmm_vcpu *vcpu, void *arg)
 	s->idt.base = vmcs_readl(GUEST_IDTR_BASE);
 	s->idt.limit = vmcs_read32(GUEST_IDTR_LIMIT);
 	s->cr0 = vmcs_readl(CR0_READ_SHADOW);
+	s->cr2 = vcpu->cr2;
 	s->cr3 = vmcs_readl(GUEST_CR3);
 	s->cr4 = vmcs_readl(CR4_READ_SHADOW);
 	s->efer = vmcs_read64(GUEST_IA32_EFER);
@@ -294,6 +299,7 @@ static void set_sregs(struct pfvmm_vcpu *vcpu, void *arg)
 	pfvmm_set_guest_cr0(s->cr0);
 	pfvmm_set_guest_cr4(s->cr4);
 	vmcs_writel(GUEST_CR3, s->cr3);
+	vcpu->cr2 = s->cr2;
 	vmcs_write64(GUEST_IA32_EFER, s->efer);
 	if (s->efer & EFER_LMA)
 		entry |= VM_ENTRY_IA32E_MODE;
@@ -318,12 +324,36 @@ static int check_sregs(const struct pfvmm_sregs *s)
 /* ---- the run loop ---- */
 
 /*
+ * An external interrupt was acknowledged by the exit (so the guest cannot
+ * hold it off), or an NMI arrived: run the host's handler for it now,
+ * through the host IDT, before interrupts come back on.
+ */
+static void handle_host_irq(u32 reason)
+{
+	gate_desc *idt = (gate_desc *)vmcs_readl(HOST_IDTR_BASE);
+	u32 info;
+
+	if ((u16)reason != EXIT_REASON_EXTERNAL_INTERRUPT &&
+	    (u16)reason != EXIT_REASON_EXCEPTION_NMI)
+		return;
+	info = vmcs_read32(VM_EXIT_INTR_INFO);
+	if (!(info & INTR_INFO_VALID_MASK))
+		return;
+	if ((u16)reason == EXIT_REASON_EXCEPTION_NMI) {
+		if ((info & INTR_INFO_INTR_TYPE_MASK) == INTR_TYPE_NMI_INTR)
+			pfvmm_vmx_do_host_irq((unsigned long)asm_exc_nmi_noist);
+		return;
+	}
+	pfvmm_vmx_do_host_irq(gate_offset(idt + (info & INTR_INFO_VECTOR_MASK)));
+}
+
+/*
  * One trip through the guest.  Returns the exit reason, or -1 if the
  * entry instruction failed.
  */
 static long vcpu_enter_guest(struct pfvmm_vcpu *vcpu)
 {
-	unsigned long cr3, cr4, debugctl;
+	unsigned long cr3, cr4;
 	u32 reason = 0;
 	int fail;
 
@@ -340,24 +370,25 @@ static long vcpu_enter_guest(struct pfvmm_vcpu *vcpu)
 		vmcs_writel(HOST_CR4, cr4);
 		vcpu->host_cr4 = cr4;
 	}
-	debugctl = get_debugctlmsr();
+	/* CR2 is not in the VMCS: the guest's lives in the register. */
+	if (native_read_cr2() != vcpu->cr2)
+		native_write_cr2(vcpu->cr2);
 
 	fail = pfvmm_vmx_run(&vcpu->regs, vcpu->launched);
+
+	vcpu->cr2 = native_read_cr2();
 
 	/* The exit left a 0xffff GDT limit, a short TSS, DR7 and DEBUGCTL reset. */
 	load_fixmap_gdt(smp_processor_id());
 	invalidate_tss_limit();
 	if (hw_breakpoint_active())
 		hw_breakpoint_restore();
-	if (debugctl)
-		update_debugctlmsr(debugctl);
+	if (vcpu->host_debugctl)
+		update_debugctlmsr(vcpu->host_debugctl);
 	if (!fail) {
 		vcpu->launched = true;
 		reason = vmcs_read32(VM_EXIT_REASON);
-		if ((u16)reason == EXIT_REASON_EXCEPTION_NMI &&
-		    (vmcs_read32(VM_EXIT_INTR_INFO) & INTR_INFO_INTR_TYPE_MASK) ==
-		    INTR_TYPE_NMI_INTR)
-			pfvmm_vmx_do_nmi();
+		handle_host_irq(reason);
 	}
 	local_irq_enable();
 	kernel_fpu_end();

@@ -98,7 +98,8 @@ static int probe_controls(u64 basic)
 			      MSR_IA32_VMX_PROCBASED_CTLS2, &c->proc2);
 	err = err ?: adjust_controls("VM-exit",
 			      VM_EXIT_HOST_ADDR_SPACE_SIZE |
-			      VM_EXIT_SAVE_IA32_EFER | VM_EXIT_LOAD_IA32_EFER,
+			      VM_EXIT_SAVE_IA32_EFER | VM_EXIT_LOAD_IA32_EFER |
+			      VM_EXIT_ACK_INTR_ON_EXIT,
 			      0, exit_msr, &c->exit);
 	err = err ?: adjust_controls("VM-entry", VM_ENTRY_LOAD_IA32_EFER,
 			      0, entry_msr, &c->entry);

@@ -27,10 +27,83 @@
 #define PFVMM_HC_MULTICALL		6
 #define PFVMM_HC_COUNT			7	/* numbers >= this: -ENOSYS */
 
+/*
+ * The paravirtual MMU (pv guests only; a native guest gets -PFVMM_EPERM).
+ * Modelled on Xen's interface.  Page-table entries use the x86-64 format;
+ * "frame" means a guest-physical page number (gpa >> 12).
+ *
+ * PFVMM_HC_MMU_UPDATE(reqs, count, done)
+ *	reqs: array of struct pfvmm_mmu_update; count <= PFVMM_MMU_BATCH_MAX;
+ *	done: 0 or the address of a u64 that receives how many were applied.
+ *	Stops at the first bad request and returns its error.
+ * PFVMM_HC_UPDATE_VA_MAPPING(va, val, flags)
+ *	Sets the L1 entry that maps @va in the current tables to @val, then
+ *	flushes as @flags says (PFVMM_UVMF_*).
+ * PFVMM_HC_MMUEXT_OP(ops, count, done)
+ *	ops: array of struct pfvmm_mmuext_op; count <= PFVMM_MMU_BATCH_MAX.
+ * PFVMM_HC_MULTICALL(calls, count)
+ *	calls: array of struct pfvmm_multicall; count <= PFVMM_MULTICALL_MAX.
+ *	Runs each MMU hypercall in turn and stores its result; returns 0, or
+ *	an error if the array itself is bad.  Only MMU_UPDATE,
+ *	UPDATE_VA_MAPPING, MMUEXT_OP and NOP may be batched.
+ *
+ * Validation (the guest cannot get around it):
+ *  - every frame has a type: none, writable (mapped writable by some L1
+ *    entry), or page table of level 1..4; the type changes only when no
+ *    reference holds it;
+ *  - pinning a table validates every entry: an L1 entry may map any
+ *    guest frame, but writable only if it is not a page table; an L2..L4
+ *    entry must point to a table of the level below that is already typed
+ *    (pin bottom-up); large pages (PS) and reserved bits are refused;
+ *  - a typed table is write-protected in the EPT: a direct write to it
+ *    stops the guest; updates go through MMU_UPDATE, which validates the
+ *    new entry the same way;
+ *  - NEW_BASEPTR (and a MOV to CR3) needs a pinned L4.
+ */
+#define PFVMM_MMU_BATCH_MAX		512
+#define PFVMM_MULTICALL_MAX		64
+
+/* Low bits of pfvmm_mmu_update.ptr: the sub-command. */
+#define PFVMM_MMU_NORMAL_PT_UPDATE	0	/* ptr = gpa of the entry */
+
+struct pfvmm_mmu_update {
+	unsigned long long ptr;
+	unsigned long long val;
+};
+
+#define PFVMM_UVMF_NONE			0
+#define PFVMM_UVMF_INVLPG		1	/* flush this va */
+#define PFVMM_UVMF_TLB_FLUSH		2	/* flush the whole TLB */
+
+#define PFVMM_MMUEXT_PIN_L1_TABLE	0	/* arg1: frame */
+#define PFVMM_MMUEXT_PIN_L2_TABLE	1
+#define PFVMM_MMUEXT_PIN_L3_TABLE	2
+#define PFVMM_MMUEXT_PIN_L4_TABLE	3
+#define PFVMM_MMUEXT_UNPIN_TABLE	4	/* arg1: frame */
+#define PFVMM_MMUEXT_NEW_BASEPTR	5	/* arg1: frame of a pinned L4 */
+#define PFVMM_MMUEXT_INVLPG_LOCAL	6	/* arg1: va */
+#define PFVMM_MMUEXT_TLB_FLUSH_LOCAL	7
+
+struct pfvmm_mmuext_op {
+	unsigned int cmd;
+	unsigned int pad;
+	unsigned long long arg1;
+};
+
+struct pfvmm_multicall {
+	unsigned long long op;
+	unsigned long long args[5];
+	long long result;
+};
+
 /* Errors returned to the guest: negative values of these (Linux numbers). */
 #define PFVMM_EPERM			1
 #define PFVMM_EFAULT			14
+#define PFVMM_EBUSY			16
+#define PFVMM_EEXIST			17
 #define PFVMM_EINVAL			22
+#define PFVMM_E2BIG			7
+#define PFVMM_ENOMEM			12
 #define PFVMM_ENOSYS			38	/* no such hypercall */
 
 /* Bounds the module enforces. */

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The paravirtual MMU's validator (portable core): frame types and
+ * reference counts, pinning, page-table updates, the base pointer.
+ * It touches guest memory only through the callbacks in
+ * struct pfvmm_pvmmu_ops, so it runs unchanged in the unit tests and the
+ * fuzzer.  Callers serialise all calls on one struct pfvmm_pvmmu.
+ */
+#ifndef PFVMM_CORE_PVMMU_H
+#define PFVMM_CORE_PVMMU_H
+
+#include "env.h"
+
+enum pfvmm_frame_type {
+	PFVMM_FT_NONE = 0,
+	PFVMM_FT_L1 = 1,	/* PFVMM_FT_L1 + n - 1 is level n */
+	PFVMM_FT_L2 = 2,
+	PFVMM_FT_L3 = 3,
+	PFVMM_FT_L4 = 4,
+	PFVMM_FT_WRITABLE = 5,
+};
+
+struct pfvmm_frame {
+	u8 type;		/* enum pfvmm_frame_type */
+	u8 pinned;
+	u16 pad;
+	u32 count;		/* references holding the type */
+};
+
+struct pfvmm_pvmmu_ops {
+	/* Read or write the 8-byte entry at guest-physical @gpa. */
+	int (*read_pte)(void *ctx, u64 gpa, u64 *val);
+	int (*write_pte)(void *ctx, u64 gpa, u64 val);
+	/* @frame became a page table (@table) or stopped being one. */
+	void (*protect)(void *ctx, u64 frame, bool table);
+};
+
+struct pfvmm_pvmmu {
+	struct pfvmm_frame *frames;	/* one per guest frame */
+	u64 nframes;
+	u64 base;			/* frame of the current L4, or ~0 */
+	const struct pfvmm_pvmmu_ops *ops;
+	void *ctx;
+	u64 tables;			/* frames typed as page tables now */
+	u64 max_tables;			/* bound on that number */
+};
+
+#define PFVMM_NO_BASE	(~0ULL)
+
+void pfvmm_pvmmu_init(struct pfvmm_pvmmu *m, struct pfvmm_frame *frames,
+		      u64 nframes, const struct pfvmm_pvmmu_ops *ops,
+		      void *ctx);
+int pfvmm_pvmmu_pin(struct pfvmm_pvmmu *m, u64 frame, int level);
+int pfvmm_pvmmu_unpin(struct pfvmm_pvmmu *m, u64 frame);
+int pfvmm_pvmmu_update(struct pfvmm_pvmmu *m, u64 ptr, u64 val);
+int pfvmm_pvmmu_va_entry(struct pfvmm_pvmmu *m, u64 va, u64 *pte_gpa);
+int pfvmm_pvmmu_new_base(struct pfvmm_pvmmu *m, u64 frame);
+bool pfvmm_pvmmu_is_table(const struct pfvmm_pvmmu *m, u64 frame);
+int pfvmm_pvmmu_check(const struct pfvmm_pvmmu *m, u32 *scratch);
+
+#endif /* PFVMM_CORE_PVMMU_H */

@@ -13,7 +13,7 @@
 #include <linux/io.h>
 #include <linux/mm.h>
 #include <asm/vmx.h>
-#include "pfvmm.h"
+#include "internal.h"
 
 #define EPT_LEVELS	4
 #define EPT_ENTRIES	512
@@ -102,21 +102,31 @@ static u64 *ept_leaf(struct pfvmm_ept *ept, u64 gpa)
 	return &table[ept_index(gpa, 1)];
 }
 
+/* What a guest page may be used for: page tables of a pv guest are read-only. */
+static u64 ept_leaf_flags(struct pfvmm_vm *vm, u64 gpa)
+{
+	if (pfvmm_pv_frame_is_table(vm, gpa))
+		return VMX_EPT_READABLE_MASK |
+		       (VMX_EPTP_MT_WB << VMX_EPT_MT_EPTE_SHIFT);
+	return EPT_LEAF_FLAGS;
+}
+
 /**
  * pfvmm_ept_map_gpa() - back one guest-physical page: pin and map it
  * @vm: the VM; runs in its creator's mm
  * @gpa: the faulting guest-physical address
+ * @write: the access was a write
  *
- * Return: 0 when mapped (or already mapped by another vCPU), -ENOENT when
- * no memory slot covers @gpa, -EFAULT when the user memory is gone,
- * -ENOMEM.
+ * Return: 0 when mapped (or the mapping was already right), -ENOENT when
+ * no memory slot covers @gpa, -EACCES for a write to a pv page table,
+ * -EFAULT when the user memory is gone, -ENOMEM.
  */
-int pfvmm_ept_map_gpa(struct pfvmm_vm *vm, u64 gpa)
+int pfvmm_ept_map_gpa(struct pfvmm_vm *vm, u64 gpa, bool write)
 {
 	struct pfvmm_slot *slot = pfvmm_vm_find_slot(vm, gpa);
 	unsigned long hva;
 	struct page *page;
-	u64 *leaf;
+	u64 *leaf, flags;
 	int err = 0;
 
 	if (!slot)
@@ -128,16 +138,64 @@ int pfvmm_ept_map_gpa(struct pfvmm_vm *vm, u64 gpa)
 		err = -ENOMEM;
 		goto out_unlock;
 	}
-	if (*leaf & VMX_EPT_RWX_MASK)
+	flags = ept_leaf_flags(vm, gpa);
+	if (write && !(flags & VMX_EPT_WRITABLE_MASK)) {
+		err = -EACCES;
 		goto out_unlock;
+	}
+	if (*leaf & VMX_EPT_RWX_MASK) {
+		/* Present: only the permissions can be out of date. */
+		WRITE_ONCE(*leaf, (*leaf & EPT_ADDR_MASK) | flags);
+		goto out_unlock;
+	}
 	if (pin_user_pages_fast(hva, 1, FOLL_WRITE | FOLL_LONGTERM,
 				&page) != 1) {
 		err = -EFAULT;
 		goto out_unlock;
 	}
-	WRITE_ONCE(*leaf, page_to_phys(page) | EPT_LEAF_FLAGS);
+	WRITE_ONCE(*leaf, page_to_phys(page) | flags);
 	vm->ept.pinned++;
 out_unlock:
 	mutex_unlock(&vm->lock);
 	return err;
+}
+
+/* The leaf entry for @gpa if its tables exist, or NULL. */
+static u64 *ept_find_leaf(struct pfvmm_ept *ept, u64 gpa)
+{
+	u64 *table = ept->pml4;
+	int level;
+
+	for (level = EPT_LEVELS; level > 1; level--) {
+		u64 e = table[ept_index(gpa, level)];
+
+		if (!(e & VMX_EPT_RWX_MASK))
+			return NULL;
+		table = __va(e & EPT_ADDR_MASK);
+	}
+	return &table[ept_index(gpa, 1)];
+}
+
+/**
+ * pfvmm_ept_protect() - apply a pv frame's new type to its EPT mapping
+ * @vm: the VM
+ * @gpa: the frame's guest-physical address
+ * @table: the frame became a page table (read-only) or stopped being one
+ *
+ * Taking write access away flushes every CPU's cached translations;
+ * giving it back needs no flush (a stale entry only costs an exit).
+ */
+void pfvmm_ept_protect(struct pfvmm_vm *vm, u64 gpa, bool table)
+{
+	u64 *leaf, old;
+
+	mutex_lock(&vm->lock);
+	leaf = ept_find_leaf(&vm->ept, gpa);
+	old = leaf ? *leaf : 0;
+	if (old & VMX_EPT_RWX_MASK)
+		WRITE_ONCE(*leaf, (old & EPT_ADDR_MASK) |
+			   ept_leaf_flags(vm, gpa));
+	mutex_unlock(&vm->lock);
+	if (table && (old & VMX_EPT_WRITABLE_MASK))
+		pfvmm_flush_ept_all_cpus(vm->ept.eptp);
 }

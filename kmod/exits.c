@@ -13,7 +13,7 @@
 #include <asm/processor.h>
 #include <asm/traps.h>
 #include "../include/pfvmm/hypercall.h"
-#include "pfvmm.h"
+#include "internal.h"
 #include "vmx_ops.h"
 
 typedef int (*pfvmm_exit_handler)(struct pfvmm_vcpu *vcpu);
@@ -142,6 +142,10 @@ static int handle_exception_nmi(struct pfvmm_vcpu *vcpu)
 
 	if ((info & INTR_INFO_INTR_TYPE_MASK) == INTR_TYPE_NMI_INTR)
 		return 1;	/* the host's handler already ran */
+	if ((info & INTR_INFO_VECTOR_MASK) == X86_TRAP_PF &&
+	    pfvmm_vm_is_pv(vcpu->vm))
+		return pfvmm_pv_forward_pf(vcpu, vmcs_readl(EXIT_QUALIFICATION),
+					   vmcs_read32(VM_EXIT_INTR_ERROR_CODE));
 	pfvmm_vmcs_dump(vcpu);
 	return pfvmm_internal_error(vcpu, PFVMM_INTERNAL_UNSUPPORTED,
 				    EXIT_REASON_EXCEPTION_NMI);
@@ -241,6 +245,8 @@ static bool mov_to_cr(struct pfvmm_vcpu *vcpu, int cr, unsigned long val)
 		pfvmm_set_guest_cr0(val);
 		break;
 	case 3:
+		if (pfvmm_vm_is_pv(vcpu->vm))
+			return pfvmm_pv_load_cr3(vcpu, val);
 		vmcs_writel(GUEST_CR3, val);
 		break;
 	case 4:
@@ -292,10 +298,14 @@ static int handle_cr(struct pfvmm_vcpu *vcpu)
 static int handle_ept_violation(struct pfvmm_vcpu *vcpu)
 {
 	u64 gpa = vmcs_read64(GUEST_PHYSICAL_ADDRESS);
+	bool write = vmcs_readl(EXIT_QUALIFICATION) & EPT_VIOLATION_ACC_WRITE;
 
-	switch (pfvmm_ept_map_gpa(vcpu->vm, gpa)) {
+	switch (pfvmm_ept_map_gpa(vcpu->vm, gpa, write)) {
 	case 0:
 		return 1;
+	case -EACCES:
+		return pfvmm_guest_error(vcpu, gpa,
+					 "direct write to a page-table frame (use MMU_UPDATE)");
 	case -ENOENT:
 		return pfvmm_guest_error(vcpu, gpa,
 					 "access to a guest-physical address outside guest memory");

@@ -9,7 +9,7 @@
  */
 #include <linux/uaccess.h>
 #include "core/gpt.h"
-#include "pfvmm.h"
+#include "internal.h"
 #include "vmx_ops.h"
 
 /* The user address of [gpa, gpa + len), which must not cross a slot. */
@@ -77,4 +77,30 @@ int pfvmm_gva_read(struct pfvmm_vcpu *vcpu, u64 gva, void *buf, size_t len)
 		len -= chunk;
 	}
 	return 0;
+}
+
+/**
+ * pfvmm_gva_write() - copy to guest-virtual memory the guest may write
+ * @vcpu: the vCPU whose CR3 translates; its VMCS is loaded
+ * @gva: the start
+ * @buf: the source
+ * @len: bytes to copy, within one page
+ *
+ * The guest's mapping must be writable, and a pv guest's page tables are
+ * never written this way (only the validator changes them).
+ *
+ * Return: 0 or -EFAULT.
+ */
+int pfvmm_gva_write(struct pfvmm_vcpu *vcpu, u64 gva, const void *buf,
+		    size_t len)
+{
+	struct pfvmm_gpt_walk w;
+
+	if (len > PAGE_SIZE - (gva & ~PAGE_MASK) ||
+	    !(vmcs_readl(GUEST_CR0) & X86_CR0_PG))
+		return -EFAULT;
+	if (pfvmm_gpt_walk(vmcs_readl(GUEST_CR3), gva, read_pte, vcpu->vm, &w) ||
+	    !w.writable || pfvmm_pv_frame_is_table(vcpu->vm, w.gpa))
+		return -EFAULT;
+	return pfvmm_gpa_write(vcpu->vm, w.gpa, buf, len);
 }

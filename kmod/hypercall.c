@@ -11,7 +11,7 @@
 #include <linux/kernel.h>
 #include <linux/nospec.h>
 #include "../include/pfvmm/hypercall.h"
-#include "pfvmm.h"
+#include "internal.h"
 #include "vmx_ops.h"
 
 struct hc_args {
@@ -55,11 +55,73 @@ static long hc_nop(struct pfvmm_vcpu *vcpu, const struct hc_args *args)
 	return 0;
 }
 
+static long hc_mmu_update(struct pfvmm_vcpu *vcpu, const struct hc_args *args)
+{
+	return pfvmm_hc_mmu_update(vcpu, args->a[0], args->a[1], args->a[2]);
+}
+
+static long hc_update_va_mapping(struct pfvmm_vcpu *vcpu,
+				 const struct hc_args *args)
+{
+	return pfvmm_hc_update_va_mapping(vcpu, args->a[0], args->a[1],
+					  args->a[2]);
+}
+
+static long hc_mmuext_op(struct pfvmm_vcpu *vcpu, const struct hc_args *args)
+{
+	return pfvmm_hc_mmuext_op(vcpu, args->a[0], args->a[1], args->a[2]);
+}
+
+static long hc_multicall(struct pfvmm_vcpu *vcpu, const struct hc_args *args);
+
 static const pfvmm_hc_handler hc_handlers[PFVMM_HC_COUNT] = {
 	[PFVMM_HC_CONSOLE_WRITE]	= hc_console_write,
 	[PFVMM_HC_SHUTDOWN]		= hc_shutdown,
 	[PFVMM_HC_NOP]			= hc_nop,
+	[PFVMM_HC_MMU_UPDATE]		= hc_mmu_update,
+	[PFVMM_HC_UPDATE_VA_MAPPING]	= hc_update_va_mapping,
+	[PFVMM_HC_MMUEXT_OP]		= hc_mmuext_op,
+	[PFVMM_HC_MULTICALL]		= hc_multicall,
 };
+
+static bool hc_is_mmu(u64 nr)
+{
+	return nr == PFVMM_HC_MMU_UPDATE || nr == PFVMM_HC_UPDATE_VA_MAPPING ||
+	       nr == PFVMM_HC_MMUEXT_OP || nr == PFVMM_HC_MULTICALL;
+}
+
+/* Only MMU calls and NOP may be batched; a multicall never nests. */
+static bool hc_batchable(u64 op)
+{
+	return op == PFVMM_HC_NOP || (hc_is_mmu(op) && op != PFVMM_HC_MULTICALL);
+}
+
+static long hc_multicall(struct pfvmm_vcpu *vcpu, const struct hc_args *args)
+{
+	struct pfvmm_multicall mc;
+	u64 va = args->a[0], count = args->a[1], i;
+
+	if (count > PFVMM_MULTICALL_MAX)
+		return -PFVMM_E2BIG;
+	for (i = 0; i < count; i++, va += sizeof(mc)) {
+		struct hc_args sub;
+
+		if (pfvmm_gva_read(vcpu, va, &mc, sizeof(mc)))
+			return -PFVMM_EFAULT;
+		if (!hc_batchable(mc.op)) {
+			mc.result = -PFVMM_EINVAL;
+		} else {
+			memcpy(sub.a, mc.args, sizeof(sub.a));
+			mc.result = hc_handlers[mc.op](vcpu, &sub);
+		}
+		/* The result goes back where the guest may write. */
+		if (pfvmm_gva_write(vcpu, va + offsetof(struct pfvmm_multicall,
+							result),
+				    &mc.result, sizeof(mc.result)))
+			return -PFVMM_EFAULT;
+	}
+	return 0;
+}
 
 static unsigned int guest_cpl(void)
 {
@@ -87,6 +149,8 @@ int pfvmm_handle_vmcall(struct pfvmm_vcpu *vcpu)
 		ret = -EPERM;
 	} else if (nr >= PFVMM_HC_COUNT || !hc_handlers[nr]) {
 		ret = -PFVMM_ENOSYS;
+	} else if (hc_is_mmu(nr) && !pfvmm_vm_is_pv(vcpu->vm)) {
+		ret = -PFVMM_EPERM;	/* a native guest owns its tables */
 	} else {
 		nr = array_index_nospec(nr, PFVMM_HC_COUNT);
 		vcpu->stats.hypercalls[nr]++;

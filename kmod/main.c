@@ -13,7 +13,7 @@
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
-#include "pfvmm.h"
+#include "internal.h"
 
 struct device *pfvmm_dev;
 

@@ -28,7 +28,8 @@
 #include <asm/msr.h>
 #include <asm/mmu_context.h>
 #include <asm/tlbflush.h>
-#include "pfvmm.h"
+#include <asm/traps.h>
+#include "internal.h"
 #include "vmx_ops.h"
 
 /* Guest CR0/CR4 bits are all host-owned: every write exits (exits.c). */
@@ -113,12 +114,16 @@ static void vcpu_setup_controls(struct pfvmm_vcpu *vcpu)
 {
 	const struct pfvmm_vmx_caps *c = &pfvmm_caps;
 
+	bool pv = pfvmm_vm_is_pv(vcpu->vm);
+
 	vmcs_write32(PIN_BASED_VM_EXEC_CONTROL, c->pin);
-	vmcs_write32(CPU_BASED_VM_EXEC_CONTROL, c->proc);
+	/* A pv guest's CR3 loads and page faults go through the VMM. */
+	vmcs_write32(CPU_BASED_VM_EXEC_CONTROL,
+		     c->proc | (pv ? CPU_BASED_CR3_LOAD_EXITING : 0));
 	vmcs_write32(SECONDARY_VM_EXEC_CONTROL, c->proc2);
 	vmcs_write32(VM_EXIT_CONTROLS, c->exit);
 	vmcs_write32(VM_ENTRY_CONTROLS, c->entry);
-	vmcs_write32(EXCEPTION_BITMAP, 0);
+	vmcs_write32(EXCEPTION_BITMAP, pv ? BIT(X86_TRAP_PF) : 0);
 	vmcs_write32(PAGE_FAULT_ERROR_CODE_MASK, 0);
 	vmcs_write32(PAGE_FAULT_ERROR_CODE_MATCH, 0);
 	vmcs_write32(CR3_TARGET_COUNT, 0);
@@ -644,7 +649,7 @@ static struct pfvmm_vcpu *vcpu_alloc(struct pfvmm_vm *vm, unsigned int id)
 int pfvmm_vcpu_create(struct pfvmm_vm *vm, unsigned long id)
 {
 	struct pfvmm_vcpu *vcpu;
-	int fd;
+	int fd, err;
 
 	BUILD_BUG_ON(sizeof(struct pfvmm_guest_regs) !=
 		     PFVMM_NR_REGS * sizeof(unsigned long));
@@ -655,18 +660,24 @@ int pfvmm_vcpu_create(struct pfvmm_vm *vm, unsigned long id)
 		return -ENOMEM;
 	vcpu_setup_vmcs(vcpu);
 	mutex_lock(&vm->lock);
-	if (vm->vcpus[id]) {
+	err = vm->vcpus[id] ? -EEXIST : 0;
+	if (!err && pfvmm_vm_is_pv(vm))
+		err = pfvmm_pv_init(vm);
+	if (err) {
 		mutex_unlock(&vm->lock);
 		vcpu_free(vcpu);
-		return -EEXIST;
+		return err;
 	}
 	/* Published before the fd exists: its release takes vm->lock. */
 	vm->vcpus[id] = vcpu;
+	vm->nr_vcpus++;
 	pfvmm_vm_get(vm);
 	fd = anon_inode_getfd("pfvmm-vcpu", &vcpu_fops, vcpu,
 			      O_RDWR | O_CLOEXEC);
-	if (fd < 0)
+	if (fd < 0) {
 		vm->vcpus[id] = NULL;
+		vm->nr_vcpus--;
+	}
 	mutex_unlock(&vm->lock);
 	if (fd < 0) {
 		vcpu_free(vcpu);

@@ -16,7 +16,7 @@
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
-#include "pfvmm.h"
+#include "internal.h"
 
 static atomic_t vm_count = ATOMIC_INIT(0);
 
@@ -31,8 +31,9 @@ static void vm_release(struct kref *ref)
 
 	pfvmm_flush_ept_all_cpus(vm->ept.eptp);
 	pfvmm_ept_destroy(&vm->ept);
+	pfvmm_pv_destroy(vm);
 	mmdrop(vm->mm);
-	kfree(vm);
+	kvfree(vm);
 	preempt_notifier_dec();
 	pfvmm_vmx_put();
 	atomic_dec(&vm_count);
@@ -114,7 +115,9 @@ static int vm_set_memory_region(struct pfvmm_vm *vm, void __user *argp)
 		return err;
 	mutex_lock(&vm->lock);
 	slot = &vm->slots[r.slot];
-	if (slot->used || region_overlaps(vm, &r)) {
+	if (pfvmm_vm_is_pv(vm) && vm->nr_vcpus) {
+		err = -EBUSY;	/* the frame table is sized already */
+	} else if (slot->used || region_overlaps(vm, &r)) {
 		err = -EEXIST;
 	} else if (vm->mem_total + r.memory_size >
 		   (u64)PFVMM_MAX_MEM_MB << 20) {
@@ -146,10 +149,32 @@ static int vm_get_stats(struct pfvmm_vm *vm, void __user *argp)
 			pfvmm_vcpu_stats_add(sum, &vm->vcpus[i]->stats);
 	sum->pages_pinned = vm->ept.pinned;
 	sum->ept_tables = vm->ept.tables;
+	sum->tables_pinned = vm->pv.tables;
 	mutex_unlock(&vm->lock);
 	if (copy_to_user(argp, sum, sizeof(*sum)))
 		err = -EFAULT;
 	kfree(sum);
+	return err;
+}
+
+static int vm_set_config(struct pfvmm_vm *vm, void __user *argp)
+{
+	struct pfvmm_vm_config c;
+	int i, err = 0;
+
+	if (copy_from_user(&c, argp, sizeof(c)))
+		return -EFAULT;
+	for (i = 0; i < ARRAY_SIZE(c.reserved); i++)
+		if (c.reserved[i])
+			return -EINVAL;
+	if (c.mmu_mode > PFVMM_MMU_PV || c.offload < -1 || c.offload > 1)
+		return -EINVAL;
+	mutex_lock(&vm->lock);
+	if (vm->nr_vcpus)
+		err = -EBUSY;
+	else
+		vm->config = c;
+	mutex_unlock(&vm->lock);
 	return err;
 }
 
@@ -167,6 +192,8 @@ static long vm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return pfvmm_vcpu_create(vm, arg);
 	case PFVMM_GET_VM_STATS:
 		return vm_get_stats(vm, argp);
+	case PFVMM_SET_VM_CONFIG:
+		return vm_set_config(vm, argp);
 	default:
 		return -ENOTTY;
 	}
@@ -188,14 +215,16 @@ static const struct file_operations vm_fops = {
 
 static struct pfvmm_vm *vm_alloc(void)
 {
-	struct pfvmm_vm *vm = kzalloc(sizeof(*vm), GFP_KERNEL_ACCOUNT);
+	struct pfvmm_vm *vm = kvzalloc(sizeof(*vm), GFP_KERNEL_ACCOUNT);
 
 	if (!vm)
 		return NULL;
 	kref_init(&vm->ref);
 	mutex_init(&vm->lock);
+	mutex_init(&vm->mmu_lock);
+	vm->config.offload = PFVMM_OFFLOAD_DEFAULT;
 	if (pfvmm_ept_init(&vm->ept)) {
-		kfree(vm);
+		kvfree(vm);
 		return NULL;
 	}
 	mmgrab(current->mm);

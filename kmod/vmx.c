@@ -24,7 +24,7 @@
 #include <asm/msr.h>
 #include <asm/reboot.h>
 #include <asm/tlbflush.h>
-#include "pfvmm.h"
+#include "internal.h"
 #include "vmx_ops.h"
 
 struct pfvmm_vmx_caps pfvmm_caps;

@@ -55,12 +55,32 @@ struct pfvmm_vm_stats {
 	__u64 pf_offloaded;		/* #PF resolved in the module */
 	__u64 pf_fallback;		/* offload attempted, then forwarded */
 	__u64 pool_frames_used;
-	__u64 reserved[25];
+	__u64 mmu_requests;		/* PT entries updated by hypercalls */
+	__u64 tables_pinned;		/* frames typed as page tables now */
+	__u64 reserved[23];
+};
+
+/*
+ * How the VM's MMU works; set before the first vCPU is created (-EBUSY
+ * after).  A pv VM's memory slots are fixed once a vCPU exists.
+ */
+enum pfvmm_mmu_mode {
+	PFVMM_MMU_NATIVE = 0,	/* the guest owns its page tables */
+	PFVMM_MMU_PV = 1,	/* Xen-style: validated updates, #PF trapped */
+};
+
+#define PFVMM_OFFLOAD_DEFAULT	(-1)	/* follow /sys/kernel/pfvmm/offload */
+
+struct pfvmm_vm_config {
+	__u32 mmu_mode;		/* enum pfvmm_mmu_mode */
+	__s32 offload;		/* -1: global switch, 0: off, 1: on */
+	__u64 reserved[7];	/* must be 0 */
 };
 
 #define PFVMM_SET_MEMORY_REGION	_IOW(PFVMMIO, 0x40, struct pfvmm_memory_region)
 #define PFVMM_CREATE_VCPU	_IO(PFVMMIO, 0x41)	/* arg: vcpu id; returns a vCPU fd */
 #define PFVMM_GET_VM_STATS	_IOR(PFVMMIO, 0x42, struct pfvmm_vm_stats)
+#define PFVMM_SET_VM_CONFIG	_IOW(PFVMMIO, 0x43, struct pfvmm_vm_config)
 
 /* ---- vCPU ioctls ---- */
 struct pfvmm_regs {

@@ -4,8 +4,9 @@
  *
  * The walker reads entries through a callback, so the module reads guest
  * memory and the unit tests read a plain array.  It refuses non-canonical
- * addresses, entries that are not present, and reserved bits (physical
- * address bits above 52, PS where the level has no large pages).
+ * addresses, entries that are not present, and PS at L4 (where it is
+ * reserved).  Other reserved bits are not checked: the hardware faults on
+ * them when the guest itself walks.
  */
 #include "gpt.h"
 
@@ -64,8 +65,9 @@ int pfvmm_gpt_walk(u64 cr3, u64 gva, pfvmm_read_pte_fn read, void *ctx,
 		out->user &= !!(pte & PFVMM_PTE_U);
 		out->pte = pte;
 		out->level = level;
-		if (pte & PFVMM_PTE_PS) {
-			if (level == 4 || level == 1)
+		/* Bit 7 is PS at L2/L3, reserved at L4, and PAT at L1. */
+		if (level > 1 && (pte & PFVMM_PTE_PS)) {
+			if (level == 4)
 				return -EINVAL;
 			out->gpa = large_frame(pte, level) |
 				   (gva & ((1ULL << level_shift(level)) - 1));

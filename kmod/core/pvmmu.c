@@ -21,6 +21,8 @@
 #define ENTRIES		512
 /* Bits 52-62 (software-available or protection keys) are refused. */
 #define PTE_RESERVED	0x7ff0000000000000ULL
+/* A count never wraps: past this, new references are refused. */
+#define COUNT_MAX	0x7fffffffU
 
 static bool type_is_table(u8 type)
 {
@@ -57,7 +59,7 @@ bool pfvmm_pvmmu_is_table(const struct pfvmm_pvmmu *m, u64 frame)
 	return frame < m->nframes && type_is_table(m->frames[frame].type);
 }
 
-static void put_type(struct pfvmm_pvmmu *m, u64 frame);
+static int put_type(struct pfvmm_pvmmu *m, u64 frame);
 
 /* Drop the reference an entry of a level-@level table holds. */
 static void put_entry(struct pfvmm_pvmmu *m, int level, u64 pte)
@@ -68,35 +70,60 @@ static void put_entry(struct pfvmm_pvmmu *m, int level, u64 pte)
 		put_type(m, pte_frame(pte));
 }
 
-/* The frame's last typed reference went: drop what its entries hold. */
-static void devalidate(struct pfvmm_pvmmu *m, u64 frame, int level)
+/* Copy a level-@level table into its scratch buffer. */
+static int read_table(struct pfvmm_pvmmu *m, u64 frame, int level)
 {
+	u64 *buf = m->scratch[level - 1];
 	unsigned int i;
+	int err;
 
 	for (i = 0; i < ENTRIES; i++) {
-		u64 pte;
-
-		if (!m->ops->read_pte(m->ctx, table_gpa(frame, i), &pte))
-			put_entry(m, level, pte);
+		err = m->ops->read_pte(m->ctx, table_gpa(frame, i), &buf[i]);
+		if (err)
+			return err;
 	}
+	return 0;
 }
 
-static void put_type(struct pfvmm_pvmmu *m, u64 frame)
+/* The frame's last typed reference went: drop what its entries hold. */
+static int devalidate(struct pfvmm_pvmmu *m, u64 frame, int level)
+{
+	unsigned int i;
+	int err = read_table(m, frame, level);
+
+	if (err)
+		return err;
+	for (i = 0; i < ENTRIES; i++)
+		put_entry(m, level, m->scratch[level - 1][i]);
+	return 0;
+}
+
+/*
+ * Drop one typed reference.  If it was the last one of a table whose
+ * entries cannot be read, the reference stays and the error is returned.
+ */
+static int put_type(struct pfvmm_pvmmu *m, u64 frame)
 {
 	struct pfvmm_frame *f = &m->frames[frame];
+	int err;
 
 	if (!f->count)
-		return;		/* cannot happen while counts are right */
+		return 0;	/* cannot happen while counts are right */
 	if (--f->count)
-		return;
+		return 0;
 	if (type_is_table(f->type)) {
-		devalidate(m, frame, f->type);
+		err = devalidate(m, frame, f->type);
+		if (err) {
+			f->count = 1;
+			return err;
+		}
 		m->tables--;
 		f->type = PFVMM_FT_NONE;
 		m->ops->protect(m->ctx, frame, false);
 	} else {
 		f->type = PFVMM_FT_NONE;
 	}
+	return 0;
 }
 
 /*
@@ -119,6 +146,8 @@ static int get_entry(struct pfvmm_pvmmu *m, int level, u64 pte, u64 *out)
 	if (target >= m->nframes)
 		return -EINVAL;
 	f = &m->frames[target];
+	if (f->count >= COUNT_MAX)
+		return -EINVAL;
 	*out |= PFVMM_PTE_A;
 	if (level == 1) {
 		if (!(pte & PFVMM_PTE_W))
@@ -136,33 +165,37 @@ static int get_entry(struct pfvmm_pvmmu *m, int level, u64 pte, u64 *out)
 	return 0;
 }
 
+/*
+ * Validate a table from one copy of it, so that a rollback drops exactly
+ * the references that were taken.
+ */
 static int validate_table(struct pfvmm_pvmmu *m, u64 frame, int level)
 {
+	u64 *buf = m->scratch[level - 1];
 	unsigned int i, j;
-	int err = 0;
+	int err = read_table(m, frame, level);
 
+	if (err)
+		return err;
 	for (i = 0; i < ENTRIES; i++) {
-		u64 pte, out;
+		u64 out;
 
-		err = m->ops->read_pte(m->ctx, table_gpa(frame, i), &pte);
-		if (!err)
-			err = get_entry(m, level, pte, &out);
-		if (!err && out != pte) {
-			err = m->ops->write_pte(m->ctx, table_gpa(frame, i), out);
-			if (err)
-				put_entry(m, level, out);
-		}
+		err = get_entry(m, level, buf[i], &out);
 		if (err)
 			break;
+		if (out != buf[i]) {
+			err = m->ops->write_pte(m->ctx, table_gpa(frame, i), out);
+			buf[i] = out;
+			if (err) {
+				put_entry(m, level, out);
+				break;
+			}
+		}
 	}
 	if (!err)
 		return 0;
-	for (j = 0; j < i; j++) {
-		u64 pte;
-
-		if (!m->ops->read_pte(m->ctx, table_gpa(frame, j), &pte))
-			put_entry(m, level, pte);
-	}
+	for (j = 0; j < i; j++)
+		put_entry(m, level, buf[j]);
 	return err;
 }
 
@@ -189,6 +222,8 @@ int pfvmm_pvmmu_pin(struct pfvmm_pvmmu *m, u64 frame, int level)
 	if (f->count) {
 		if (f->type != PFVMM_FT_L1 + level - 1)
 			return -EBUSY;
+		if (f->count >= COUNT_MAX)
+			return -EINVAL;
 		f->count++;
 		f->pinned = 1;
 		return 0;
@@ -214,17 +249,23 @@ int pfvmm_pvmmu_pin(struct pfvmm_pvmmu *m, u64 frame, int level)
  * @m: the validator state
  * @frame: the guest frame
  *
- * Return: 0; -EINVAL if not pinned; -EBUSY for the current base table.
+ * Return: 0; -EINVAL if not pinned; -EBUSY for the current base table;
+ * the read error if the table's entries cannot be read (then it stays
+ * pinned).
  */
 int pfvmm_pvmmu_unpin(struct pfvmm_pvmmu *m, u64 frame)
 {
+	int err;
+
 	if (frame >= m->nframes || !m->frames[frame].pinned)
 		return -EINVAL;
 	if (frame == m->base)
 		return -EBUSY;
 	m->frames[frame].pinned = 0;
-	put_type(m, frame);
-	return 0;
+	err = put_type(m, frame);
+	if (err)
+		m->frames[frame].pinned = 1;
+	return err;
 }
 
 /**
@@ -350,7 +391,7 @@ int pfvmm_pvmmu_check(const struct pfvmm_pvmmu *m, u32 *scratch)
 
 		if (scratch[fr] != f->count)
 			return -EINVAL;
-		if (!f->count != (f->type == PFVMM_FT_NONE))
+		if (!f->count != !f->type)
 			return -EINVAL;
 	}
 	return 0;

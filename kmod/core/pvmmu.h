@@ -43,6 +43,8 @@ struct pfvmm_pvmmu {
 	void *ctx;
 	u64 tables;			/* frames typed as page tables now */
 	u64 max_tables;			/* bound on that number */
+	/* A copy of the table being (de)validated, one per level. */
+	u64 scratch[4][512];
 };
 
 #define PFVMM_NO_BASE	(~0ULL)

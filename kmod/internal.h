@@ -16,6 +16,7 @@
 #include <linux/preempt.h>
 #include <linux/types.h>
 #include "../include/uapi/pfvmm.h"
+#include "core/pvmmu.h"
 #include "regs.h"
 
 /* Resource limits, also reported through PFVMM_CHECK_EXTENSION. */
@@ -50,6 +51,11 @@ struct pfvmm_vm {
 	u64 mem_total;
 	struct pfvmm_ept ept;
 	struct pfvmm_vcpu *vcpus[PFVMM_MAX_VCPUS];
+	unsigned int nr_vcpus;
+	struct pfvmm_vm_config config;
+	/* pv VMs: the validator state, under mmu_lock (taken before lock) */
+	struct mutex mmu_lock;
+	struct pfvmm_pvmmu pv;
 	/* Counters of vCPUs already destroyed are folded in here. */
 	struct pfvmm_vm_stats dead_stats;
 };
@@ -112,7 +118,26 @@ struct pfvmm_slot *pfvmm_vm_find_slot(struct pfvmm_vm *vm, u64 gpa);
 /* ept.c */
 int pfvmm_ept_init(struct pfvmm_ept *ept);
 void pfvmm_ept_destroy(struct pfvmm_ept *ept);
-int pfvmm_ept_map_gpa(struct pfvmm_vm *vm, u64 gpa);
+int pfvmm_ept_map_gpa(struct pfvmm_vm *vm, u64 gpa, bool write);
+void pfvmm_ept_protect(struct pfvmm_vm *vm, u64 gpa, bool table);
+
+/* pv.c */
+static inline bool pfvmm_vm_is_pv(const struct pfvmm_vm *vm)
+{
+	return vm->config.mmu_mode == PFVMM_MMU_PV;
+}
+
+int pfvmm_pv_init(struct pfvmm_vm *vm);
+void pfvmm_pv_destroy(struct pfvmm_vm *vm);
+bool pfvmm_pv_frame_is_table(struct pfvmm_vm *vm, u64 gpa);
+long pfvmm_hc_mmu_update(struct pfvmm_vcpu *vcpu, u64 va, u64 count,
+			 u64 done_va);
+long pfvmm_hc_update_va_mapping(struct pfvmm_vcpu *vcpu, u64 va, u64 val,
+				u64 flags);
+long pfvmm_hc_mmuext_op(struct pfvmm_vcpu *vcpu, u64 va, u64 count,
+			u64 done_va);
+int pfvmm_pv_forward_pf(struct pfvmm_vcpu *vcpu, u64 addr, u32 error_code);
+bool pfvmm_pv_load_cr3(struct pfvmm_vcpu *vcpu, u64 val);
 
 /* vcpu.c */
 int pfvmm_vcpu_create(struct pfvmm_vm *vm, unsigned long id);
@@ -137,6 +162,8 @@ int pfvmm_gpa_read(struct pfvmm_vm *vm, u64 gpa, void *buf, size_t len);
 int pfvmm_gpa_write(struct pfvmm_vm *vm, u64 gpa, const void *buf,
 		    size_t len);
 int pfvmm_gva_read(struct pfvmm_vcpu *vcpu, u64 gva, void *buf, size_t len);
+int pfvmm_gva_write(struct pfvmm_vcpu *vcpu, u64 gva, const void *buf,
+		    size_t len);
 
 /* entry.S */
 int pfvmm_vmx_run(struct pfvmm_guest_regs *regs, int launched);

@@ -1,0 +1,269 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The paravirtual MMU, kernel side: it gives the portable validator
+ * (core/pvmmu.c) access to guest memory and the EPT, and implements the
+ * MMU hypercalls and the forwarding of page faults into a pv guest.
+ *
+ * Guest memory is read and written through the launcher's mapping; a
+ * frame the validator types as a page table loses write access in the
+ * EPT, so from then on only the module can change it.  Everything here
+ * runs under vm->mmu_lock; EPT changes take vm->lock inside it.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kernel.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+#include <asm/traps.h>
+#include "../include/pfvmm/hypercall.h"
+#include "../include/pfvmm/pte.h"
+#include "internal.h"
+#include "vmx_ops.h"
+
+static int pv_read_pte(void *ctx, u64 gpa, u64 *val)
+{
+	return pfvmm_gpa_read(ctx, gpa, val, sizeof(*val));
+}
+
+static int pv_write_pte(void *ctx, u64 gpa, u64 val)
+{
+	return pfvmm_gpa_write(ctx, gpa, &val, sizeof(val));
+}
+
+static void pv_protect(void *ctx, u64 frame, bool table)
+{
+	pfvmm_ept_protect(ctx, frame << PAGE_SHIFT, table);
+}
+
+static const struct pfvmm_pvmmu_ops pv_mmu_ops = {
+	.read_pte	= pv_read_pte,
+	.write_pte	= pv_write_pte,
+	.protect	= pv_protect,
+};
+
+/**
+ * pfvmm_pv_init() - set up the validator once the memory layout is final
+ * @vm: a pv VM; called under vm->lock when its first vCPU is created
+ *
+ * Return: 0 or -ENOMEM / -EINVAL (no memory).
+ */
+int pfvmm_pv_init(struct pfvmm_vm *vm)
+{
+	u64 end = 0;
+	struct pfvmm_frame *frames;
+	int i;
+
+	if (vm->pv.frames)
+		return 0;
+	for (i = 0; i < PFVMM_MAX_SLOTS; i++)
+		if (vm->slots[i].used)
+			end = max(end, vm->slots[i].gpa + vm->slots[i].size);
+	if (!end)
+		return -EINVAL;
+	frames = vzalloc(array_size(end >> PAGE_SHIFT, sizeof(*frames)));
+	if (!frames)
+		return -ENOMEM;
+	pfvmm_pvmmu_init(&vm->pv, frames, end >> PAGE_SHIFT, &pv_mmu_ops, vm);
+	return 0;
+}
+
+void pfvmm_pv_destroy(struct pfvmm_vm *vm)
+{
+	vfree(vm->pv.frames);
+	vm->pv.frames = NULL;
+}
+
+bool pfvmm_pv_frame_is_table(struct pfvmm_vm *vm, u64 gpa)
+{
+	return vm->pv.frames &&
+	       pfvmm_pvmmu_is_table(&vm->pv, gpa >> PAGE_SHIFT);
+}
+
+/* ---- guest pointers ---- */
+
+/*
+ * Copy an array from guest-virtual memory.  The guest's own mapping is
+ * honoured; the module never writes where the guest could not.
+ */
+static int pv_copy_in(struct pfvmm_vcpu *vcpu, u64 va, void *buf, size_t len)
+{
+	return pfvmm_gva_read(vcpu, va, buf, len);
+}
+
+static int pv_store_done(struct pfvmm_vcpu *vcpu, u64 va, u64 done)
+{
+	if (!va)
+		return 0;
+	return pfvmm_gva_write(vcpu, va, &done, sizeof(done));
+}
+
+/* ---- the hypercalls ---- */
+
+#define PV_CHUNK	32	/* requests copied in at once */
+
+static void pv_flush_guest_tlb(struct pfvmm_vcpu *vcpu)
+{
+	if (vcpu->vpid)
+		vmx_invvpid(VMX_VPID_EXTENT_SINGLE_CONTEXT, vcpu->vpid);
+}
+
+long pfvmm_hc_mmu_update(struct pfvmm_vcpu *vcpu, u64 va, u64 count,
+			 u64 done_va)
+{
+	struct pfvmm_vm *vm = vcpu->vm;
+	struct pfvmm_mmu_update req[PV_CHUNK];
+	u64 done = 0;
+	long err = 0;
+
+	if (count > PFVMM_MMU_BATCH_MAX)
+		return -PFVMM_E2BIG;
+	while (done < count && !err) {
+		u64 n = min_t(u64, count - done, PV_CHUNK), i;
+
+		if (pv_copy_in(vcpu, va + done * sizeof(req[0]), req,
+			       n * sizeof(req[0])))
+			return -PFVMM_EFAULT;
+		mutex_lock(&vm->mmu_lock);
+		for (i = 0; i < n && !err; i++) {
+			err = pfvmm_pvmmu_update(&vm->pv, req[i].ptr, req[i].val);
+			if (!err)
+				done++;
+		}
+		mutex_unlock(&vm->mmu_lock);
+	}
+	vcpu->stats.mmu_requests += done;
+	if (pv_store_done(vcpu, done_va, done))
+		return -PFVMM_EFAULT;
+	return err;
+}
+
+long pfvmm_hc_update_va_mapping(struct pfvmm_vcpu *vcpu, u64 va, u64 val,
+				u64 flags)
+{
+	struct pfvmm_vm *vm = vcpu->vm;
+	u64 pte_gpa;
+	long err;
+
+	if (flags & ~(u64)(PFVMM_UVMF_INVLPG | PFVMM_UVMF_TLB_FLUSH))
+		return -PFVMM_EINVAL;
+	mutex_lock(&vm->mmu_lock);
+	err = pfvmm_pvmmu_va_entry(&vm->pv, va, &pte_gpa);
+	if (!err)
+		err = pfvmm_pvmmu_update(&vm->pv, pte_gpa, val);
+	mutex_unlock(&vm->mmu_lock);
+	if (err)
+		return err;
+	vcpu->stats.mmu_requests++;
+	if (flags)	/* a VPID-wide flush covers a single address too */
+		pv_flush_guest_tlb(vcpu);
+	return 0;
+}
+
+static long pv_mmuext_one(struct pfvmm_vcpu *vcpu,
+			  const struct pfvmm_mmuext_op *op)
+{
+	struct pfvmm_vm *vm = vcpu->vm;
+	long err = 0;
+
+	if (op->pad)
+		return -PFVMM_EINVAL;
+	switch (op->cmd) {
+	case PFVMM_MMUEXT_PIN_L1_TABLE ... PFVMM_MMUEXT_PIN_L4_TABLE:
+		err = pfvmm_pvmmu_pin(&vm->pv, op->arg1,
+				      op->cmd - PFVMM_MMUEXT_PIN_L1_TABLE + 1);
+		break;
+	case PFVMM_MMUEXT_UNPIN_TABLE:
+		err = pfvmm_pvmmu_unpin(&vm->pv, op->arg1);
+		break;
+	case PFVMM_MMUEXT_NEW_BASEPTR:
+		err = pfvmm_pvmmu_new_base(&vm->pv, op->arg1);
+		if (!err) {
+			vmcs_writel(GUEST_CR3, op->arg1 << PAGE_SHIFT);
+			pv_flush_guest_tlb(vcpu);
+		}
+		break;
+	case PFVMM_MMUEXT_INVLPG_LOCAL:
+	case PFVMM_MMUEXT_TLB_FLUSH_LOCAL:
+		pv_flush_guest_tlb(vcpu);
+		break;
+	default:
+		err = -PFVMM_EINVAL;
+	}
+	return err;
+}
+
+long pfvmm_hc_mmuext_op(struct pfvmm_vcpu *vcpu, u64 va, u64 count,
+			u64 done_va)
+{
+	struct pfvmm_vm *vm = vcpu->vm;
+	struct pfvmm_mmuext_op ops[PV_CHUNK];
+	u64 done = 0;
+	long err = 0;
+
+	if (count > PFVMM_MMU_BATCH_MAX)
+		return -PFVMM_E2BIG;
+	while (done < count && !err) {
+		u64 n = min_t(u64, count - done, PV_CHUNK), i;
+
+		if (pv_copy_in(vcpu, va + done * sizeof(ops[0]), ops,
+			       n * sizeof(ops[0])))
+			return -PFVMM_EFAULT;
+		mutex_lock(&vm->mmu_lock);
+		for (i = 0; i < n && !err; i++) {
+			err = pv_mmuext_one(vcpu, &ops[i]);
+			if (!err)
+				done++;
+		}
+		mutex_unlock(&vm->mmu_lock);
+	}
+	if (pv_store_done(vcpu, done_va, done))
+		return -PFVMM_EFAULT;
+	return err;
+}
+
+/* ---- page faults ---- */
+
+/**
+ * pfvmm_pv_forward_pf() - deliver a trapped #PF to the pv guest
+ * @vcpu: the vCPU
+ * @addr: the faulting address (the exit qualification)
+ * @error_code: the #PF error code
+ *
+ * Return: 1, to re-enter the guest with the fault injected.
+ */
+int pfvmm_pv_forward_pf(struct pfvmm_vcpu *vcpu, u64 addr, u32 error_code)
+{
+	u32 vectoring = vmcs_read32(IDT_VECTORING_INFO_FIELD);
+
+	vcpu->stats.pf_forwarded++;
+	if (vectoring & VECTORING_INFO_VALID_MASK) {
+		/* A fault while delivering an event: a double fault. */
+		pfvmm_inject_exception(X86_TRAP_DF, true, 0);
+		return 1;
+	}
+	vcpu->cr2 = addr;
+	pfvmm_inject_exception(X86_TRAP_PF, true, error_code);
+	return 1;
+}
+
+/**
+ * pfvmm_pv_load_cr3() - a pv guest's MOV to CR3: allowed to a pinned L4
+ * @vcpu: the vCPU
+ * @val: the new CR3
+ *
+ * Return: true if loaded, false if the guest must get #GP.
+ */
+bool pfvmm_pv_load_cr3(struct pfvmm_vcpu *vcpu, u64 val)
+{
+	struct pfvmm_vm *vm = vcpu->vm;
+	bool ok;
+
+	if (val & ~PFVMM_PTE_ADDR)
+		return false;
+	mutex_lock(&vm->mmu_lock);
+	ok = !pfvmm_pvmmu_new_base(&vm->pv, val >> PAGE_SHIFT);
+	mutex_unlock(&vm->mmu_lock);
+	if (ok)
+		vmcs_writel(GUEST_CR3, val);
+	return ok;
+}

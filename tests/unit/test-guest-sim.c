@@ -7,7 +7,7 @@
  *   vmcall  (#UD -> SIGILL)    hypercalls: console_write, shutdown, nop
  *   cpuid   (patched to ud2)   leaf 0x40000000 returns pfvmm's signature
  *   in/out  (#GP -> SIGSEGV)   port 0xE9 prints, IN returns all ones
- *   cli;hlt (#GP -> SIGSEGV)   the HLT exit
+ *   cli;hlt (#GP -> SIGSEGV)   the HLT exit (cli and sti alone are skipped)
  *   lidt + int3                the triple fault of bad.elf
  * This checks the guest runtime (_start, printk, console_write, shutdown),
  * the guests' logic, the hypercall register convention and the boot-info
@@ -149,7 +149,7 @@ static void on_sigsegv(int sig, siginfo_t *si, void *ctx)
 		sim_crash("page fault at", (uint64_t)g[REG_RIP]);
 	if (ip[0] == 0xf4 || (ip[0] == 0xfa && ip[1] == 0xf4))
 		_exit(SIM_HLT);
-	if (ip[0] == 0xfa) {	/* cli */
+	if (ip[0] == 0xfa || ip[0] == 0xfb) {	/* cli, sti */
 		g[REG_RIP] += 1;
 		return;
 	}
@@ -305,6 +305,13 @@ static void test_sim_spin(struct test_ctx *t)
 	CHECK(t, WIFSIGNALED(st) && WTERMSIG(st) == SIGALRM,
 	      "spin.elf ended by itself: wait status 0x%x; output: %s", st, out);
 	CHECK(t, !strcmp(out, "spinning\n"), "output '%s'", out);
+	if (t->failed)
+		return;
+	st = sim_run(t, "spin.elf", "cli", out);
+	CHECK(t, WIFSIGNALED(st) && WTERMSIG(st) == SIGALRM,
+	      "spin.elf -- cli ended by itself: wait status 0x%x; output: %s", st, out);
+	CHECK(t, !strcmp(out, "spinning with interrupts disabled\nspinning\n"),
+	      "output '%s'", out);
 }
 
 static void test_sim_bad_modes(struct test_ctx *t)

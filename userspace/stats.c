@@ -178,4 +178,6 @@ void stats__print(FILE *f, const struct pfvmm_vm_stats *stats)
 	stats__print_one(f, "pf_offloaded", stats->pf_offloaded);
 	stats__print_one(f, "pf_fallback", stats->pf_fallback);
 	stats__print_one(f, "pool_frames_used", stats->pool_frames_used);
+	stats__print_one(f, "mmu_requests", stats->mmu_requests);
+	stats__print_one(f, "tables_pinned", stats->tables_pinned);
 }

@@ -42,7 +42,8 @@ static void test_stats_print(struct test_ctx *t)
 		"hypercall shutdown 1\n"
 		"hypercall hc_20 4\n"
 		"pages_pinned 5\n"
-		"pool_frames_used 9\n";
+		"pool_frames_used 9\n"
+		"tables_pinned 3\n";
 	struct pfvmm_vm_stats st;
 	char *out = NULL;
 	size_t len = 0;
@@ -59,6 +60,7 @@ static void test_stats_print(struct test_ctx *t)
 	st.hypercalls[20] = 4;
 	st.pages_pinned = 5;
 	st.pool_frames_used = 9;
+	st.tables_pinned = 3;
 	f = open_memstream(&out, &len);
 	stats__print(f, &st);
 	fclose(f);

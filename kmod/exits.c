@@ -356,6 +356,7 @@ static const pfvmm_exit_handler exit_handlers[] = {
 	[EXIT_REASON_INVEPT]		= handle_ud,
 	[EXIT_REASON_INVVPID]		= handle_ud,
 	[EXIT_REASON_XSETBV]		= handle_gp,
+	[EXIT_REASON_PREEMPTION_TIMER]	= handle_resume,
 };
 
 /*

@@ -24,6 +24,8 @@
 #define PFVMM_MAX_VCPUS		4
 #define PFVMM_MAX_SLOTS		8
 #define PFVMM_MAX_MEM_MB	1024
+/* VMX-preemption timer units (TSC >> IA32_VMX_MISC[4:0]) per guest slice. */
+#define PFVMM_GUEST_SLICE	0x100000
 /* Guest-physical addresses end below 64 GiB (36 bits). */
 #define PFVMM_GPA_LIMIT		BIT_ULL(36)
 

@@ -117,6 +117,12 @@ static void vcpu_setup_controls(struct pfvmm_vcpu *vcpu)
 	bool pv = pfvmm_vm_is_pv(vcpu->vm);
 
 	vmcs_write32(PIN_BASED_VM_EXEC_CONTROL, c->pin);
+	/*
+	 * A time slice: the guest exits at least this often even if no
+	 * interrupt gets it out (some emulators lose them in VMX guests).
+	 */
+	if (c->pin & PIN_BASED_VMX_PREEMPTION_TIMER)
+		vmcs_write32(VMX_PREEMPTION_TIMER_VALUE, PFVMM_GUEST_SLICE);
 	/* A pv guest's CR3 loads and page faults go through the VMM. */
 	vmcs_write32(CPU_BASED_VM_EXEC_CONTROL,
 		     c->proc | (pv ? CPU_BASED_CR3_LOAD_EXITING : 0));

@@ -85,7 +85,7 @@ static int probe_controls(u64 basic)
 
 	err = adjust_controls("pin-based",
 			      PIN_BASED_EXT_INTR_MASK | PIN_BASED_NMI_EXITING,
-			      0, pin_msr, &c->pin);
+			      PIN_BASED_VMX_PREEMPTION_TIMER, pin_msr, &c->pin);
 	err = err ?: adjust_controls("processor-based",
 			      CPU_BASED_HLT_EXITING | CPU_BASED_UNCOND_IO_EXITING |
 			      CPU_BASED_MOV_DR_EXITING | CPU_BASED_MWAIT_EXITING |

@@ -36,7 +36,8 @@ build: module userspace guest
 module:
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod modules
 
-userspace:
+# tests/vm embeds guest/spin.elf: build the guests first (no race with -j).
+userspace: guest
 	$(MAKE) -C userspace
 	if [ -f tests/vm/Makefile ]; then $(MAKE) -C tests/vm; fi
 

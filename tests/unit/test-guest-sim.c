@@ -307,10 +307,10 @@ static void test_sim_spin(struct test_ctx *t)
 	CHECK(t, !strcmp(out, "spinning\n"), "output '%s'", out);
 	if (t->failed)
 		return;
-	st = sim_run(t, "spin.elf", "cli", out);
+	st = sim_run(t, "spin.elf", "sti", out);
 	CHECK(t, WIFSIGNALED(st) && WTERMSIG(st) == SIGALRM,
-	      "spin.elf -- cli ended by itself: wait status 0x%x; output: %s", st, out);
-	CHECK(t, !strcmp(out, "spinning with interrupts disabled\nspinning\n"),
+	      "spin.elf -- sti ended by itself: wait status 0x%x; output: %s", st, out);
+	CHECK(t, !strcmp(out, "spinning with interrupts enabled\nspinning\n"),
 	      "output '%s'", out);
 }
 

@@ -1,0 +1,261 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Ring-3 workloads and their kernel-side setup.  The u_* functions run in
+ * ring 3 (from the user-accessible text pages, on the user stack): they
+ * touch only the user data region and their own stack, verify their data
+ * and leave with SYS_EXIT (0: data ok, else where it went wrong).
+ */
+#include "pvkernel.h"
+
+#define STRIDE		8		/* words between pattern words */
+#define SALT_A		0x5a5a00000000a5a5ull
+#define SALT_B		0x3c3c00000000c3c3ull
+#define SALT_R		0x0f0f00000000f0f0ull
+#define SPARSE_STEP	(2ull << 20)
+#define COW_SOURCES	4
+
+static inline uint64_t pat(uint64_t i, uint64_t j, uint64_t salt)
+{
+	return (i << 32) ^ (j * 0x9e3779b97f4a7c15ull) ^ salt;
+}
+
+static inline uint64_t cowpat(uint64_t s, uint64_t j)
+{
+	return ((s + 1) * 0x0101010101010101ull) ^ (j << 16) ^ 0xc0c0;
+}
+
+static inline long usys(uint64_t nr, uint64_t a0, uint64_t a1)
+{
+	long r;
+
+	asm volatile("int $0x80" : "=a"(r) : "a"(nr), "D"(a0), "S"(a1) : "memory");
+	return r;
+}
+
+__attribute__((noreturn)) static inline void uexit(uint64_t r)
+{
+	usys(SYS_EXIT, r, 0);
+	__builtin_unreachable();
+}
+
+/* ---- ring 3 ---- */
+
+static inline void ufill(volatile uint64_t *p, uint64_t i, uint64_t salt)
+{
+	uint64_t j;
+
+	for (j = 0; j < 512; j += STRIDE)
+		p[j] = pat(i, j, salt);
+}
+
+static inline int ucheck(volatile uint64_t *p, uint64_t i, uint64_t salt)
+{
+	uint64_t j;
+
+	for (j = 0; j < 512; j++)
+		if (p[j] != (j % STRIDE ? 0 : pat(i, j, salt)))
+			return -1;
+	return 0;
+}
+
+__attribute__((noreturn, noinline)) void u_touch(uint64_t base, uint64_t n);
+void u_touch(uint64_t base, uint64_t n)
+{
+	uint64_t i;
+
+	for (i = 0; i < n; i++)
+		ufill((volatile uint64_t *)(base + i * PAGE_SIZE), i, SALT_A);
+	for (i = 0; i < n; i++)
+		if (ucheck((volatile uint64_t *)(base + i * PAGE_SIZE), i, SALT_A))
+			uexit(1 + i);
+	uexit(0);
+}
+
+__attribute__((noreturn, noinline)) void u_sparse(uint64_t base, uint64_t n);
+void u_sparse(uint64_t base, uint64_t n)
+{
+	uint64_t i;
+
+	for (i = 0; i < n; i++)
+		ufill((volatile uint64_t *)(base + i * SPARSE_STEP), i, SALT_A);
+	for (i = 0; i < n; i++)
+		if (ucheck((volatile uint64_t *)(base + i * SPARSE_STEP), i, SALT_A))
+			uexit(1 + i);
+	uexit(0);
+}
+
+__attribute__((noreturn, noinline)) void u_remap(uint64_t base, uint64_t n);
+void u_remap(uint64_t base, uint64_t n)
+{
+	uint64_t i, j;
+
+	for (i = 0; i < n; i++)
+		ufill((volatile uint64_t *)(base + i * PAGE_SIZE), i, SALT_A);
+	for (i = 0; i < n; i++)
+		if (ucheck((volatile uint64_t *)(base + i * PAGE_SIZE), i, SALT_A))
+			uexit(1 + i);
+	if (usys(SYS_UNMAP, base, n))
+		uexit(0x100000);
+	for (i = 0; i < n; i++) {
+		volatile uint64_t *p = (volatile uint64_t *)(base + i * PAGE_SIZE);
+
+		for (j = 0; j < 512; j++)
+			if (p[j])
+				uexit(0x200000 + i);	/* not zero-filled */
+		ufill(p, i, SALT_B);
+	}
+	for (i = 0; i < n; i++)
+		if (ucheck((volatile uint64_t *)(base + i * PAGE_SIZE), i, SALT_B))
+			uexit(0x300000 + i);
+	uexit(0);
+}
+
+__attribute__((noreturn, noinline)) void u_cow(uint64_t base, uint64_t n);
+void u_cow(uint64_t base, uint64_t n)
+{
+	uint64_t i, j;
+
+	for (i = 0; i < n; i++) {
+		volatile uint64_t *p = (volatile uint64_t *)(base + i * PAGE_SIZE);
+		uint64_t w = i & 511, mark = pat(i, w, SALT_B);
+
+		p[w] = mark;
+		for (j = 0; j < 512; j++)
+			if (p[j] != (j == w ? mark : cowpat(i % COW_SOURCES, j)))
+				uexit(1 + i);
+	}
+	uexit(0);
+}
+
+__attribute__((noreturn, noinline)) void u_reaccess(uint64_t base, uint64_t n);
+void u_reaccess(uint64_t base, uint64_t n)
+{
+	uint64_t pass, i, j, sum, first = 0;
+
+	for (pass = 0; pass < 4; pass++) {
+		sum = 0;
+		for (i = 0; i < n; i++) {
+			volatile uint64_t *p = (volatile uint64_t *)(base + i * PAGE_SIZE);
+
+			for (j = 0; j < 512; j += STRIDE) {
+				uint64_t v = p[j];
+
+				if (v != pat(i, j, SALT_R))
+					uexit(1 + i);
+				sum += v;
+			}
+		}
+		if (pass == 0)
+			first = sum;
+		else if (sum != first)
+			uexit(0x100000 + pass);
+	}
+	uexit(0);
+}
+
+/* ---- kernel side ---- */
+
+#define MAP_CHUNK	64
+
+/* Map @n user pages from UBASE to what @frame_of says, in batches. */
+static void prefault(uint64_t n, uint64_t (*frame_of)(uint64_t i), uint64_t flags)
+{
+	uint64_t *pteps[MAP_CHUNK], vals[MAP_CHUNK], i;
+	unsigned int k = 0;
+
+	for (i = 0; i < n; i++) {
+		pteps[k] = pte_lookup(UBASE + i * PAGE_SIZE, true);
+		vals[k] = frame_of(i) | flags;
+		if (++k == MAP_CHUNK) {
+			mmu->set_ptes(pteps, vals, k);
+			k = 0;
+		}
+	}
+	if (k)
+		mmu->set_ptes(pteps, vals, k);
+}
+
+static uint64_t cow_src[COW_SOURCES];
+
+static uint64_t cow_frame(uint64_t i)
+{
+	return cow_src[i % COW_SOURCES];
+}
+
+static uint64_t reaccess_frame(uint64_t i)
+{
+	uint64_t pa = frame_alloc(), j;
+	uint64_t *p = (uint64_t *)pa;
+
+	for (j = 0; j < 512; j++)
+		p[j] = pat(i, j, SALT_R);
+	return pa;
+}
+
+static void setup_cow(uint64_t n)
+{
+	uint64_t s, j;
+
+	for (s = 0; s < COW_SOURCES; s++) {
+		uint64_t *p;
+
+		cow_src[s] = frame_alloc();
+		p = (uint64_t *)cow_src[s];
+		for (j = 0; j < 512; j++)
+			p[j] = cowpat(s, j);
+	}
+	prefault(n, cow_frame, PFVMM_PTE_P | PFVMM_PTE_U | PTE_COW);
+}
+
+struct workload {
+	const char *name;
+	void (*fn)(uint64_t base, uint64_t n);
+	void (*setup)(uint64_t n);
+	uint64_t faults_per_page;
+};
+
+static void setup_reaccess(uint64_t n)
+{
+	prefault(n, reaccess_frame, PFVMM_PTE_P | PFVMM_PTE_W | PFVMM_PTE_U);
+}
+
+static const struct workload workloads[] = {
+	{ "touch", u_touch, NULL, 1 },
+	{ "cow", u_cow, setup_cow, 1 },
+	{ "remap", u_remap, NULL, 2 },
+	{ "sparse", u_sparse, NULL, 1 },
+	{ "reaccess", u_reaccess, setup_reaccess, 0 },
+};
+
+int run_workload(const char *name, uint64_t pages)
+{
+	const struct workload *w = NULL;
+	uint64_t f0, t0, t1, r, nfaults;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(workloads) / sizeof(workloads[0]); i++)
+		if (!strcmp(workloads[i].name, name))
+			w = &workloads[i];
+	if (!w) {
+		printk("pvkernel: unknown workload '%s'\n", name);
+		return 2;
+	}
+	if (w->setup)
+		w->setup(pages);
+	f0 = faults;
+	t0 = rdtsc();
+	r = enter_user((uint64_t)w->fn, user_stack_top(), UBASE, pages);
+	t1 = rdtsc();
+	nfaults = faults - f0;
+	if (r)
+		printk("pvkernel: workload %s: data check failed (code 0x%lx)\n",
+		       name, (unsigned long)r);
+	if (nfaults != w->faults_per_page * pages)
+		printk("pvkernel: workload %s: %lu faults, expected %lu\n", name,
+		       (unsigned long)nfaults,
+		       (unsigned long)(w->faults_per_page * pages));
+	printk("result workload=%s mode=%s pages=%lu faults=%lu data=%s cycles=%lu\n",
+	       name, mmu->name, (unsigned long)pages, (unsigned long)nfaults,
+	       r ? "BAD" : "ok", (unsigned long)(t1 - t0));
+	return r ? 1 : 0;
+}

@@ -106,6 +106,21 @@ static int pfvmm_set_memory(struct vm *vm, unsigned int slot, uint64_t gpa,
 	return 0;
 }
 
+static int pfvmm_set_mmu_mode(struct vm *vm, unsigned int mmu_mode)
+{
+	struct pfvmm_vm_config cfg = {
+		.mmu_mode = mmu_mode,
+		.offload = PFVMM_OFFLOAD_DEFAULT,
+	};
+
+	if (ioctl(vm->vm_fd, PFVMM_SET_VM_CONFIG, &cfg) < 0) {
+		fprintf(stderr, "pfvmm: PFVMM_SET_VM_CONFIG (mmu_mode %u): %s\n",
+			mmu_mode, strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
 static int pfvmm_map_run(struct vm *vm, struct vcpu *vcpu)
 {
 	int size = ioctl(vm->sys_fd, PFVMM_GET_VCPU_MMAP_SIZE, 0);
@@ -221,6 +236,7 @@ const struct vmm_backend pfvmm_dev_backend = {
 	.name		= "pfvmm",
 	.vm_create	= pfvmm_vm_create,
 	.set_memory	= pfvmm_set_memory,
+	.set_mmu_mode	= pfvmm_set_mmu_mode,
 	.vcpu_create	= pfvmm_vcpu_create,
 	.get_regs	= pfvmm_get_regs,
 	.set_regs	= pfvmm_set_regs,

@@ -13,7 +13,8 @@
 void cmd_run_usage(FILE *f)
 {
 	fprintf(f,
-		"usage: pfvmm run GUEST.elf [--mem SIZE] [--stats] [-- ARGS...]\n"
+		"usage: pfvmm run GUEST.elf [--mem SIZE] [--stats] [--mode native|forward]\n"
+		"                 [-- ARGS...]\n"
 		"\n"
 		"Run a 64-bit ELF guest on /dev/pfvmm until it shuts down.\n"
 		"\n"
@@ -21,6 +22,10 @@ void cmd_run_usage(FILE *f)
 		"               4M to 1G, a multiple of 2M (default 32M)\n"
 		"  --stats      print the VM's non-zero exit and hypercall counters\n"
 		"               on stdout after the run\n"
+		"  --mode M     native: the guest owns its page tables (EPT only);\n"
+		"               forward: pv MMU, guest page faults trapped and\n"
+		"               forwarded into the guest; the guest's command line\n"
+		"               then starts with mode=native or mode=pv\n"
 		"  -- ARGS      the guest's command line (boot info, %d bytes max)\n"
 		"\n"
 		"Exit status: the guest's shutdown status (0 after HLT); 1 host error;\n"
@@ -42,10 +47,12 @@ static void run_print_stats(struct vm *vm)
 
 static int run_guest(const struct run_options *opts, const struct guest_file *gf)
 {
+	int mmu_mode = opts->mode == RUN_MODE_FORWARD ? PFVMM_MMU_PV :
+		       opts->mode == RUN_MODE_NATIVE ? PFVMM_MMU_NATIVE : -1;
 	struct vm vm;
 	int status;
 
-	if (vm__init(&vm, &pfvmm_dev_backend, opts->mem_size))
+	if (vm__init(&vm, &pfvmm_dev_backend, opts->mem_size, mmu_mode))
 		return PFVMM_STATUS_HOST_ERROR;
 	if (vm__load_guest(&vm, gf, opts->cmdline)) {
 		status = PFVMM_STATUS_HOST_ERROR;

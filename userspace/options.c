@@ -102,6 +102,39 @@ static int join_guest_args(int argc, char *const argv[], char *out,
 	return 0;
 }
 
+static int parse_mode(const char *s, struct run_options *opts, char *err,
+		      size_t errlen)
+{
+	if (!strcmp(s, "native"))
+		opts->mode = RUN_MODE_NATIVE;
+	else if (!strcmp(s, "forward"))
+		opts->mode = RUN_MODE_FORWARD;
+	else
+		return opt_fail(err, errlen,
+				"--mode '%s': expected native or forward", s);
+	return 0;
+}
+
+/*
+ * With --mode, the guest's command line starts with mode=native or
+ * mode=pv, so that the guest kernel knows which MMU it has.
+ */
+static int prepend_mode_arg(struct run_options *opts, char *err, size_t errlen)
+{
+	const char *word = opts->mode == RUN_MODE_FORWARD ? "mode=pv" : "mode=native";
+	char joined[sizeof(opts->cmdline)];
+	int n;
+
+	n = snprintf(joined, sizeof(joined), "%s%s%s", word,
+		     opts->cmdline[0] ? " " : "", opts->cmdline);
+	if (n < 0 || (size_t)n >= sizeof(joined))
+		return opt_fail(err, errlen,
+				"guest arguments too long (at most %zu bytes)",
+				sizeof(opts->cmdline) - 1);
+	memcpy(opts->cmdline, joined, sizeof(joined));
+	return 0;
+}
+
 static int parse_one_option(int argc, char *const argv[], int *i,
 			    struct run_options *opts, char *err, size_t errlen)
 {
@@ -114,6 +147,13 @@ static int parse_one_option(int argc, char *const argv[], int *i,
 	if (!strcmp(arg, "--stats")) {
 		opts->stats = true;
 		return 0;
+	}
+	if (!strncmp(arg, "--mode=", 7))
+		return parse_mode(arg + 7, opts, err, errlen);
+	if (!strcmp(arg, "--mode")) {
+		if (*i + 1 >= argc)
+			return opt_fail(err, errlen, "--mode needs native or forward");
+		return parse_mode(argv[++*i], opts, err, errlen);
 	}
 	if (!strncmp(arg, "--mem=", 6))
 		return parse_mem_size(arg + 6, &opts->mem_size, err, errlen);
@@ -173,5 +213,7 @@ int run_options_parse(int argc, char *const argv[], struct run_options *opts,
 	}
 	if (!opts->guest && !opts->help)
 		return opt_fail(err, errlen, "missing guest ELF file");
+	if (opts->mode != RUN_MODE_UNSET)
+		return prepend_mode_arg(opts, err, errlen);
 	return 0;
 }

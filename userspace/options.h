@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Command-line parsing for 'pfvmm run': the guest file, --mem, --stats and
- * the guest's own arguments after '--'.  Pure functions, unit-tested in
+ * Command-line parsing for 'pfvmm run': the guest file, --mem, --stats,
+ * --mode and the guest's own arguments after '--'.  Pure functions, unit-tested in
  * tests/unit/.
  */
 #ifndef PFVMM_OPTIONS_H
@@ -20,11 +20,19 @@
 
 #define OPTIONS_ERR_MAX		256
 
+/* --mode: how the VM's MMU works (unset: the module's default, native). */
+enum run_mode {
+	RUN_MODE_UNSET = 0,
+	RUN_MODE_NATIVE,	/* the guest owns its page tables (EPT only) */
+	RUN_MODE_FORWARD,	/* pv MMU: #PF trapped and forwarded to the guest */
+};
+
 struct run_options {
 	const char *guest;		/* path of the guest ELF */
 	uint64_t mem_size;		/* bytes */
 	bool stats;			/* --stats */
 	bool help;			/* --help: print usage, do nothing */
+	enum run_mode mode;		/* --mode native|forward */
 	char cmdline[PFVMM_BOOTINFO_CMDLINE_MAX];	/* args after '--' */
 };
 

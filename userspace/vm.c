@@ -30,10 +30,12 @@ static int vm__alloc_memory(struct vm *vm, uint64_t mem_size)
 
 /**
  * vm__init() - create a VM with @mem_size bytes of memory and one vCPU
+ * @mmu_mode: PFVMM_MMU_NATIVE or PFVMM_MMU_PV, or -1 for the default
  *
  * Return: 0, or a negative errno after the backend printed why.
  */
-int vm__init(struct vm *vm, const struct vmm_backend *backend, uint64_t mem_size)
+int vm__init(struct vm *vm, const struct vmm_backend *backend, uint64_t mem_size,
+	     int mmu_mode)
 {
 	int ret;
 
@@ -49,6 +51,15 @@ int vm__init(struct vm *vm, const struct vmm_backend *backend, uint64_t mem_size
 	ret = backend->set_memory(vm, 0, 0, vm->mem, mem_size);
 	if (ret)
 		goto err_free_mem;
+	if (mmu_mode >= 0) {
+		ret = backend->set_mmu_mode ?
+		      backend->set_mmu_mode(vm, (unsigned int)mmu_mode) : -ENOTSUP;
+		if (ret == -ENOTSUP)
+			fprintf(stderr, "pfvmm: the %s backend cannot set the MMU mode\n",
+				backend->name);
+		if (ret)
+			goto err_free_mem;
+	}
 	ret = backend->vcpu_create(vm, &vm->vcpu, 0);
 	if (ret)
 		goto err_free_mem;

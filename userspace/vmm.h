@@ -50,6 +50,8 @@ struct vmm_backend {
 	int (*vm_create)(struct vm *vm);
 	int (*set_memory)(struct vm *vm, unsigned int slot, uint64_t gpa,
 			  void *host, uint64_t size);
+	/* Optional: the MMU mode (PFVMM_MMU_*), before the first vCPU. */
+	int (*set_mmu_mode)(struct vm *vm, unsigned int mmu_mode);
 	int (*vcpu_create)(struct vm *vm, struct vcpu *vcpu, unsigned int id);
 	int (*get_regs)(struct vcpu *vcpu, struct pfvmm_regs *regs);
 	int (*set_regs)(struct vcpu *vcpu, const struct pfvmm_regs *regs);
@@ -64,7 +66,8 @@ struct vmm_backend {
 
 extern const struct vmm_backend pfvmm_dev_backend;
 
-int vm__init(struct vm *vm, const struct vmm_backend *backend, uint64_t mem_size);
+int vm__init(struct vm *vm, const struct vmm_backend *backend, uint64_t mem_size,
+	     int mmu_mode);
 void vm__exit(struct vm *vm);
 
 /* A guest ELF read into memory and checked, before any VMM call. */

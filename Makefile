@@ -21,7 +21,7 @@ VMFLAGS ?=
 FILES ?=
 
 .PHONY: all deps build module userspace guest stage run vm-run unit lint \
-	check clean help
+	selftest check clean help
 
 all: build
 
@@ -66,6 +66,10 @@ lint:
 
 # KDIR is passed on only when given explicitly: on a fresh machine KVER is
 # known only after deps (apt lists), so check.sh resolves it after deps.
+# Tests of the harness itself (vm-run, run-all.sh) under QEMU.
+selftest:
+	scripts/selftest.sh
+
 check:
 	scripts/check.sh $(if $(filter command line environment,$(origin KDIR)),$(KDIR))
 

@@ -10,8 +10,9 @@
 #   2. in parallel:
 #        - one Bochs boot (VT-x) running tests/vm/run-all.sh 't-*.sh';
 #        - on the host: unit tests (make -C tests/unit check), lint
-#          (scripts/lint.sh), then one QEMU boot (no VT-x) running
-#          run-all.sh 'q-*.sh';
+#          (scripts/lint.sh), one QEMU boot (no VT-x) running
+#          run-all.sh 'q-*.sh', then the harness's self-test
+#          (scripts/selftest.sh, QEMU);
 #   3. counts every "PASS name" / "FAIL name" line of all parts and prints
 #      exactly one last line "N passed, M failed".
 # Exits non-zero when anything failed, a build failed (the boots are then
@@ -141,6 +142,9 @@ host_part() {
 	echo "== QEMU boot (no VT-x): q-*.sh"
 	vm_part vm-qemu --qemu 'q-*.sh' "$QEMU_TIMEOUT"
 	cat "$out/vm-qemu.log"
+	echo "== harness self-test (QEMU)"
+	scripts/selftest.sh >"$out/selftest.log" 2>&1
+	cat "$out/selftest.log"
 }
 
 echo "== Bochs boot (VT-x, smp=$BOCHS_SMP): t-*.sh, in parallel with the host-side tests"

@@ -43,6 +43,7 @@ userspace: guest
 
 guest:
 	$(MAKE) -C guest
+	if [ -f guest/kernel/Makefile ]; then $(MAKE) -C guest/kernel; fi
 
 stage: build
 	scripts/stage.sh
@@ -78,5 +79,6 @@ clean:
 	-$(MAKE) -C userspace clean
 	-if [ -f tests/vm/Makefile ]; then $(MAKE) -C tests/vm clean; fi
 	-$(MAKE) -C guest clean
+	-if [ -f guest/kernel/Makefile ]; then $(MAKE) -C guest/kernel clean; fi
 	-$(MAKE) -C tests/unit clean
 	rm -rf build

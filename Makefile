@@ -21,7 +21,7 @@ VMFLAGS ?=
 FILES ?=
 
 .PHONY: all deps build module userspace guest stage run vm-run unit lint \
-	selftest check clean help
+	selftest check clean help fuzz
 
 all: build
 
@@ -64,6 +64,11 @@ unit:
 
 lint:
 	scripts/lint.sh $(KDIR)
+
+# The libFuzzer targets of the portable core, 600 s each (make check runs
+# a short seeded pass).
+fuzz:
+	$(MAKE) -C tests/fuzz long
 
 # KDIR is passed on only when given explicitly: on a fresh machine KVER is
 # known only after deps (apt lists), so check.sh resolves it after deps.

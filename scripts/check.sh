@@ -136,6 +136,15 @@ host_part() {
 	else
 		echo "FAIL unit (tests/unit/Makefile missing)" | tee "$out/unit.log"
 	fi
+	echo "== portable core: unit tests and a short seeded fuzz run"
+	$MAKE --no-print-directory -C tests/unit/core check >"$out/core.log" 2>&1 ||
+		grep -q '^FAIL ' "$out/core.log" ||
+		echo "FAIL unit-core (make -C tests/unit/core check failed)" >>"$out/core.log"
+	cat "$out/core.log"
+	$MAKE --no-print-directory -C tests/fuzz short RUNS=100000 >"$out/fuzz.log" 2>&1 ||
+		grep -q '^FAIL ' "$out/fuzz.log" ||
+		echo "FAIL fuzz (make -C tests/fuzz short failed)" >>"$out/fuzz.log"
+	cat "$out/fuzz.log"
 	echo "== lint"
 	scripts/lint.sh "$KDIR" >"$out/lint.log" 2>&1
 	cat "$out/lint.log"

@@ -22,7 +22,7 @@ CACHE=$TOP/.cache
 
 PACKAGES="bochs bochsbios vgabios bochs-term busybox-static cpio xorriso
 isolinux syslinux-common qemu-system-x86 sparse linux-source-6.1
-gnuplot-nox libnuma-dev libclang-rt-14-dev bc flex bison libelf-dev
+gnuplot-nox libnuma-dev clang-14 libclang-rt-14-dev bc flex bison libelf-dev
 build-essential kmod xz-utils perl procps"
 
 log() { echo "deps: $*" >&2; }

@@ -4,7 +4,7 @@
  *
  * A hypercall is VMCALL with the number in RAX and up to five arguments in
  * RDI, RSI, RDX, R10, R8.  The result comes back in RAX: >= 0 on success,
- * a negative errno otherwise.  Pointers are guest-virtual addresses,
+ * a negative errno otherwise.  Every other register is preserved.  Pointers are guest-virtual addresses,
  * translated through the guest's current page tables.
  *
  * CPUID leaf 0x40000000 returns the highest hypervisor leaf in EAX and the
@@ -25,7 +25,11 @@
 #define PFVMM_HC_UPDATE_VA_MAPPING	4
 #define PFVMM_HC_MMUEXT_OP		5
 #define PFVMM_HC_MULTICALL		6
-#define PFVMM_HC_COUNT			7	/* numbers >= this: -ENOSYS */
+#define PFVMM_HC_FAULT_REGION		7
+#define PFVMM_HC_POOL_DONATE		8
+#define PFVMM_HC_POOL_RECLAIM		9
+#define PFVMM_HC_OFFLOAD_INFO		10
+#define PFVMM_HC_COUNT			11	/* numbers >= this: -ENOSYS */
 
 /*
  * The paravirtual MMU (pv guests only; a native guest gets -PFVMM_EPERM).
@@ -94,6 +98,50 @@ struct pfvmm_multicall {
 	unsigned long long op;
 	unsigned long long args[5];
 	long long result;
+};
+
+/*
+ * Offload (pv guests): what the VMM may resolve on the guest's behalf.
+ *
+ * PFVMM_HC_FAULT_REGION(va, len, flags) -> 0
+ *	Registers [va, va + len) (page-aligned, user half of the address
+ *	space, len <= PFVMM_REGION_MAX_LEN) as a fault region of kind
+ *	flags & PFVMM_REGION_KIND; PFVMM_REGION_WRITE lets demand-zero pages
+ *	be mapped writable.  At most PFVMM_MAX_REGIONS, no overlaps
+ *	(-PFVMM_EEXIST).
+ * PFVMM_HC_POOL_DONATE(frames, count) -> 0
+ *	Gives the VMM guest frames (an array of u64 frame numbers) to use
+ *	for pages and page tables it installs.  A donated frame must be
+ *	mapped nowhere writable and be no page table (-PFVMM_EBUSY), not be
+ *	in the pool already (-PFVMM_EEXIST), and be guest memory (-EINVAL);
+ *	count <= PFVMM_MMU_BATCH_MAX, pool size <= PFVMM_POOL_MAX (-E2BIG).
+ * PFVMM_HC_POOL_RECLAIM(frames, max) -> n
+ *	Takes back up to @max unused frames, written to the array.
+ * PFVMM_HC_OFFLOAD_INFO(info) -> 0
+ *	Fills a struct pfvmm_offload_info.
+ *
+ * With offload on, a #PF in a region is resolved by the VMM: a
+ * not-present fault in a demand-zero region maps a zeroed pool frame
+ * (P|U, W if the region allows, A, D); a write fault on a present,
+ * read-only entry with PFVMM_PTE_COW in a copy-on-write region maps a
+ * pool copy writable (P|W|U|A|D, COW cleared).  Missing page tables on
+ * the way are taken from the pool, zeroed, pinned and linked (P|W|U|A).
+ * Every entry goes through the validator.  Anything else is forwarded.
+ */
+#define PFVMM_REGION_DEMAND_ZERO	1
+#define PFVMM_REGION_COW		2
+#define PFVMM_REGION_KIND		3
+#define PFVMM_REGION_WRITE		4
+#define PFVMM_MAX_REGIONS		16
+#define PFVMM_REGION_MAX_LEN		(1ULL << 39)
+#define PFVMM_POOL_MAX			65536
+#define PFVMM_PTE_COW			0x200ULL	/* software bit 9 */
+
+struct pfvmm_offload_info {
+	unsigned long long faults_resolved;	/* by the VMM, this guest */
+	unsigned long long pool_frames;		/* unused frames in the pool */
+	unsigned long long pool_used;		/* frames the VMM consumed */
+	unsigned long long enabled;		/* offload on for this guest */
 };
 
 /* Errors returned to the guest: negative values of these (Linux numbers). */

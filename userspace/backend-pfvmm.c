@@ -106,16 +106,16 @@ static int pfvmm_set_memory(struct vm *vm, unsigned int slot, uint64_t gpa,
 	return 0;
 }
 
-static int pfvmm_set_mmu_mode(struct vm *vm, unsigned int mmu_mode)
+static int pfvmm_set_mmu_mode(struct vm *vm, unsigned int mmu_mode, int offload)
 {
 	struct pfvmm_vm_config cfg = {
 		.mmu_mode = mmu_mode,
-		.offload = PFVMM_OFFLOAD_DEFAULT,
+		.offload = offload < 0 ? PFVMM_OFFLOAD_DEFAULT : offload,
 	};
 
 	if (ioctl(vm->vm_fd, PFVMM_SET_VM_CONFIG, &cfg) < 0) {
-		fprintf(stderr, "pfvmm: PFVMM_SET_VM_CONFIG (mmu_mode %u): %s\n",
-			mmu_mode, strerror(errno));
+		fprintf(stderr, "pfvmm: PFVMM_SET_VM_CONFIG (mmu_mode %u, offload %d): %s\n",
+			mmu_mode, cfg.offload, strerror(errno));
 		return -errno;
 	}
 	return 0;

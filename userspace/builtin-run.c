@@ -13,7 +13,7 @@
 void cmd_run_usage(FILE *f)
 {
 	fprintf(f,
-		"usage: pfvmm run GUEST.elf [--mem SIZE] [--stats] [--mode native|forward]\n"
+		"usage: pfvmm run GUEST.elf [--mem SIZE] [--stats] [--mode M]\n"
 		"                 [-- ARGS...]\n"
 		"\n"
 		"Run a 64-bit ELF guest on /dev/pfvmm until it shuts down.\n"
@@ -23,9 +23,14 @@ void cmd_run_usage(FILE *f)
 		"  --stats      print the VM's non-zero exit and hypercall counters\n"
 		"               on stdout after the run\n"
 		"  --mode M     native: the guest owns its page tables (EPT only);\n"
-		"               forward: pv MMU, guest page faults trapped and\n"
-		"               forwarded into the guest; the guest's command line\n"
-		"               then starts with mode=native or mode=pv\n"
+		"               forward: pv MMU, offload off: guest page faults\n"
+		"               trapped and forwarded into the guest;\n"
+		"               offload: pv MMU, offload on: the VMM resolves\n"
+		"               faults in the guest's regions from its pool;\n"
+		"               pv: pv MMU, offload follows\n"
+		"               /sys/kernel/pfvmm/offload.  The guest's command\n"
+		"               line then starts with mode=native or mode=pv\n"
+		"               (offload and pv add offload=1)\n"
 		"  -- ARGS      the guest's command line (boot info, %d bytes max)\n"
 		"\n"
 		"Exit status: the guest's shutdown status (0 after HLT); 1 host error;\n"
@@ -47,12 +52,13 @@ static void run_print_stats(struct vm *vm)
 
 static int run_guest(const struct run_options *opts, const struct guest_file *gf)
 {
-	int mmu_mode = opts->mode == RUN_MODE_FORWARD ? PFVMM_MMU_PV :
+	int mmu_mode = run_mode_is_pv(opts->mode) ? PFVMM_MMU_PV :
 		       opts->mode == RUN_MODE_NATIVE ? PFVMM_MMU_NATIVE : -1;
 	struct vm vm;
 	int status;
 
-	if (vm__init(&vm, &pfvmm_dev_backend, opts->mem_size, mmu_mode))
+	if (vm__init(&vm, &pfvmm_dev_backend, opts->mem_size, mmu_mode,
+		     run_mode_offload(opts->mode)))
 		return PFVMM_STATUS_HOST_ERROR;
 	if (vm__load_guest(&vm, gf, opts->cmdline)) {
 		status = PFVMM_STATUS_HOST_ERROR;

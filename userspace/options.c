@@ -109,19 +109,45 @@ static int parse_mode(const char *s, struct run_options *opts, char *err,
 		opts->mode = RUN_MODE_NATIVE;
 	else if (!strcmp(s, "forward"))
 		opts->mode = RUN_MODE_FORWARD;
+	else if (!strcmp(s, "offload"))
+		opts->mode = RUN_MODE_OFFLOAD;
+	else if (!strcmp(s, "pv"))
+		opts->mode = RUN_MODE_PV;
 	else
 		return opt_fail(err, errlen,
-				"--mode '%s': expected native or forward", s);
+				"--mode '%s': expected native, forward, offload or pv", s);
 	return 0;
+}
+
+bool run_mode_is_pv(enum run_mode mode)
+{
+	return mode == RUN_MODE_FORWARD || mode == RUN_MODE_OFFLOAD ||
+	       mode == RUN_MODE_PV;
+}
+
+int run_mode_offload(enum run_mode mode)
+{
+	switch (mode) {
+	case RUN_MODE_FORWARD:
+		return 0;
+	case RUN_MODE_OFFLOAD:
+		return 1;
+	default:
+		return -1;
+	}
 }
 
 /*
  * With --mode, the guest's command line starts with mode=native or
- * mode=pv, so that the guest kernel knows which MMU it has.
+ * mode=pv, so that the guest kernel knows which MMU it has; offload and
+ * pv add offload=1 (the guest registers fault regions and donates a
+ * pool; whether the VMM uses them depends on the switch).
  */
 static int prepend_mode_arg(struct run_options *opts, char *err, size_t errlen)
 {
-	const char *word = opts->mode == RUN_MODE_FORWARD ? "mode=pv" : "mode=native";
+	const char *word = opts->mode == RUN_MODE_NATIVE ? "mode=native" :
+			   opts->mode == RUN_MODE_FORWARD ? "mode=pv" :
+			   "mode=pv offload=1";
 	char joined[sizeof(opts->cmdline)];
 	int n;
 
@@ -152,7 +178,7 @@ static int parse_one_option(int argc, char *const argv[], int *i,
 		return parse_mode(arg + 7, opts, err, errlen);
 	if (!strcmp(arg, "--mode")) {
 		if (*i + 1 >= argc)
-			return opt_fail(err, errlen, "--mode needs native or forward");
+			return opt_fail(err, errlen, "--mode needs native, forward, offload or pv");
 		return parse_mode(argv[++*i], opts, err, errlen);
 	}
 	if (!strncmp(arg, "--mem=", 6))

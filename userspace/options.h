@@ -24,15 +24,22 @@
 enum run_mode {
 	RUN_MODE_UNSET = 0,
 	RUN_MODE_NATIVE,	/* the guest owns its page tables (EPT only) */
-	RUN_MODE_FORWARD,	/* pv MMU: #PF trapped and forwarded to the guest */
+	RUN_MODE_FORWARD,	/* pv MMU, offload forced off: #PF forwarded */
+	RUN_MODE_OFFLOAD,	/* pv MMU, offload forced on: the VMM resolves */
+	RUN_MODE_PV,		/* pv MMU, offload follows the sysfs switch */
 };
+
+/* The vm config's offload value for a mode (-1: the global switch). */
+int run_mode_offload(enum run_mode mode);
+/* True for the modes with a pv MMU. */
+bool run_mode_is_pv(enum run_mode mode);
 
 struct run_options {
 	const char *guest;		/* path of the guest ELF */
 	uint64_t mem_size;		/* bytes */
 	bool stats;			/* --stats */
 	bool help;			/* --help: print usage, do nothing */
-	enum run_mode mode;		/* --mode native|forward */
+	enum run_mode mode;		/* --mode native|forward|offload|pv */
 	char cmdline[PFVMM_BOOTINFO_CMDLINE_MAX];	/* args after '--' */
 };
 

@@ -97,6 +97,10 @@ static const char *const hypercall_names[] = {
 	[PFVMM_HC_UPDATE_VA_MAPPING]	= "update_va_mapping",
 	[PFVMM_HC_MMUEXT_OP]		= "mmuext_op",
 	[PFVMM_HC_MULTICALL]		= "multicall",
+	[PFVMM_HC_FAULT_REGION]		= "fault_region",
+	[PFVMM_HC_POOL_DONATE]		= "pool_donate",
+	[PFVMM_HC_POOL_RECLAIM]		= "pool_reclaim",
+	[PFVMM_HC_OFFLOAD_INFO]		= "offload_info",
 };
 
 /* The name of entry @i of a sparse name table, or NULL. */

@@ -31,11 +31,12 @@ static int vm__alloc_memory(struct vm *vm, uint64_t mem_size)
 /**
  * vm__init() - create a VM with @mem_size bytes of memory and one vCPU
  * @mmu_mode: PFVMM_MMU_NATIVE or PFVMM_MMU_PV, or -1 for the default
+ * @offload: pv only: -1 follows /sys/kernel/pfvmm/offload, 0 off, 1 on
  *
  * Return: 0, or a negative errno after the backend printed why.
  */
 int vm__init(struct vm *vm, const struct vmm_backend *backend, uint64_t mem_size,
-	     int mmu_mode)
+	     int mmu_mode, int offload)
 {
 	int ret;
 
@@ -53,7 +54,7 @@ int vm__init(struct vm *vm, const struct vmm_backend *backend, uint64_t mem_size
 		goto err_free_mem;
 	if (mmu_mode >= 0) {
 		ret = backend->set_mmu_mode ?
-		      backend->set_mmu_mode(vm, (unsigned int)mmu_mode) : -ENOTSUP;
+		      backend->set_mmu_mode(vm, (unsigned int)mmu_mode, offload) : -ENOTSUP;
 		if (ret == -ENOTSUP)
 			fprintf(stderr, "pfvmm: the %s backend cannot set the MMU mode\n",
 				backend->name);

@@ -50,8 +50,11 @@ struct vmm_backend {
 	int (*vm_create)(struct vm *vm);
 	int (*set_memory)(struct vm *vm, unsigned int slot, uint64_t gpa,
 			  void *host, uint64_t size);
-	/* Optional: the MMU mode (PFVMM_MMU_*), before the first vCPU. */
-	int (*set_mmu_mode)(struct vm *vm, unsigned int mmu_mode);
+	/*
+	 * Optional: the MMU mode (PFVMM_MMU_*) and the offload setting
+	 * (-1: the global switch, 0: off, 1: on), before the first vCPU.
+	 */
+	int (*set_mmu_mode)(struct vm *vm, unsigned int mmu_mode, int offload);
 	int (*vcpu_create)(struct vm *vm, struct vcpu *vcpu, unsigned int id);
 	int (*get_regs)(struct vcpu *vcpu, struct pfvmm_regs *regs);
 	int (*set_regs)(struct vcpu *vcpu, const struct pfvmm_regs *regs);
@@ -67,7 +70,7 @@ struct vmm_backend {
 extern const struct vmm_backend pfvmm_dev_backend;
 
 int vm__init(struct vm *vm, const struct vmm_backend *backend, uint64_t mem_size,
-	     int mmu_mode);
+	     int mmu_mode, int offload);
 void vm__exit(struct vm *vm);
 
 /* A guest ELF read into memory and checked, before any VMM call. */

@@ -3,7 +3,9 @@
  * pvkernel: boot, descriptor tables, traps, system calls, frame allocator.
  *
  * Command line (boot info): mode=native|pv workload=W pages=N, or
- * mode=pv hostile=all|ptwrite.  Shutdown status: 0 ok; 1 data mismatch;
+ * mode=pv hostile=all|ptwrite|offload; with mode=pv also offload=0|1
+ * (register fault regions and donate a pool) and pool=N (donate N frames
+ * instead of what the workload needs; 0: none).  Shutdown status: 0 ok; 1 data mismatch;
  * 2 bad command line; 3 unexpected exception; 4 a hypercall failed;
  * 5 a page fault the kernel cannot resolve; 6 out of memory or a hostile
  * test that did not stop the guest.
@@ -206,9 +208,26 @@ struct args {
 	const char *workload;
 	const char *hostile;
 	uint64_t pages;
+	uint64_t offload;
+	uint64_t pool;
 };
 
 static char cmdline[PFVMM_BOOTINFO_CMDLINE_MAX];
+
+static int parse_num(const char *val, uint64_t *out)
+{
+	uint64_t n = 0;
+
+	if (!*val)
+		return -1;
+	for (; *val; val++) {
+		if (*val < '0' || *val > '9' || n > 1000000)
+			return -1;
+		n = n * 10 + (uint64_t)(*val - '0');
+	}
+	*out = n;
+	return 0;
+}
 
 static int parse_args(struct args *a)
 {
@@ -220,6 +239,8 @@ static int parse_args(struct args *a)
 	a->workload = NULL;
 	a->hostile = NULL;
 	a->pages = 64;
+	a->offload = 0;
+	a->pool = POOL_AUTO;
 	while (*p) {
 		char *key, *val = NULL;
 
@@ -248,16 +269,14 @@ static int parse_args(struct args *a)
 		} else if (!strcmp(key, "hostile")) {
 			a->hostile = val;
 		} else if (!strcmp(key, "pages")) {
-			uint64_t n = 0;
-
-			if (!*val)
+			if (parse_num(val, &a->pages))
 				return -1;
-			for (; *val; val++) {
-				if (*val < '0' || *val > '9' || n > 1000000)
-					return -1;
-				n = n * 10 + (uint64_t)(*val - '0');
-			}
-			a->pages = n;
+		} else if (!strcmp(key, "offload")) {
+			if (parse_num(val, &a->offload) || a->offload > 1)
+				return -1;
+		} else if (!strcmp(key, "pool")) {
+			if (parse_num(val, &a->pool))
+				return -1;
 		} else {
 			printk("pvkernel: unknown argument '%s'\n", key);
 			return -1;
@@ -268,7 +287,11 @@ static int parse_args(struct args *a)
 		return -1;
 	}
 	if (!a->workload && !a->hostile) {
-		printk("pvkernel: need workload=touch|cow|remap|sparse|reaccess or hostile=all|ptwrite\n");
+		printk("pvkernel: need workload=touch|cow|remap|sparse|reaccess or hostile=all|ptwrite|offload\n");
+		return -1;
+	}
+	if (a->offload && strcmp(a->mode, "pv")) {
+		printk("pvkernel: offload=1 needs mode=pv\n");
 		return -1;
 	}
 	if (a->hostile && strcmp(a->mode, "pv")) {
@@ -299,6 +322,8 @@ int main(struct pfvmm_bootinfo *bi)
 		return 2;
 	}
 	pv_mode = !strcmp(a.mode, "pv");
+	offload_on = a.offload;
+	pool_arg = a.pool;
 	frames_init();
 	mmu_init(pv_mode);
 	if (pv_mode)
@@ -307,8 +332,11 @@ int main(struct pfvmm_bootinfo *bi)
 		run_hostile_ptwrite();		/* does not return */
 	mmu_switch();
 	if (a.hostile) {
+		if (!strcmp(a.hostile, "offload"))
+			return run_hostile_offload();
 		if (strcmp(a.hostile, "all")) {
-			printk("pvkernel: hostile=%s: expected all or ptwrite\n", a.hostile);
+			printk("pvkernel: hostile=%s: expected all, ptwrite or offload\n",
+			       a.hostile);
 			return 2;
 		}
 		return run_hostile_all();

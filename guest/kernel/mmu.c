@@ -250,34 +250,71 @@ static void pv_flush(void)
 	pv_mmuext(&op, 1, "mmuext tlb_flush_local");
 }
 
+/*
+ * Clear the entries, reading each one for its frame: with offload the VMM
+ * may have installed the page from the donated pool, so only the entry
+ * knows the frame.  A pool frame is mapped read-only in the direct map
+ * (donated frames must be); it gets its writable direct-map entry back in
+ * the same batch before it goes to the free list.
+ */
 static void pv_unmap_range(uint64_t va, uint64_t n)
 {
-	struct pfvmm_mmu_update req[PV_BATCH];
+	struct pfvmm_mmu_update req[2 * PV_BATCH];
 	uint64_t pas[PV_BATCH], i;
-	unsigned int k = 0, j;
+	unsigned int k = 0, npas = 0, j;
 
 	for (i = 0; i < n; i++) {
 		uint64_t *ptep = pte_lookup(va + i * PAGE_SIZE, false);
+		uint64_t pte, pa;
 
 		if (!ptep || !(*ptep & P))
 			continue;
+		pte = *ptep;
 		req[k].ptr = (uint64_t)ptep;
-		req[k].val = 0;
-		pas[k] = (*ptep & PTE_COW) ? 0 : (*ptep & ADDR);
-		if (++k == PV_BATCH || i + 1 == n) {
+		req[k++].val = 0;
+		if (!(pte & PTE_COW)) {
+			pa = pte & ADDR;
+			pas[npas++] = pa;
+			if (!(table(l1_direct)[pa >> 12] & W)) {
+				req[k].ptr = direct_map_entry_pa(pa);
+				req[k++].val = pa | P | W;
+			}
+		}
+		if (npas == PV_BATCH || k + 2 > 2 * PV_BATCH) {
 			pv_mmu_update(req, k);
-			for (j = 0; j < k; j++)
-				if (pas[j])
-					frame_free(pas[j]);
-			k = 0;
+			for (j = 0; j < npas; j++)
+				frame_free(pas[j]);
+			k = npas = 0;
 		}
 	}
 	if (k) {
 		pv_mmu_update(req, k);
-		for (j = 0; j < k; j++)
-			if (pas[j])
-				frame_free(pas[j]);
+		for (j = 0; j < npas; j++)
+			frame_free(pas[j]);
 	}
+	pv_flush();
+}
+
+/*
+ * Set the direct-map entries of @n frames to read-only (@writable false)
+ * or back to writable, in batches, then flush the TLB once.
+ */
+void mmu_direct_map_set(const uint64_t *pas, uint64_t n, bool writable)
+{
+	static struct pfvmm_mmu_update req[PFVMM_MMU_BATCH_MAX];
+	uint64_t i;
+	unsigned int k = 0;
+
+	for (i = 0; i < n; i++) {
+		req[k].ptr = direct_map_entry_pa(pas[i]);
+		req[k].val = pas[i] | P | (writable ? W : 0);
+		if (++k == PFVMM_MMU_BATCH_MAX) {
+			pv_mmu_update(req, k);
+			k = 0;
+		}
+	}
+	if (k)
+		pv_mmu_update(req, k);
 	pv_flush();
 }
 

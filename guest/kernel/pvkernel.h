@@ -25,9 +25,10 @@
 #include <stdbool.h>
 #include "guest.h"
 #include <pfvmm/pte.h>
+#include <pfvmm/hypercall.h>
 
 #define PAGE_SIZE	4096ull
-#define PTE_COW		0x200ull	/* software bit 9: copy on write */
+#define PTE_COW		PFVMM_PTE_COW	/* software bit 9: copy on write */
 
 /* The user data region: nothing mapped until a fault or a prefault. */
 #define UBASE		0x10000000000ull	/* 1 TiB, PML4 slot 2 */
@@ -86,10 +87,21 @@ void mmu_switch(void);			/* load the kernel's own tables */
 uint64_t *pte_lookup(uint64_t va, bool alloc);
 uint64_t direct_map_entry_pa(uint64_t pa);	/* gpa of the L1 entry mapping @pa */
 void handle_page_fault(struct trapframe *tf);
+void mmu_direct_map_set(const uint64_t *pas, uint64_t n, bool writable);	/* pv */
 uint64_t user_stack_top(void);
 
 /* work.c */
+#define SPARSE_STEP	(2ull << 20)	/* sparse: one page per 2 MiB */
 int run_workload(const char *name, uint64_t pages);
+
+/* offload.c: regions, the donated pool, the VMM's fault count */
+#define POOL_AUTO	(~0ull)		/* pool= not given: size it */
+extern bool offload_on;			/* offload=1 on the command line */
+extern uint64_t pool_arg;		/* pool=N, or POOL_AUTO */
+void offload_setup(const char *workload, uint64_t pages);
+uint64_t offload_resolved(void);	/* faults the VMM resolved so far */
+void offload_finish(void);		/* reclaim the unused pool */
+int run_hostile_offload(void);
 
 /* hostile.c */
 int run_hostile_all(void);

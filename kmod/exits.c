@@ -14,6 +14,7 @@
 #include <asm/traps.h>
 #include "../include/pfvmm/hypercall.h"
 #include "internal.h"
+#include "trace.h"
 #include "vmx_ops.h"
 
 typedef int (*pfvmm_exit_handler)(struct pfvmm_vcpu *vcpu);
@@ -144,7 +145,7 @@ static int handle_exception_nmi(struct pfvmm_vcpu *vcpu)
 		return 1;	/* the host's handler already ran */
 	if ((info & INTR_INFO_VECTOR_MASK) == X86_TRAP_PF &&
 	    pfvmm_vm_is_pv(vcpu->vm))
-		return pfvmm_pv_forward_pf(vcpu, vmcs_readl(EXIT_QUALIFICATION),
+		return pfvmm_pv_handle_pf(vcpu, vmcs_readl(EXIT_QUALIFICATION),
 					   vmcs_read32(VM_EXIT_INTR_ERROR_CODE));
 	pfvmm_vmcs_dump(vcpu);
 	return pfvmm_internal_error(vcpu, PFVMM_INTERNAL_UNSUPPORTED,
@@ -392,6 +393,9 @@ int pfvmm_handle_exit(struct pfvmm_vcpu *vcpu, u32 exit_reason)
 	u16 basic = exit_reason;
 
 	vcpu->stats.exits_total++;
+	pfvmm_global_stat_inc(PFVMM_GSTAT_EXITS);
+	if (trace_pfvmm_exit_enabled())
+		trace_pfvmm_exit(vcpu->id, exit_reason, vmcs_readl(GUEST_RIP));
 	if (basic < PFVMM_STAT_EXIT_REASONS)
 		vcpu->stats.exits[basic]++;
 	if (exit_reason & VMX_EXIT_REASONS_FAILED_VMENTRY) {

@@ -72,6 +72,29 @@ static long hc_mmuext_op(struct pfvmm_vcpu *vcpu, const struct hc_args *args)
 	return pfvmm_hc_mmuext_op(vcpu, args->a[0], args->a[1], args->a[2]);
 }
 
+static long hc_fault_region(struct pfvmm_vcpu *vcpu,
+			    const struct hc_args *args)
+{
+	return pfvmm_hc_fault_region(vcpu, args->a[0], args->a[1], args->a[2]);
+}
+
+static long hc_pool_donate(struct pfvmm_vcpu *vcpu, const struct hc_args *args)
+{
+	return pfvmm_hc_pool_donate(vcpu, args->a[0], args->a[1]);
+}
+
+static long hc_pool_reclaim(struct pfvmm_vcpu *vcpu,
+			    const struct hc_args *args)
+{
+	return pfvmm_hc_pool_reclaim(vcpu, args->a[0], args->a[1]);
+}
+
+static long hc_offload_info(struct pfvmm_vcpu *vcpu,
+			    const struct hc_args *args)
+{
+	return pfvmm_hc_offload_info(vcpu, args->a[0]);
+}
+
 static long hc_multicall(struct pfvmm_vcpu *vcpu, const struct hc_args *args);
 
 static const pfvmm_hc_handler hc_handlers[PFVMM_HC_COUNT] = {
@@ -82,18 +105,22 @@ static const pfvmm_hc_handler hc_handlers[PFVMM_HC_COUNT] = {
 	[PFVMM_HC_UPDATE_VA_MAPPING]	= hc_update_va_mapping,
 	[PFVMM_HC_MMUEXT_OP]		= hc_mmuext_op,
 	[PFVMM_HC_MULTICALL]		= hc_multicall,
+	[PFVMM_HC_FAULT_REGION]		= hc_fault_region,
+	[PFVMM_HC_POOL_DONATE]		= hc_pool_donate,
+	[PFVMM_HC_POOL_RECLAIM]		= hc_pool_reclaim,
+	[PFVMM_HC_OFFLOAD_INFO]		= hc_offload_info,
 };
 
 static bool hc_is_mmu(u64 nr)
 {
-	return nr == PFVMM_HC_MMU_UPDATE || nr == PFVMM_HC_UPDATE_VA_MAPPING ||
-	       nr == PFVMM_HC_MMUEXT_OP || nr == PFVMM_HC_MULTICALL;
+	return nr >= PFVMM_HC_MMU_UPDATE && nr < PFVMM_HC_COUNT;
 }
 
 /* Only MMU calls and NOP may be batched; a multicall never nests. */
 static bool hc_batchable(u64 op)
 {
-	return op == PFVMM_HC_NOP || (hc_is_mmu(op) && op != PFVMM_HC_MULTICALL);
+	return op == PFVMM_HC_NOP || (op >= PFVMM_HC_MMU_UPDATE &&
+				      op <= PFVMM_HC_MMUEXT_OP);
 }
 
 static long hc_multicall(struct pfvmm_vcpu *vcpu, const struct hc_args *args)
@@ -154,6 +181,7 @@ int pfvmm_handle_vmcall(struct pfvmm_vcpu *vcpu)
 	} else {
 		nr = array_index_nospec(nr, PFVMM_HC_COUNT);
 		vcpu->stats.hypercalls[nr]++;
+		pfvmm_global_stat_inc(PFVMM_GSTAT_HYPERCALLS);
 		ret = hc_handlers[nr](vcpu, &args);
 		if (ret == PFVMM_HC_TO_USER)
 			return 0;

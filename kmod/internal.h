@@ -16,6 +16,7 @@
 #include <linux/preempt.h>
 #include <linux/types.h>
 #include "../include/uapi/pfvmm.h"
+#include "../include/pfvmm/hypercall.h"
 #include "core/pvmmu.h"
 #include "regs.h"
 
@@ -45,6 +46,11 @@ struct pfvmm_ept {
 
 struct pfvmm_vcpu;
 
+struct pfvmm_region {
+	u64 start, end;
+	u64 flags;		/* PFVMM_REGION_* */
+};
+
 struct pfvmm_vm {
 	struct kref ref;
 	struct mm_struct *mm;	/* the creator's; other mms are refused */
@@ -58,6 +64,13 @@ struct pfvmm_vm {
 	/* pv VMs: the validator state, under mmu_lock (taken before lock) */
 	struct mutex mmu_lock;
 	struct pfvmm_pvmmu pv;
+	/* offload (under mmu_lock): regions, the donated pool */
+	struct pfvmm_region regions[PFVMM_MAX_REGIONS];
+	unsigned int nr_regions;
+	u64 *pool;			/* frame numbers, a stack */
+	unsigned long *pool_map;	/* which frames are in it */
+	u64 pool_count;
+	void *copy_buf;			/* one page for zeroing and copying */
 	/* Counters of vCPUs already destroyed are folded in here. */
 	struct pfvmm_vm_stats dead_stats;
 };
@@ -83,6 +96,29 @@ struct pfvmm_vcpu {
 
 /* main.c */
 extern struct device *pfvmm_dev;
+
+/* sysfs.c: the offload switch and global counters */
+enum pfvmm_gstat {
+	PFVMM_GSTAT_EXITS,
+	PFVMM_GSTAT_HYPERCALLS,
+	PFVMM_GSTAT_OFFLOADED,
+	PFVMM_GSTAT_FORWARDED,
+	PFVMM_GSTAT_FALLBACK,
+	PFVMM_GSTAT_POOL_USED,
+	PFVMM_GSTAT_VMS,
+	PFVMM_GSTAT_COUNT,
+};
+
+extern bool pfvmm_offload_global;
+extern atomic64_t pfvmm_global_stats[PFVMM_GSTAT_COUNT];
+
+static inline void pfvmm_global_stat_inc(enum pfvmm_gstat s)
+{
+	atomic64_inc(&pfvmm_global_stats[s]);
+}
+
+int pfvmm_sysfs_init(void);
+void pfvmm_sysfs_exit(void);
 
 /* vmx.c: capabilities and VMX operation */
 struct pfvmm_vmx_caps {
@@ -138,8 +174,24 @@ long pfvmm_hc_update_va_mapping(struct pfvmm_vcpu *vcpu, u64 va, u64 val,
 				u64 flags);
 long pfvmm_hc_mmuext_op(struct pfvmm_vcpu *vcpu, u64 va, u64 count,
 			u64 done_va);
-int pfvmm_pv_forward_pf(struct pfvmm_vcpu *vcpu, u64 addr, u32 error_code);
+int pfvmm_pv_handle_pf(struct pfvmm_vcpu *vcpu, u64 addr, u32 error_code);
 bool pfvmm_pv_load_cr3(struct pfvmm_vcpu *vcpu, u64 val);
+
+/* offload.c */
+static inline bool pfvmm_offload_on(const struct pfvmm_vm *vm)
+{
+	if (vm->config.offload >= 0)
+		return vm->config.offload;
+	return READ_ONCE(pfvmm_offload_global);
+}
+
+long pfvmm_hc_fault_region(struct pfvmm_vcpu *vcpu, u64 va, u64 len,
+			   u64 flags);
+long pfvmm_hc_pool_donate(struct pfvmm_vcpu *vcpu, u64 va, u64 count);
+long pfvmm_hc_pool_reclaim(struct pfvmm_vcpu *vcpu, u64 va, u64 max);
+long pfvmm_hc_offload_info(struct pfvmm_vcpu *vcpu, u64 va);
+bool pfvmm_offload_fault(struct pfvmm_vcpu *vcpu, u64 va, u32 error_code);
+void pfvmm_offload_destroy(struct pfvmm_vm *vm);
 
 /* vcpu.c */
 int pfvmm_vcpu_create(struct pfvmm_vm *vm, unsigned long id);

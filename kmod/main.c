@@ -77,15 +77,20 @@ static int __init pfvmm_init(void)
 	err = pfvmm_vmx_init();
 	if (err)
 		return err;
+	err = pfvmm_sysfs_init();
+	if (err)
+		goto err_vmx_exit;
 	err = misc_register(&pfvmm_misc);
 	if (err) {
 		pr_err("cannot register /dev/pfvmm: %d\n", err);
-		goto err_vmx_exit;
+		goto err_sysfs_exit;
 	}
 	pfvmm_dev = pfvmm_misc.this_device;
 	pr_info("ready: /dev/pfvmm\n");
 	return 0;
 
+err_sysfs_exit:
+	pfvmm_sysfs_exit();
 err_vmx_exit:
 	pfvmm_vmx_exit_module();
 	return err;
@@ -94,6 +99,7 @@ err_vmx_exit:
 static void __exit pfvmm_exit(void)
 {
 	misc_deregister(&pfvmm_misc);
+	pfvmm_sysfs_exit();
 	pfvmm_vmx_exit_module();
 	pr_info("unloaded\n");
 }

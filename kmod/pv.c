@@ -18,6 +18,7 @@
 #include "../include/pfvmm/hypercall.h"
 #include "../include/pfvmm/pte.h"
 #include "internal.h"
+#include "trace.h"
 #include "vmx_ops.h"
 
 static int pv_read_pte(void *ctx, u64 gpa, u64 *val)
@@ -63,12 +64,19 @@ int pfvmm_pv_init(struct pfvmm_vm *vm)
 	frames = vzalloc(array_size(end >> PAGE_SHIFT, sizeof(*frames)));
 	if (!frames)
 		return -ENOMEM;
+	vm->copy_buf = kmalloc(PAGE_SIZE, GFP_KERNEL_ACCOUNT);
+	if (!vm->copy_buf) {
+		vfree(frames);
+		return -ENOMEM;
+	}
 	pfvmm_pvmmu_init(&vm->pv, frames, end >> PAGE_SHIFT, &pv_mmu_ops, vm);
 	return 0;
 }
 
 void pfvmm_pv_destroy(struct pfvmm_vm *vm)
 {
+	pfvmm_offload_destroy(vm);
+	kfree(vm->copy_buf);
 	vfree(vm->pv.frames);
 	vm->pv.frames = NULL;
 }
@@ -224,23 +232,32 @@ long pfvmm_hc_mmuext_op(struct pfvmm_vcpu *vcpu, u64 va, u64 count,
 /* ---- page faults ---- */
 
 /**
- * pfvmm_pv_forward_pf() - deliver a trapped #PF to the pv guest
+ * pfvmm_pv_handle_pf() - a pv guest's #PF: resolve it here or forward it
  * @vcpu: the vCPU
  * @addr: the faulting address (the exit qualification)
  * @error_code: the #PF error code
  *
- * Return: 1, to re-enter the guest with the fault injected.
+ * With offload on, a fault the module can resolve never reaches the
+ * guest.  Otherwise it is injected, with CR2 set, as Xen bounces a PV
+ * guest's fault into the guest kernel.
+ *
+ * Return: 1, to re-enter the guest.
  */
-int pfvmm_pv_forward_pf(struct pfvmm_vcpu *vcpu, u64 addr, u32 error_code)
+int pfvmm_pv_handle_pf(struct pfvmm_vcpu *vcpu, u64 addr, u32 error_code)
 {
 	u32 vectoring = vmcs_read32(IDT_VECTORING_INFO_FIELD);
 
-	vcpu->stats.pf_forwarded++;
 	if (vectoring & VECTORING_INFO_VALID_MASK) {
 		/* A fault while delivering an event: a double fault. */
 		pfvmm_inject_exception(X86_TRAP_DF, true, 0);
 		return 1;
 	}
+	if (pfvmm_offload_on(vcpu->vm) &&
+	    pfvmm_offload_fault(vcpu, addr, error_code))
+		return 1;
+	vcpu->stats.pf_forwarded++;
+	pfvmm_global_stat_inc(PFVMM_GSTAT_FORWARDED);
+	trace_pfvmm_fault(vcpu->id, addr, error_code, "forwarded");
 	vcpu->cr2 = addr;
 	pfvmm_inject_exception(X86_TRAP_PF, true, error_code);
 	return 1;

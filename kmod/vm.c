@@ -262,6 +262,7 @@ int pfvmm_vm_create(unsigned long arg)
 	}
 	/* A new EPTP may equal a freed one: nothing stale may be cached. */
 	pfvmm_flush_ept_all_cpus(vm->ept.eptp);
+	pfvmm_global_stat_inc(PFVMM_GSTAT_VMS);
 	fd = anon_inode_getfd("pfvmm-vm", &vm_fops, vm, O_RDWR | O_CLOEXEC);
 	if (fd < 0)
 		pfvmm_vm_put(vm);	/* undoes the count and VMX too */

@@ -4,8 +4,9 @@
  *
  * A hypercall is VMCALL with the number in RAX and up to five arguments in
  * RDI, RSI, RDX, R10, R8.  The result comes back in RAX: >= 0 on success,
- * a negative errno otherwise.  Every other register is preserved.  Pointers are guest-virtual addresses,
- * translated through the guest's current page tables.
+ * a negative errno otherwise.  Every other register is preserved.
+ * Pointers are guest-virtual addresses, translated through the guest's
+ * current page tables.
  *
  * CPUID leaf 0x40000000 returns the highest hypervisor leaf in EAX and the
  * signature "PfVmmPfVmm\0\0" in EBX, ECX, EDX.
@@ -133,7 +134,7 @@ struct pfvmm_multicall {
 #define PFVMM_REGION_KIND		3
 #define PFVMM_REGION_WRITE		4
 #define PFVMM_MAX_REGIONS		16
-#define PFVMM_REGION_MAX_LEN		(1ULL << 39)
+#define PFVMM_REGION_MAX_LEN		0x8000000000ULL	/* 512 GiB */
 #define PFVMM_POOL_MAX			65536
 #define PFVMM_PTE_COW			0x200ULL	/* software bit 9 */
 

@@ -1,0 +1,318 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Offload: resolving a pv guest's page faults inside the module.
+ *
+ * The guest registers fault regions and donates a pool of frames.  On a
+ * #PF exit with offload on, a fault of a kind we handle in a region is
+ * resolved here: a frame comes from the pool, is zeroed or filled with a
+ * copy, and is mapped by writing the guest's own page tables through the
+ * validator (missing tables are taken from the pool, pinned and linked
+ * too), so the invariants of the forward path hold unchanged.  Anything
+ * else is forwarded to the guest as usual.
+ *
+ * All of it runs under vm->mmu_lock.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/bitmap.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+#include "../include/pfvmm/hypercall.h"
+#include "../include/pfvmm/pte.h"
+#include "internal.h"
+#include "trace.h"
+#include "vmx_ops.h"
+
+#define USER_TOP	0x0000800000000000ULL
+#define TABLE_FLAGS	(PFVMM_PTE_P | PFVMM_PTE_W | PFVMM_PTE_U | PFVMM_PTE_A)
+
+/* ---- regions ---- */
+
+static bool region_overlaps(struct pfvmm_vm *vm, u64 start, u64 end)
+{
+	unsigned int i;
+
+	for (i = 0; i < vm->nr_regions; i++)
+		if (start < vm->regions[i].end && vm->regions[i].start < end)
+			return true;
+	return false;
+}
+
+long pfvmm_hc_fault_region(struct pfvmm_vcpu *vcpu, u64 va, u64 len,
+			   u64 flags)
+{
+	struct pfvmm_vm *vm = vcpu->vm;
+	u64 kind = flags & PFVMM_REGION_KIND;
+	long err = 0;
+
+	if ((flags & ~(u64)(PFVMM_REGION_KIND | PFVMM_REGION_WRITE)) ||
+	    (kind != PFVMM_REGION_DEMAND_ZERO && kind != PFVMM_REGION_COW) ||
+	    !len || len > PFVMM_REGION_MAX_LEN ||
+	    !PAGE_ALIGNED(va) || !PAGE_ALIGNED(len) ||
+	    va >= USER_TOP || len > USER_TOP - va)
+		return -PFVMM_EINVAL;
+	mutex_lock(&vm->mmu_lock);
+	if (vm->nr_regions >= PFVMM_MAX_REGIONS) {
+		err = -PFVMM_E2BIG;
+	} else if (region_overlaps(vm, va, va + len)) {
+		err = -PFVMM_EEXIST;
+	} else {
+		vm->regions[vm->nr_regions].start = va;
+		vm->regions[vm->nr_regions].end = va + len;
+		vm->regions[vm->nr_regions].flags = flags;
+		vm->nr_regions++;
+	}
+	mutex_unlock(&vm->mmu_lock);
+	return err;
+}
+
+static const struct pfvmm_region *find_region(struct pfvmm_vm *vm, u64 va)
+{
+	unsigned int i;
+
+	for (i = 0; i < vm->nr_regions; i++)
+		if (va >= vm->regions[i].start && va < vm->regions[i].end)
+			return &vm->regions[i];
+	return NULL;
+}
+
+/* ---- the pool ---- */
+
+static int pool_alloc(struct pfvmm_vm *vm)
+{
+	if (vm->pool)
+		return 0;
+	vm->pool = vmalloc(array_size(PFVMM_POOL_MAX, sizeof(*vm->pool)));
+	vm->pool_map = bitmap_zalloc(vm->pv.nframes, GFP_KERNEL_ACCOUNT);
+	if (vm->pool && vm->pool_map)
+		return 0;
+	vfree(vm->pool);
+	bitmap_free(vm->pool_map);
+	vm->pool = NULL;
+	vm->pool_map = NULL;
+	return -ENOMEM;
+}
+
+void pfvmm_offload_destroy(struct pfvmm_vm *vm)
+{
+	vfree(vm->pool);
+	bitmap_free(vm->pool_map);
+}
+
+static long pool_add(struct pfvmm_vm *vm, u64 frame)
+{
+	const struct pfvmm_frame *f;
+
+	if (frame >= vm->pv.nframes)
+		return -PFVMM_EINVAL;
+	f = &vm->pv.frames[frame];
+	if (f->type != PFVMM_FT_NONE)
+		return -PFVMM_EBUSY;	/* a table, or mapped writable */
+	if (test_bit(frame, vm->pool_map))
+		return -PFVMM_EEXIST;
+	if (vm->pool_count >= PFVMM_POOL_MAX)
+		return -PFVMM_E2BIG;
+	__set_bit(frame, vm->pool_map);
+	vm->pool[vm->pool_count++] = frame;
+	return 0;
+}
+
+long pfvmm_hc_pool_donate(struct pfvmm_vcpu *vcpu, u64 va, u64 count)
+{
+	struct pfvmm_vm *vm = vcpu->vm;
+	u64 frames[32], done = 0;
+	long err = 0;
+
+	if (count > PFVMM_MMU_BATCH_MAX)
+		return -PFVMM_E2BIG;
+	while (done < count && !err) {
+		u64 n = min_t(u64, count - done, ARRAY_SIZE(frames)), i;
+
+		if (pfvmm_gva_read(vcpu, va + done * 8, frames, n * 8))
+			return -PFVMM_EFAULT;
+		mutex_lock(&vm->mmu_lock);
+		err = pool_alloc(vm) ? -PFVMM_ENOMEM : 0;
+		for (i = 0; i < n && !err; i++, done++)
+			err = pool_add(vm, frames[i]);
+		mutex_unlock(&vm->mmu_lock);
+	}
+	return err;
+}
+
+long pfvmm_hc_pool_reclaim(struct pfvmm_vcpu *vcpu, u64 va, u64 max)
+{
+	struct pfvmm_vm *vm = vcpu->vm;
+	u64 n = 0;
+
+	if (max > PFVMM_MMU_BATCH_MAX)
+		return -PFVMM_E2BIG;
+	mutex_lock(&vm->mmu_lock);
+	while (n < max && vm->pool_count) {
+		u64 frame = vm->pool[vm->pool_count - 1];
+
+		if (pfvmm_gva_write(vcpu, va + n * 8, &frame, sizeof(frame)))
+			break;
+		__clear_bit(frame, vm->pool_map);
+		vm->pool_count--;
+		n++;
+	}
+	mutex_unlock(&vm->mmu_lock);
+	return n;
+}
+
+long pfvmm_hc_offload_info(struct pfvmm_vcpu *vcpu, u64 va)
+{
+	struct pfvmm_vm *vm = vcpu->vm;
+	struct pfvmm_offload_info info = {
+		.faults_resolved = vcpu->stats.pf_offloaded,
+		.pool_frames = vm->pool_count,
+		.pool_used = vcpu->stats.pool_frames_used,
+		.enabled = pfvmm_offload_on(vm),
+	};
+
+	if (pfvmm_gva_write(vcpu, va, &info, sizeof(info)))
+		return -PFVMM_EFAULT;
+	return 0;
+}
+
+/* Take a frame from the pool, filled with zeroes or with @src's page. */
+static int pool_take(struct pfvmm_vcpu *vcpu, u64 src_frame, bool copy,
+		     u64 *frame)
+{
+	struct pfvmm_vm *vm = vcpu->vm;
+	void *page = vm->copy_buf;
+	u64 f;
+
+	if (!vm->pool_count)
+		return -ENOSPC;
+	f = vm->pool[vm->pool_count - 1];
+	/* The guest may have mapped it writable since it gave it away. */
+	if (vm->pv.frames[f].type != PFVMM_FT_NONE)
+		return -EBUSY;
+	if (copy) {
+		if (pfvmm_gpa_read(vm, src_frame << PAGE_SHIFT, page, PAGE_SIZE))
+			return -EFAULT;
+	} else {
+		memset(page, 0, PAGE_SIZE);
+	}
+	if (pfvmm_gpa_write(vm, f << PAGE_SHIFT, page, PAGE_SIZE))
+		return -EFAULT;
+	vm->pool_count--;
+	__clear_bit(f, vm->pool_map);
+	vcpu->stats.pool_frames_used++;
+	*frame = f;
+	return 0;
+}
+
+/* ---- resolving a fault ---- */
+
+/* Make sure the tables above @va exist; return the L1 entry's address. */
+static int ensure_tables(struct pfvmm_vcpu *vcpu, u64 va, u64 *l1e_gpa)
+{
+	struct pfvmm_pvmmu *m = &vcpu->vm->pv;
+	u64 table = m->base;
+	int level, err;
+
+	for (level = 4; level > 1; level--) {
+		u64 gpa = (table << PAGE_SHIFT) +
+			  ((va >> (12 + 9 * (level - 1))) & 511) * 8;
+		u64 pte, frame;
+
+		err = pfvmm_gpa_read(vcpu->vm, gpa, &pte, sizeof(pte));
+		if (err)
+			return err;
+		if (!(pte & PFVMM_PTE_P)) {
+			err = pool_take(vcpu, 0, false, &frame);
+			err = err ?: pfvmm_pvmmu_pin(m, frame, level - 1);
+			if (err)
+				return err;
+			err = pfvmm_pvmmu_update(m, gpa, (frame << PAGE_SHIFT) |
+						 TABLE_FLAGS);
+			if (err) {
+				pfvmm_pvmmu_unpin(m, frame);
+				return err;
+			}
+			/* Our pin's reference is not needed: the entry holds it. */
+			pfvmm_pvmmu_unpin(m, frame);
+			pte = frame << PAGE_SHIFT;
+		}
+		table = (pte & PFVMM_PTE_ADDR) >> PAGE_SHIFT;
+	}
+	*l1e_gpa = (table << PAGE_SHIFT) + ((va >> 12) & 511) * 8;
+	return 0;
+}
+
+static int resolve(struct pfvmm_vcpu *vcpu, const struct pfvmm_region *r,
+		   u64 va, u32 error_code)
+{
+	struct pfvmm_pvmmu *m = &vcpu->vm->pv;
+	u64 l1e_gpa, pte, frame, val;
+	bool cow = (r->flags & PFVMM_REGION_KIND) == PFVMM_REGION_COW;
+	int err;
+
+	if (m->base == PFVMM_NO_BASE)
+		return -EINVAL;
+	err = ensure_tables(vcpu, va, &l1e_gpa);
+	err = err ?: pfvmm_gpa_read(vcpu->vm, l1e_gpa, &pte, sizeof(pte));
+	if (err)
+		return err;
+	if (!(error_code & PFVMM_PF_PRESENT) && !cow) {
+		if (pte & PFVMM_PTE_P)
+			return -EAGAIN;	/* not a demand-zero fault */
+		err = pool_take(vcpu, 0, false, &frame);
+		val = PFVMM_PTE_P | PFVMM_PTE_U |
+		      (r->flags & PFVMM_REGION_WRITE ? PFVMM_PTE_W : 0);
+	} else if (cow && (error_code & PFVMM_PF_WRITE) &&
+		   (pte & (PFVMM_PTE_P | PFVMM_PTE_W | PFVMM_PTE_COW)) ==
+		   (PFVMM_PTE_P | PFVMM_PTE_COW)) {
+		err = pool_take(vcpu, (pte & PFVMM_PTE_ADDR) >> PAGE_SHIFT, true,
+				&frame);
+		val = PFVMM_PTE_P | PFVMM_PTE_U | PFVMM_PTE_W |
+		      (pte & PFVMM_PTE_NX);
+	} else {
+		return -EAGAIN;
+	}
+	err = err ?: pfvmm_pvmmu_update(m, l1e_gpa, (frame << PAGE_SHIFT) | val);
+	if (err)
+		return err;
+	/* A read-only translation of the old page may be cached. */
+	if (cow && vcpu->vpid)
+		vmx_invvpid(VMX_VPID_EXTENT_SINGLE_CONTEXT, vcpu->vpid);
+	return 0;
+}
+
+/**
+ * pfvmm_offload_fault() - try to resolve a pv guest's #PF in the module
+ * @vcpu: the faulting vCPU
+ * @va: the faulting address
+ * @error_code: the #PF error code
+ *
+ * Return: true if resolved (resume the guest), false to forward it.
+ */
+bool pfvmm_offload_fault(struct pfvmm_vcpu *vcpu, u64 va, u32 error_code)
+{
+	struct pfvmm_vm *vm = vcpu->vm;
+	const struct pfvmm_region *r;
+	int err = -ENOENT;
+
+	if (!(error_code & PFVMM_PF_USER) ||
+	    (error_code & (PFVMM_PF_RSVD | PFVMM_PF_INSTR)))
+		return false;
+	mutex_lock(&vm->mmu_lock);
+	r = find_region(vm, va);
+	if (r)
+		err = resolve(vcpu, r, va & PAGE_MASK, error_code);
+	mutex_unlock(&vm->mmu_lock);
+	if (err == -ENOENT)
+		return false;
+	if (err) {
+		vcpu->stats.pf_fallback++;
+		pfvmm_global_stat_inc(PFVMM_GSTAT_FALLBACK);
+		return false;
+	}
+	vcpu->stats.pf_offloaded++;
+	pfvmm_global_stat_inc(PFVMM_GSTAT_OFFLOADED);
+	trace_pfvmm_fault(vcpu->id, va, error_code, "offloaded");
+	return true;
+}

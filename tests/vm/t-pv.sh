@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # The paravirtual guest kernel (guest/kernel/pvkernel.elf): every workload
-# in native and forward mode at 64 and 512 pages finishes with data=ok and
+# in native and forward mode (--mode forward: pv MMU with offload forced
+# off) at 64 and 512 pages finishes with data=ok and
 # exactly the expected number of guest page faults; in forward mode every
 # one of them was a #PF exit (exit EXCEPTION_NMI).  hostile=all: each bad
 # PV MMU hypercall fails with its exact error.  hostile=ptwrite: a direct

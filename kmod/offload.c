@@ -184,12 +184,16 @@ static int pool_take(struct pfvmm_vcpu *vcpu, u64 src_frame, bool copy,
 	void *page = vm->copy_buf;
 	u64 f;
 
-	if (!vm->pool_count)
-		return -ENOSPC;
-	f = vm->pool[vm->pool_count - 1];
-	/* The guest may have mapped it writable since it gave it away. */
-	if (vm->pv.frames[f].type != PFVMM_FT_NONE)
-		return -EBUSY;
+	/* A frame the guest mapped writable since it gave it away is dropped. */
+	for (;;) {
+		if (!vm->pool_count)
+			return -ENOSPC;
+		f = vm->pool[vm->pool_count - 1];
+		if (vm->pv.frames[f].type == PFVMM_FT_NONE)
+			break;
+		__clear_bit(f, vm->pool_map);
+		vm->pool_count--;
+	}
 	if (copy) {
 		if (pfvmm_gpa_read(vm, src_frame << PAGE_SHIFT, page, PAGE_SIZE))
 			return -EFAULT;

@@ -104,12 +104,8 @@ static int ref_walk(u64 cr3, u64 va, struct pfvmm_gpt_walk *w)
 				 (va & (size - 1));
 			return 0;
 		}
-		/*
-		 * PS at L4 is reserved.  At L1 bit 7 is PAT on x86; the
-		 * walker refuses it (reported as a bug), and the reference
-		 * follows the walker so the fuzzer looks for other things.
-		 */
-		if (pte & PFVMM_PTE_PS)
+		/* PS at L4 is reserved; at L1 bit 7 is PAT (no effect here). */
+		if (level == 4 && (pte & PFVMM_PTE_PS))
 			return -EINVAL;
 		table = pte & PFVMM_PTE_ADDR;
 	}

@@ -115,34 +115,57 @@ static void pv_flush_guest_tlb(struct pfvmm_vcpu *vcpu)
 		vmx_invvpid(VMX_VPID_EXTENT_SINGLE_CONTEXT, vcpu->vpid);
 }
 
-long pfvmm_hc_mmu_update(struct pfvmm_vcpu *vcpu, u64 va, u64 count,
-			 u64 done_va)
+/*
+ * Apply a guest array of @count requests of @size bytes, copied in
+ * PV_CHUNK at a time, with @apply under mmu_lock; stop at the first error.
+ * The number applied goes to @done_va if the guest asked for it.
+ */
+static long pv_batch(struct pfvmm_vcpu *vcpu, u64 va, u64 count, u64 done_va,
+		     size_t size,
+		     long (*apply)(struct pfvmm_vcpu *vcpu, const void *req))
 {
 	struct pfvmm_vm *vm = vcpu->vm;
-	struct pfvmm_mmu_update req[PV_CHUNK];
+	u8 buf[PV_CHUNK * 16];
 	u64 done = 0;
 	long err = 0;
 
+	BUILD_BUG_ON(sizeof(struct pfvmm_mmu_update) > 16 ||
+		     sizeof(struct pfvmm_mmuext_op) > 16);
 	if (count > PFVMM_MMU_BATCH_MAX)
 		return -PFVMM_E2BIG;
 	while (done < count && !err) {
 		u64 n = min_t(u64, count - done, PV_CHUNK), i;
 
-		if (pv_copy_in(vcpu, va + done * sizeof(req[0]), req,
-			       n * sizeof(req[0])))
+		if (pv_copy_in(vcpu, va + done * size, buf, n * size))
 			return -PFVMM_EFAULT;
 		mutex_lock(&vm->mmu_lock);
 		for (i = 0; i < n && !err; i++) {
-			err = pfvmm_pvmmu_update(&vm->pv, req[i].ptr, req[i].val);
+			err = apply(vcpu, buf + i * size);
 			if (!err)
 				done++;
 		}
 		mutex_unlock(&vm->mmu_lock);
 	}
-	vcpu->stats.mmu_requests += done;
 	if (pv_store_done(vcpu, done_va, done))
 		return -PFVMM_EFAULT;
 	return err;
+}
+
+static long pv_mmu_update_one(struct pfvmm_vcpu *vcpu, const void *p)
+{
+	const struct pfvmm_mmu_update *req = p;
+	long err = pfvmm_pvmmu_update(&vcpu->vm->pv, req->ptr, req->val);
+
+	if (!err)
+		vcpu->stats.mmu_requests++;
+	return err;
+}
+
+long pfvmm_hc_mmu_update(struct pfvmm_vcpu *vcpu, u64 va, u64 count,
+			 u64 done_va)
+{
+	return pv_batch(vcpu, va, count, done_va,
+			sizeof(struct pfvmm_mmu_update), pv_mmu_update_one);
 }
 
 long pfvmm_hc_update_va_mapping(struct pfvmm_vcpu *vcpu, u64 va, u64 val,
@@ -167,9 +190,9 @@ long pfvmm_hc_update_va_mapping(struct pfvmm_vcpu *vcpu, u64 va, u64 val,
 	return 0;
 }
 
-static long pv_mmuext_one(struct pfvmm_vcpu *vcpu,
-			  const struct pfvmm_mmuext_op *op)
+static long pv_mmuext_one(struct pfvmm_vcpu *vcpu, const void *p)
 {
+	const struct pfvmm_mmuext_op *op = p;
 	struct pfvmm_vm *vm = vcpu->vm;
 	long err = 0;
 
@@ -203,30 +226,8 @@ static long pv_mmuext_one(struct pfvmm_vcpu *vcpu,
 long pfvmm_hc_mmuext_op(struct pfvmm_vcpu *vcpu, u64 va, u64 count,
 			u64 done_va)
 {
-	struct pfvmm_vm *vm = vcpu->vm;
-	struct pfvmm_mmuext_op ops[PV_CHUNK];
-	u64 done = 0;
-	long err = 0;
-
-	if (count > PFVMM_MMU_BATCH_MAX)
-		return -PFVMM_E2BIG;
-	while (done < count && !err) {
-		u64 n = min_t(u64, count - done, PV_CHUNK), i;
-
-		if (pv_copy_in(vcpu, va + done * sizeof(ops[0]), ops,
-			       n * sizeof(ops[0])))
-			return -PFVMM_EFAULT;
-		mutex_lock(&vm->mmu_lock);
-		for (i = 0; i < n && !err; i++) {
-			err = pv_mmuext_one(vcpu, &ops[i]);
-			if (!err)
-				done++;
-		}
-		mutex_unlock(&vm->mmu_lock);
-	}
-	if (pv_store_done(vcpu, done_va, done))
-		return -PFVMM_EFAULT;
-	return err;
+	return pv_batch(vcpu, va, count, done_va,
+			sizeof(struct pfvmm_mmuext_op), pv_mmuext_one);
 }
 
 /* ---- page faults ---- */

@@ -14,10 +14,14 @@ void cmd_run_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: pfvmm run GUEST.elf [--mem SIZE] [--stats] [--mode M]\n"
-		"                 [-- ARGS...]\n"
+		"                 [--backend pfvmm|kvm] [-- ARGS...]\n"
 		"\n"
-		"Run a 64-bit ELF guest on /dev/pfvmm until it shuts down.\n"
+		"Run a 64-bit ELF guest on /dev/pfvmm (or /dev/kvm) until it shuts down.\n"
 		"\n"
+		"  --backend B  pfvmm: the pfvmm module (default); kvm: the kernel's\n"
+		"               KVM (modprobe kvm_intel; pfvmm must not hold VT-x),\n"
+		"               native MMU only.  Under KVM the guest prints to\n"
+		"               port 0xE9 and shuts down with an OUT to port 0xF4\n"
 		"  --mem SIZE   guest memory, e.g. 16M, 1G, 65536K (no suffix: MiB);\n"
 		"               4M to 1G, a multiple of 2M (default 32M)\n"
 		"  --stats      print the VM's non-zero exit and hypercall counters\n"
@@ -43,6 +47,12 @@ static void run_print_stats(struct vm *vm)
 {
 	struct pfvmm_vm_stats stats;
 
+	if (vm->backend->print_stats) {
+		fflush(stdout);
+		vm->backend->print_stats(vm, stdout);
+		fflush(stdout);
+		return;
+	}
 	if (vm->backend->get_stats(vm, &stats))
 		return;
 	fflush(stdout);
@@ -54,10 +64,12 @@ static int run_guest(const struct run_options *opts, const struct guest_file *gf
 {
 	int mmu_mode = run_mode_is_pv(opts->mode) ? PFVMM_MMU_PV :
 		       opts->mode == RUN_MODE_NATIVE ? PFVMM_MMU_NATIVE : -1;
+	const struct vmm_backend *backend = opts->backend == RUN_BACKEND_KVM ?
+					    &kvm_dev_backend : &pfvmm_dev_backend;
 	struct vm vm;
 	int status;
 
-	if (vm__init(&vm, &pfvmm_dev_backend, opts->mem_size, mmu_mode,
+	if (vm__init(&vm, backend, opts->mem_size, mmu_mode,
 		     run_mode_offload(opts->mode)))
 		return PFVMM_STATUS_HOST_ERROR;
 	if (vm__load_guest(&vm, gf, opts->cmdline)) {

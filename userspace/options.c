@@ -119,6 +119,30 @@ static int parse_mode(const char *s, struct run_options *opts, char *err,
 	return 0;
 }
 
+static int parse_backend(const char *s, struct run_options *opts, char *err,
+			 size_t errlen)
+{
+	if (!strcmp(s, "pfvmm"))
+		opts->backend = RUN_BACKEND_PFVMM;
+	else if (!strcmp(s, "kvm"))
+		opts->backend = RUN_BACKEND_KVM;
+	else
+		return opt_fail(err, errlen,
+				"--backend '%s': expected pfvmm or kvm", s);
+	return 0;
+}
+
+static const char *run_mode_name(enum run_mode mode)
+{
+	switch (mode) {
+	case RUN_MODE_NATIVE:	return "native";
+	case RUN_MODE_FORWARD:	return "forward";
+	case RUN_MODE_OFFLOAD:	return "offload";
+	case RUN_MODE_PV:	return "pv";
+	default:		return "(unset)";
+	}
+}
+
 bool run_mode_is_pv(enum run_mode mode)
 {
 	return mode == RUN_MODE_FORWARD || mode == RUN_MODE_OFFLOAD ||
@@ -181,6 +205,13 @@ static int parse_one_option(int argc, char *const argv[], int *i,
 			return opt_fail(err, errlen, "--mode needs native, forward, offload or pv");
 		return parse_mode(argv[++*i], opts, err, errlen);
 	}
+	if (!strncmp(arg, "--backend=", 10))
+		return parse_backend(arg + 10, opts, err, errlen);
+	if (!strcmp(arg, "--backend")) {
+		if (*i + 1 >= argc)
+			return opt_fail(err, errlen, "--backend needs pfvmm or kvm");
+		return parse_backend(argv[++*i], opts, err, errlen);
+	}
 	if (!strncmp(arg, "--mem=", 6))
 		return parse_mem_size(arg + 6, &opts->mem_size, err, errlen);
 	if (!strcmp(arg, "--mem")) {
@@ -239,6 +270,11 @@ int run_options_parse(int argc, char *const argv[], struct run_options *opts,
 	}
 	if (!opts->guest && !opts->help)
 		return opt_fail(err, errlen, "missing guest ELF file");
+	if (opts->backend == RUN_BACKEND_KVM && run_mode_is_pv(opts->mode))
+		return opt_fail(err, errlen,
+				"--mode %s needs the pv MMU of the pfvmm backend: "
+				"--backend kvm runs native guests only (--mode native)",
+				run_mode_name(opts->mode));
 	if (opts->mode != RUN_MODE_UNSET)
 		return prepend_mode_arg(opts, err, errlen);
 	return 0;

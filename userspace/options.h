@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Command-line parsing for 'pfvmm run': the guest file, --mem, --stats,
- * --mode and the guest's own arguments after '--'.  Pure functions, unit-tested in
+ * --mode, --backend and the guest's own arguments after '--'.  Pure functions, unit-tested in
  * tests/unit/.
  */
 #ifndef PFVMM_OPTIONS_H
@@ -29,6 +29,12 @@ enum run_mode {
 	RUN_MODE_PV,		/* pv MMU, offload follows the sysfs switch */
 };
 
+/* --backend: which hypervisor runs the guest. */
+enum run_backend {
+	RUN_BACKEND_PFVMM = 0,	/* /dev/pfvmm (default) */
+	RUN_BACKEND_KVM,	/* /dev/kvm: native MMU only */
+};
+
 /* The vm config's offload value for a mode (-1: the global switch). */
 int run_mode_offload(enum run_mode mode);
 /* True for the modes with a pv MMU. */
@@ -40,6 +46,7 @@ struct run_options {
 	bool stats;			/* --stats */
 	bool help;			/* --help: print usage, do nothing */
 	enum run_mode mode;		/* --mode native|forward|offload|pv */
+	enum run_backend backend;	/* --backend pfvmm|kvm */
 	char cmdline[PFVMM_BOOTINFO_CMDLINE_MAX];	/* args after '--' */
 };
 

@@ -27,6 +27,7 @@
 
 #define RUN_AGAIN	(-1)
 #define DEBUG_PORT	0xe9	/* Bochs/qemu debug console port */
+#define EXIT_PORT	0xf4	/* qemu's isa-debug-exit: OUT of the status */
 
 static volatile sig_atomic_t stop_requested;
 
@@ -83,7 +84,12 @@ static int handle_console(struct vcpu *vcpu)
 	return RUN_AGAIN;
 }
 
-/* OUT to the debug port prints a byte; other ports are absent (reads ~0). */
+/*
+ * OUT to the debug port prints a byte; OUT to the exit port stops the guest
+ * with the value written as its status (how a guest shuts down where the
+ * shutdown hypercall does not exist, e.g. under KVM); other ports are
+ * absent (reads ~0).
+ */
 static int handle_io(struct vcpu *vcpu)
 {
 	struct pfvmm_run *run = vcpu->run;
@@ -97,6 +103,11 @@ static int handle_io(struct vcpu *vcpu)
 		char c = (char)(run->io.data & 0xff);
 
 		write_stdout(&c, 1);
+	}
+	if (run->io.port == EXIT_PORT) {
+		uint64_t status = run->io.data;
+
+		return status > 255 ? 255 : (int)status;
 	}
 	return RUN_AGAIN;
 }
@@ -132,7 +143,10 @@ static int handle_internal_error(struct vcpu *vcpu)
 
 	fprintf(stderr, "pfvmm: internal error: suberror %u (%s), hw exit reason "
 		"%u (%s), qualification 0x%" PRIx64 ", guest rip 0x%" PRIx64 "\n",
-		run->internal.suberror, internal_suberror_name(run->internal.suberror),
+		run->internal.suberror,
+		vcpu->vm->backend->suberror_name ?
+		vcpu->vm->backend->suberror_name(run->internal.suberror) :
+		internal_suberror_name(run->internal.suberror),
 		run->internal.hw_exit_reason & 0xffff,
 		vmx_exit_name(run->internal.hw_exit_reason & 0xffff),
 		(uint64_t)run->internal.qualification, (uint64_t)run->internal.guest_rip);
@@ -208,7 +222,9 @@ int vcpu__run_loop(struct vcpu *vcpu)
 			return handle_intr(vcpu);
 		ret = vcpu->vm->backend->run(vcpu);
 		if (ret && ret != -EINTR) {
-			fprintf(stderr, "pfvmm: PFVMM_RUN: %s\n", strerror(-ret));
+			fprintf(stderr, "pfvmm: %s: %s\n",
+				vcpu->vm->backend->run_name ?: "PFVMM_RUN",
+				strerror(-ret));
 			return PFVMM_STATUS_HOST_ERROR;
 		}
 		status = ret ? handle_intr(vcpu) : handle_exit(vcpu);

@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <uapi/pfvmm.h>
 
@@ -29,6 +30,7 @@ struct vcpu {
 	int fd;
 	struct pfvmm_run *run;	/* the shared run structure */
 	size_t run_size;	/* its mapping size */
+	void *priv;		/* the backend's own state, if any */
 };
 
 struct vm {
@@ -38,6 +40,7 @@ struct vm {
 	void *mem;		/* guest memory, GPA 0 .. mem_size */
 	uint64_t mem_size;
 	struct vcpu vcpu;	/* one vCPU for now */
+	void *priv;		/* the backend's own state, if any */
 };
 
 /*
@@ -47,6 +50,7 @@ struct vm {
  */
 struct vmm_backend {
 	const char *name;
+	const char *run_name;	/* the run ioctl, for messages (NULL: PFVMM_RUN) */
 	int (*vm_create)(struct vm *vm);
 	int (*set_memory)(struct vm *vm, unsigned int slot, uint64_t gpa,
 			  void *host, uint64_t size);
@@ -63,11 +67,19 @@ struct vmm_backend {
 	/* Enter the guest; on return vcpu->run says why (-EINTR: signal). */
 	int (*run)(struct vcpu *vcpu);
 	int (*get_stats)(struct vm *vm, struct pfvmm_vm_stats *stats);
+	/*
+	 * Optional: print the --stats report itself (a backend whose counters
+	 * do not fit struct pfvmm_vm_stats); used instead of get_stats.
+	 */
+	void (*print_stats)(struct vm *vm, FILE *f);
+	/* Optional: the name of a run->internal.suberror of this backend. */
+	const char *(*suberror_name)(uint32_t suberror);
 	void (*vcpu_destroy)(struct vcpu *vcpu);
 	void (*vm_destroy)(struct vm *vm);
 };
 
 extern const struct vmm_backend pfvmm_dev_backend;
+extern const struct vmm_backend kvm_dev_backend;	/* backend-kvm.c */
 
 int vm__init(struct vm *vm, const struct vmm_backend *backend, uint64_t mem_size,
 	     int mmu_mode, int offload);

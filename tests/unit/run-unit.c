@@ -43,6 +43,7 @@ int main(int argc, char *argv[])
 	run_elf_fuzz_tests();
 	run_options_tests();
 	run_x86_tests();
+	run_kvm_convert_tests();
 	run_stats_tests();
 	run_cli_tests();
 	run_guest_sim_tests();

@@ -196,6 +196,38 @@ static void test_run_help(struct test_ctx *t)
 	CHECK_EQ(t, o.help, 1);
 }
 
+static void test_run_backend(struct test_ctx *t)
+{
+	static const char *const a1[] = { "g.elf", NULL };
+	static const char *const a2[] = { "--backend", "kvm", "g.elf", NULL };
+	static const char *const a3[] = { "g.elf", "--backend=pfvmm", "--mode", "pv", NULL };
+	static const char *const a4[] = { "--backend=kvm", "--mode", "native", "g.elf", NULL };
+	static const char *const b1[] = { "--backend", "kvm", "--mode", "forward", "g.elf", NULL };
+	static const char *const b2[] = { "g.elf", "--mode=offload", "--backend=kvm", NULL };
+	static const char *const b3[] = { "g.elf", "--backend=kvm", "--mode=pv", NULL };
+	static const char *const b4[] = { "g.elf", "--backend", "xen", NULL };
+	static const char *const b5[] = { "g.elf", "--backend", NULL };
+	char err[OPTIONS_ERR_MAX] = "";
+	struct run_options o;
+
+	CHECK(t, parse(a1, &o, err) == 0, "a1 rejected: %s", err);
+	CHECK_EQ(t, o.backend, RUN_BACKEND_PFVMM);
+	CHECK(t, parse(a2, &o, err) == 0, "a2 rejected: %s", err);
+	CHECK_EQ(t, o.backend, RUN_BACKEND_KVM);
+	CHECK(t, o.guest && !strcmp(o.guest, "g.elf"), "a2 guest '%s'", o.guest);
+	CHECK(t, parse(a3, &o, err) == 0, "a3 rejected: %s", err);
+	CHECK_EQ(t, o.backend, RUN_BACKEND_PFVMM);
+	CHECK(t, parse(a4, &o, err) == 0, "a4 rejected: %s", err);
+	CHECK_EQ(t, o.backend, RUN_BACKEND_KVM);
+	CHECK(t, !strcmp(o.cmdline, "mode=native"), "a4 cmdline '%s'", o.cmdline);
+	expect_parse_error(t, b1, "--mode forward needs the pv MMU");
+	expect_parse_error(t, b1, "--backend kvm runs native guests only");
+	expect_parse_error(t, b2, "--mode offload");
+	expect_parse_error(t, b3, "--mode pv");
+	expect_parse_error(t, b4, "--backend 'xen': expected pfvmm or kvm");
+	expect_parse_error(t, b5, "--backend needs pfvmm or kvm");
+}
+
 void run_options_tests(void)
 {
 	RUN_TEST(test_parse_mem_size);
@@ -209,4 +241,5 @@ void run_options_tests(void)
 	RUN_TEST(test_run_guest_args_too_long);
 	RUN_TEST(test_run_guest_args_limit);
 	RUN_TEST(test_run_help);
+	RUN_TEST(test_run_backend);
 }

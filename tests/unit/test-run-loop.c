@@ -223,6 +223,25 @@ static void test_loop_port_io(struct test_ctx *t)
 	CHECK(t, strstr(r.err, "guest halted") != NULL, "stderr '%s'", r.err);
 }
 
+/* OUT to port 0xF4 ends the run with the value as the status (KVM guests). */
+static void test_loop_exit_port(struct test_ctx *t)
+{
+	static const struct mock_step steps[] = {
+		OUT8(0xe9, 'Z'), { 0, PFVMM_EXIT_IO, 0xf4 | (4u << 24), 7, 0, NULL, 0 },
+		OUT8(0xe9, 'Y'), HLT,
+	};
+	static const struct mock_step big[] = {
+		{ 0, PFVMM_EXIT_IO, 0xf4 | (4u << 24), 0x1234, 0, NULL, 0 },
+	};
+	struct mock_result r;
+
+	mock_scenario(steps, &r);
+	CHECK_EQ(t, r.status, 7);
+	CHECK(t, !strcmp(r.out, "Z"), "stdout '%s'", r.out);
+	mock_scenario(big, &r);
+	CHECK_EQ(t, r.status, 255);
+}
+
 static void test_loop_internal_error(struct test_ctx *t)
 {
 	static const struct mock_step steps[] = {
@@ -320,6 +339,7 @@ void run_run_loop_tests(void)
 	RUN_TEST(test_loop_shutdown_status_clamped);
 	RUN_TEST(test_loop_console_len_clamped);
 	RUN_TEST(test_loop_port_io);
+	RUN_TEST(test_loop_exit_port);
 	RUN_TEST(test_loop_internal_error);
 	RUN_TEST(test_loop_guest_error);
 	RUN_TEST(test_loop_eintr_without_stop);

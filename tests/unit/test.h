@@ -52,5 +52,6 @@ void run_cli_tests(void);
 void run_guest_sim_tests(void);
 void run_run_loop_tests(void);
 void run_elf_fuzz_tests(void);
+void run_kvm_convert_tests(void);
 
 #endif /* PFVMM_TEST_H */

@@ -7,6 +7,8 @@
 #   make check      everything: unit tests, lint, in-VM tests under Bochs
 #                   (VT-x) and QEMU (no VT-x); last line "N passed, M failed"
 #   make vm-run SCRIPT=foo.sh [FILES="a b"] [VMFLAGS="--qemu --smp 2"]
+#   make bench      the fault benchmark in the emulated machine: bench/results/
+#                   (CSV, JSON, Markdown table, plot); FULL=1: larger matrix
 #
 # KVER is the Debian kernel the emulated machine boots (resolved from
 # linux-image-amd64); KDIR the tree the module builds against.  On a real
@@ -21,12 +23,12 @@ VMFLAGS ?=
 FILES ?=
 
 .PHONY: all deps build module userspace guest stage run vm-run unit lint \
-	selftest check clean help fuzz
+	selftest check clean help fuzz bench
 
 all: build
 
 help:
-	@sed -n '3,13p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,15p' Makefile | sed 's/^# \{0,1\}//'
 
 deps:
 	scripts/deps.sh
@@ -69,6 +71,11 @@ lint:
 # a short seeded pass).
 fuzz:
 	$(MAKE) -C tests/fuzz long
+
+# The fault benchmark (bench/bench.sh: stage, one Bochs boot, results in
+# bench/results/); FULL=1 adds 16384 and 65536 pages and 2 repetitions.
+bench:
+	FULL=$(FULL) bench/bench.sh
 
 # KDIR is passed on only when given explicitly: on a fresh machine KVER is
 # known only after deps (apt lists), so check.sh resolves it after deps.

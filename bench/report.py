@@ -1,0 +1,310 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""report.py - BENCH lines (bench/run-matrix.sh) to bench/results/.
+
+    report.py [--out DIR] [--kver V] [--wall S] [--matrix TEXT]
+              [--vm-status N] BENCH-LINES-FILE
+
+Writes results.csv, results.json, results.md and fault-cost.dat (the
+gnuplot data of fault-cost.png).  One row per (workload, pages, mode):
+with several repetitions the counts are those of repetition 1 (reps_identical
+says whether every repetition had the same counts), cycles the mean
+(cycles_min, cycles_max beside it).
+
+Units: "cycles" are emulated cycles (Bochs with clock: sync=none, TSC ~ one
+tick per executed instruction), measured by the guest around the workload;
+they include the VMM's time for the exits.  Counts are exact.
+
+exits_sync: exits_total less the asynchronous exits (external interrupts,
+preemption timer, interrupt/NMI windows); exits_per_fault = exits_sync/faults.
+
+The "model" column is NOT a measurement: it prices the exact exit count per
+fault at hardware-like costs,
+    model_cycles_per_fault = exits_per_fault * MODEL_EXIT_CYCLES
+                             + MODEL_FAULT_CYCLES
+MODEL_EXIT_CYCLES (default 1100): one VM exit + entry round trip with a
+  trivial handler.  DESIGN.md: 100 CPUID exits under Debian's kvm_intel cost
+  ~94,200 emulated ticks (~940/exit) in the emulated Haswell; 1,100 rounds
+  that up for the bookkeeping of a real exit handler.
+MODEL_FAULT_CYCLES (default 1000): the guest's own work for one anonymous
+  fault with no VMM involvement (exception entry, handler, allocate and zero
+  a 4 KiB frame, PTE write, iret), the same in every mode.
+Both can be overridden from the environment.
+"""
+
+import argparse
+import csv
+import datetime
+import json
+import os
+import platform
+import subprocess
+import sys
+
+EXIT_COST = int(os.environ.get("MODEL_EXIT_CYCLES", "1100"))
+FAULT_COST = int(os.environ.get("MODEL_FAULT_CYCLES", "1000"))
+MODE_ORDER = ["native", "forward", "offload", "kvm"]
+WORKLOAD_ORDER = ["touch", "cow", "remap", "sparse", "reaccess", "exit"]
+# Exits that happen whatever the guest does (host timer ticks and
+# interrupts): not in exits_sync, not compared between repetitions.
+ASYNC_EXITS = {"exit_EXTERNAL_INTERRUPT", "exit_PREEMPTION_TIMER",
+               "exit_INTERRUPT_WINDOW", "exit_NMI_WINDOW"}
+# Fields of the run that are not counters.
+META = {"workload", "pages", "mode", "rep", "status", "mem", "data"}
+
+
+def parse_lines(path):
+    runs = []
+    with open(path, encoding="utf-8", errors="replace") as f:
+        for line in f:
+            line = line.strip()
+            if not line.startswith("BENCH "):
+                continue
+            d = {}
+            for tok in line.split()[1:]:
+                if "=" in tok:
+                    k, v = tok.split("=", 1)
+                    d[k] = v
+            if "workload" in d and "pages" in d and "mode" in d:
+                runs.append(d)
+    return runs
+
+
+def num(v):
+    try:
+        return int(v)
+    except (TypeError, ValueError):
+        return None
+
+
+def order_key(k):
+    w, p, m = k
+    wi = WORKLOAD_ORDER.index(w) if w in WORKLOAD_ORDER else len(WORKLOAD_ORDER)
+    mi = MODE_ORDER.index(m) if m in MODE_ORDER else len(MODE_ORDER)
+    return (int(p), wi, w, mi, m)
+
+
+def ratio(a, b, nd=3):
+    if a is None or b is None or b == 0:
+        return None
+    return round(a / b, nd)
+
+
+def aggregate(runs):
+    groups = {}
+    for r in runs:
+        groups.setdefault((r["workload"], r["pages"], r["mode"]), []).append(r)
+    counters = set()
+    for r in runs:
+        for k in r:
+            if k not in META and k != "cycles" and k != "faults" and k != "offloaded":
+                counters.add(k)
+    rows = []
+    for key in sorted(groups, key=order_key):
+        reps = groups[key]
+        first = reps[0]
+        w, p, m = key
+        cyc = [num(r.get("cycles")) for r in reps]
+        cyc_ok = [c for c in cyc if c is not None]
+
+        def counts(r):
+            keys = (counters | {"faults", "offloaded"}) - ASYNC_EXITS - {"exits_total"}
+            return tuple((k, r.get(k, "0")) for k in sorted(keys))
+
+        identical = all(counts(r) == counts(first) for r in reps)
+        row = {
+            "workload": w,
+            "pages": int(p),
+            "mode": m,
+            "reps": len(reps),
+            "status": ";".join(sorted({r.get("status", "?") for r in reps})),
+            "data": ";".join(sorted({r.get("data", "none") for r in reps})),
+            "mem": first.get("mem", ""),
+            "faults": num(first.get("faults")),
+            "offloaded": num(first.get("offloaded")),
+            "cycles": round(sum(cyc_ok) / len(cyc_ok)) if cyc_ok else None,
+            "cycles_min": min(cyc_ok) if cyc_ok else None,
+            "cycles_max": max(cyc_ok) if cyc_ok else None,
+            "reps_identical": "yes" if identical else "no",
+        }
+        for k in sorted(counters):
+            row[k] = num(first.get(k, "0"))
+        if row.get("exits_total") is not None:
+            row["exits_sync"] = row["exits_total"] - sum(row.get(k) or 0 for k in ASYNC_EXITS)
+        else:
+            row["exits_sync"] = None
+        f = row["faults"]
+        pf = f if f else None
+        row["cycles_per_fault"] = ratio(row["cycles"], pf, 1)
+        row["cycles_per_page"] = ratio(row["cycles"], row["pages"], 1)
+        row["exits_per_fault"] = ratio(row.get("exits_sync"), pf)
+        row["hc_per_fault"] = ratio(row.get("hc_total"), pf)
+        row["pf_exits_per_fault"] = ratio(row.get("exit_EXCEPTION_NMI"), pf)
+        row["mmu_update_per_fault"] = ratio(row.get("hc_mmu_update"), pf)
+        if row["exits_per_fault"] is not None and m != "kvm":
+            row["model_cycles_per_fault"] = round(row["exits_per_fault"] * EXIT_COST + FAULT_COST)
+        else:
+            row["model_cycles_per_fault"] = None
+        # The exit micro-benchmark: cycles per operation (one exit round
+        # trip); the guest's own count when it prints one, else pages.
+        if w == "exit":
+            ops = None
+            for k in ("exits", "iters", "ops", "n"):
+                if num(first.get(k)):
+                    ops = num(first.get(k))
+                    break
+            row["cycles_per_op"] = ratio(row["cycles"], ops or row["pages"], 1)
+        else:
+            row["cycles_per_op"] = row["cycles_per_fault"]
+        rows.append(row)
+    return rows, sorted(counters)
+
+
+FIRST_COLS = ["workload", "pages", "mode", "reps", "status", "data", "mem",
+              "faults", "offloaded", "cycles", "cycles_min", "cycles_max",
+              "cycles_per_fault", "cycles_per_page", "cycles_per_op",
+              "exits_sync", "exits_per_fault", "hc_per_fault", "pf_exits_per_fault",
+              "mmu_update_per_fault", "model_cycles_per_fault",
+              "reps_identical"]
+
+
+def fmt(v, nd=None):
+    if v is None:
+        return "-"
+    if isinstance(v, float):
+        if nd is not None:
+            return f"{v:,.{nd}f}"
+        return f"{v:,.2f}"
+    if isinstance(v, int):
+        return f"{v:,}"
+    return str(v)
+
+
+def git(*args):
+    try:
+        return subprocess.run(["git", *args], capture_output=True, text=True,
+                              check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def cpu_model():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def write_md(path, rows, meta):
+    out = []
+    out.append("# pfvmm fault benchmark\n")
+    out.append(f"Generated by `make bench` ({meta['date']}, commit `{meta['git_commit']}`) "
+               f"in the emulated machine ({meta['emulator']}, guest kernel {meta['guest_kernel']}) "
+               f"on {meta['machine']['cpu']}; matrix: {meta['matrix']}.\n")
+    out.append("**Units.** *cycles* are **emulated cycles** (Bochs, `clock: sync=none`: the TSC "
+               "advances about once per executed instruction), measured by the guest around the "
+               "workload, including the VMM's handling of its exits: reproducible path lengths, "
+               "not hardware time. Exit, hypercall and fault counts are exact. "
+               "The **model** column is *not measured*: exits/fault x "
+               f"{meta['model']['exit_cycles']} cycles (per-exit cost) + "
+               f"{meta['model']['fault_cycles']} cycles (per-fault base cost), see "
+               "`bench/report.py`.\n")
+    sizes = sorted({r["pages"] for r in rows})
+    for s in sizes:
+        out.append(f"\n## {s} pages\n")
+        out.append("| workload | mode | status | faults | exits/fault | hypercalls/fault | "
+                   "emulated cycles/fault | model cycles/fault | emulated cycles/page |")
+        out.append("|---|---|---|---:|---:|---:|---:|---:|---:|")
+        for r in rows:
+            if r["pages"] != s:
+                continue
+            cpf = r["cycles_per_fault"]
+            label = fmt(cpf, 0)
+            if r["workload"] == "exit":
+                label = f"{fmt(r['cycles_per_op'], 0)} per op"
+            out.append(f"| {r['workload']} | {r['mode']} | {r['status']} | {fmt(r['faults'])} | "
+                       f"{fmt(r['exits_per_fault'])} | {fmt(r['hc_per_fault'])} | {label} | "
+                       f"{fmt(r['model_cycles_per_fault'])} (model) | {fmt(r['cycles_per_page'], 0)} |")
+    out.append("\n`-`: not applicable (no faults, e.g. reaccess) or not reported by that backend.\n")
+    with open(path, "w") as f:
+        f.write("\n".join(out) + "\n")
+
+
+def write_dat(path, rows):
+    modes = [m for m in MODE_ORDER if any(r["mode"] == m for r in rows)]
+    keys = []
+    for r in rows:
+        if r["workload"] in ("reaccess", "exit") or not r["faults"]:
+            continue
+        k = (r["workload"], r["pages"])
+        if k not in keys:
+            keys.append(k)
+    keys.sort(key=lambda k: (WORKLOAD_ORDER.index(k[0]) if k[0] in WORKLOAD_ORDER else 99, k[1]))
+    by = {(r["workload"], r["pages"], r["mode"]): r for r in rows}
+    with open(path, "w") as f:
+        f.write("label " + " ".join(modes) + "\n")
+        for w, p in keys:
+            vals = []
+            for m in modes:
+                r = by.get((w, p, m))
+                v = r["cycles_per_fault"] if r else None
+                vals.append("-" if v is None else f"{v:.0f}")
+            f.write(f"{w}/{p} " + " ".join(vals) + "\n")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--out", default="bench/results")
+    ap.add_argument("--kver", default="unknown")
+    ap.add_argument("--wall", type=int, default=None)
+    ap.add_argument("--matrix", default="")
+    ap.add_argument("--vm-status", type=int, default=None)
+    ap.add_argument("lines")
+    a = ap.parse_args()
+
+    runs = parse_lines(a.lines)
+    if not runs:
+        print("report: no BENCH lines in " + a.lines, file=sys.stderr)
+        return 1
+    rows, counters = aggregate(runs)
+    os.makedirs(a.out, exist_ok=True)
+
+    cols = FIRST_COLS + [c for c in counters if c not in FIRST_COLS]
+    with open(os.path.join(a.out, "results.csv"), "w", newline="") as f:
+        wr = csv.DictWriter(f, fieldnames=cols, extrasaction="ignore")
+        wr.writeheader()
+        for r in rows:
+            wr.writerow({k: ("" if r.get(k) is None else r.get(k)) for k in cols})
+
+    un = platform.uname()
+    dirty = git("status", "--porcelain", "--untracked-files=no")
+    meta = {
+        "machine": {"uname": " ".join([un.system, un.node, un.release, un.version, un.machine]),
+                    "cpu": cpu_model(), "cpus": os.cpu_count()},
+        "emulator": "bochs 2.7 corei7_haswell_4770",
+        "guest_kernel": a.kver,
+        "git_commit": git("rev-parse", "HEAD") + ("-dirty" if dirty and dirty != "unknown" else ""),
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "wall_seconds": a.wall,
+        "vm_run_status": a.vm_status,
+        "matrix": a.matrix,
+        "units": {"cycles": "emulated cycles (Bochs TSC, sync=none), not hardware time",
+                  "counts": "exact"},
+        "model": {"exit_cycles": EXIT_COST, "fault_cycles": FAULT_COST,
+                  "formula": "exits_per_fault * exit_cycles + fault_cycles (model, not measured)"},
+    }
+    with open(os.path.join(a.out, "results.json"), "w") as f:
+        json.dump({"meta": meta, "rows": rows}, f, indent=1)
+        f.write("\n")
+    write_md(os.path.join(a.out, "results.md"), rows, meta)
+    write_dat(os.path.join(a.out, "fault-cost.dat"), rows)
+    print(f"report: {len(runs)} runs, {len(rows)} rows -> {a.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

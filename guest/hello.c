@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * hello.elf: the first guest.  Checks that it runs under pfvmm (the CPUID
- * 0x40000000 signature) and that the launcher's boot info is there, says
+ * hello.elf: the first guest.  Checks that it runs under pfvmm or KVM (the
+ * CPUID 0x40000000 signature) and that the launcher's boot info is there, says
  * hello and shuts down with status 0.  Status 1: wrong signature; 2: bad
  * boot info.
  */
@@ -28,6 +28,10 @@ static int check_signature(void)
 	cpuid(PFVMM_CPUID_LEAF_BASE, &eax, &ebx, &ecx, &edx);
 	signature_string(ebx, ecx, edx, sig);
 	printk("hypervisor signature '%s', max leaf 0x%x\n", sig, eax);
+	if (guest_hypervisor() == GUEST_HV_KVM) {
+		printk("running on KVM: console on port 0xE9, shutdown on port 0xF4\n");
+		return 0;
+	}
 	if (ebx != PFVMM_CPUID_SIG_EBX || ecx != PFVMM_CPUID_SIG_ECX ||
 	    edx != PFVMM_CPUID_SIG_EDX) {
 		printk("wrong hypervisor signature: not running on pfvmm\n");

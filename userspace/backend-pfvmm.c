@@ -62,7 +62,12 @@ static int pfvmm_vm_create(struct vm *vm)
 	vm->vm_fd = ioctl(vm->sys_fd, PFVMM_CREATE_VM, 0);
 	if (vm->vm_fd < 0) {
 		ret = -errno;
-		fprintf(stderr, "pfvmm: PFVMM_CREATE_VM: %s\n", strerror(errno));
+		if (errno == EBUSY)
+			fprintf(stderr, "pfvmm: PFVMM_CREATE_VM: %s: VT-x is in use "
+				"by another hypervisor (a KVM guest running? stop "
+				"it, or rmmod kvm_intel)\n", strerror(errno));
+		else
+			fprintf(stderr, "pfvmm: PFVMM_CREATE_VM: %s\n", strerror(errno));
 		goto err_close_sys;
 	}
 	return 0;

@@ -3,6 +3,13 @@
  * The tiny runtime shared by every pfvmm test guest: hypercalls (VMCALL,
  * number in RAX, arguments in RDI, RSI, RDX, R10, R8, result in RAX),
  * console output, a small printk and shutdown.
+ *
+ * The same guests also run under KVM (pfvmm run --backend kvm), which
+ * handles VMCALL itself and knows none of pfvmm's hypercalls.  The runtime
+ * tells the two apart by the CPUID 0x40000000 signature and under KVM
+ * writes the console to port 0xE9 and the shutdown status to port 0xF4
+ * (32-bit OUT), which the launcher's KVM backend turns into the same
+ * output and exit status.
  */
 #ifndef GUEST_H
 #define GUEST_H
@@ -87,6 +94,11 @@ static inline void outb(uint16_t port, uint8_t val)
 	asm volatile("outb %0, %1" : : "a"(val), "Nd"(port));
 }
 
+static inline void outl(uint16_t port, uint32_t val)
+{
+	asm volatile("outl %0, %1" : : "a"(val), "Nd"(port));
+}
+
 static inline uint8_t inb(uint16_t port)
 {
 	uint8_t val;
@@ -95,7 +107,31 @@ static inline uint8_t inb(uint16_t port)
 	return val;
 }
 
+/* KVM's CPUID 0x40000000 signature, "KVMKVMKVM\0\0\0". */
+#define KVM_CPUID_SIG_EBX	0x4b4d564bu	/* "KVMK" */
+#define KVM_CPUID_SIG_ECX	0x564b4d56u	/* "VMKV" */
+#define KVM_CPUID_SIG_EDX	0x0000004du	/* "M\0\0\0" */
+
+/* Ports the launcher understands (both backends). */
+#define GUEST_PORT_CONSOLE	0xe9	/* OUT: one console byte */
+#define GUEST_PORT_EXIT		0xf4	/* OUT (32-bit): shutdown status */
+
+/*
+ * A hypercall number KVM does not know (KVM's own are small numbers):
+ * VMCALL with it still exits to KVM and returns -KVM_ENOSYS.
+ */
+#define GUEST_KVM_UNKNOWN_HC	0x70666e6full
+#define GUEST_KVM_ENOSYS	1000		/* KVM's -KVM_ENOSYS */
+
+enum guest_hv {
+	GUEST_HV_OTHER = 0,	/* no known signature: assume pfvmm's hypercalls */
+	GUEST_HV_PFVMM,
+	GUEST_HV_KVM,
+};
+
 /* lib/runtime.c */
+enum guest_hv guest_hypervisor(void);	/* detected once, by CPUID */
+const char *guest_hypervisor_name(void);
 long console_write(const char *buf, size_t len);
 void puts(const char *s);		/* s and a newline, as libc's */
 void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

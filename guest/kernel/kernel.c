@@ -2,7 +2,8 @@
 /*
  * pvkernel: boot, descriptor tables, traps, system calls, frame allocator.
  *
- * Command line (boot info): mode=native|pv workload=W pages=N, or
+ * Command line (boot info): mode=native|pv workload=W pages=N (for
+ * workload=exit, N is the number of timed CPUID and VMCALL exits), or
  * mode=pv hostile=all|ptwrite|offload; with mode=pv also offload=0|1
  * (register fault regions and donate a pool) and pool=N (donate N frames
  * instead of what the workload needs; 0: none).  Shutdown status: 0 ok; 1 data mismatch;
@@ -287,7 +288,7 @@ static int parse_args(struct args *a)
 		return -1;
 	}
 	if (!a->workload && !a->hostile) {
-		printk("pvkernel: need workload=touch|cow|remap|sparse|reaccess or hostile=all|ptwrite|offload\n");
+		printk("pvkernel: need workload=touch|cow|remap|sparse|reaccess|exit or hostile=all|ptwrite|offload\n");
 		return -1;
 	}
 	if (a->offload && strcmp(a->mode, "pv")) {

@@ -226,11 +226,55 @@ static const struct workload workloads[] = {
 	{ "reaccess", u_reaccess, setup_reaccess, 0 },
 };
 
+/*
+ * workload=exit pages=N: the bare exit round trip, timed in the kernel
+ * (ring 0) with rdtsc around N CPUID (leaf 0) and N no-op hypercalls.
+ * Under pfvmm the hypercall is PFVMM_HC_NOP (returns 0); KVM has no no-op
+ * it lets a guest call, so there the VMCALL carries a number KVM does not
+ * know: it still exits to KVM, which returns -KVM_ENOSYS (-1000) at once.
+ * Every return value is checked (data=BAD otherwise).
+ */
+static int run_exit_bench(uint64_t n)
+{
+	bool kvm = guest_hypervisor() == GUEST_HV_KVM;
+	unsigned long nr = kvm ? GUEST_KVM_UNKNOWN_HC : PFVMM_HC_NOP;
+	long want = kvm ? -GUEST_KVM_ENOSYS : 0, bad = 0;
+	uint32_t eax, ebx, ecx, edx, max_leaf;
+	uint64_t f0 = faults, t0, t1, t2, i;
+
+	cpuid(0, &max_leaf, &ebx, &ecx, &edx);
+	if (kvm)
+		printk("pvkernel: exit: under KVM the vmcall loop uses number 0x%lx, "
+		       "unknown to KVM: each call exits and returns -%d (KVM_ENOSYS)\n",
+		       nr, GUEST_KVM_ENOSYS);
+	t0 = rdtsc();
+	for (i = 0; i < n; i++) {
+		cpuid(0, &eax, &ebx, &ecx, &edx);
+		bad |= eax != max_leaf;
+	}
+	t1 = rdtsc();
+	for (i = 0; i < n; i++)
+		bad |= hypercall0(nr) != want;
+	t2 = rdtsc();
+	if (bad)
+		printk("pvkernel: workload exit: a cpuid or vmcall returned the wrong "
+		       "value (vmcall %lu should return %ld)\n", nr, want);
+	printk("result workload=exit mode=%s pages=%lu faults=%lu data=%s cycles=%lu "
+	       "cpuid_cycles=%lu vmcall_cycles=%lu\n",
+	       mmu->name, (unsigned long)n, (unsigned long)(faults - f0),
+	       bad ? "BAD" : "ok", (unsigned long)(t2 - t0),
+	       (unsigned long)((t1 - t0) / n), (unsigned long)((t2 - t1) / n));
+	return bad ? 1 : 0;
+}
+
 int run_workload(const char *name, uint64_t pages)
 {
 	const struct workload *w = NULL;
 	uint64_t f0, o0, t0, t1, r, nfaults, noff;
 	unsigned int i;
+
+	if (!strcmp(name, "exit"))
+		return run_exit_bench(pages);
 
 	for (i = 0; i < sizeof(workloads) / sizeof(workloads[0]); i++)
 		if (!strcmp(workloads[i].name, name))

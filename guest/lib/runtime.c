@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The guest runtime: console output through the console hypercall, a
+ * The guest runtime: console output through the console hypercall (port
+ * 0xE9 under KVM), a
  * printk that knows %s %c %d %i %u %x %p %% (with l/ll/z, a width and
  * zero padding), shutdown, and the few string functions the compiler may
  * call on its own.
@@ -9,11 +10,46 @@
 
 #define PRINTK_BUF	128
 
+static int hv_detected = -1;
+
+/** guest_hypervisor() - which hypervisor runs us (CPUID 0x40000000) */
+enum guest_hv guest_hypervisor(void)
+{
+	uint32_t eax, ebx, ecx, edx;
+
+	if (hv_detected >= 0)
+		return (enum guest_hv)hv_detected;
+	cpuid(PFVMM_CPUID_LEAF_BASE, &eax, &ebx, &ecx, &edx);
+	if (ebx == PFVMM_CPUID_SIG_EBX && ecx == PFVMM_CPUID_SIG_ECX &&
+	    edx == PFVMM_CPUID_SIG_EDX)
+		hv_detected = GUEST_HV_PFVMM;
+	else if (ebx == KVM_CPUID_SIG_EBX && ecx == KVM_CPUID_SIG_ECX &&
+		 edx == KVM_CPUID_SIG_EDX)
+		hv_detected = GUEST_HV_KVM;
+	else
+		hv_detected = GUEST_HV_OTHER;
+	return (enum guest_hv)hv_detected;
+}
+
+const char *guest_hypervisor_name(void)
+{
+	switch (guest_hypervisor()) {
+	case GUEST_HV_PFVMM:	return "pfvmm";
+	case GUEST_HV_KVM:	return "kvm";
+	default:		return "unknown";
+	}
+}
+
 /** console_write() - write all of @buf; returns bytes written or < 0 */
 long console_write(const char *buf, size_t len)
 {
 	size_t done = 0;
 
+	if (guest_hypervisor() == GUEST_HV_KVM) {
+		for (; done < len; done++)
+			outb(GUEST_PORT_CONSOLE, (uint8_t)buf[done]);
+		return (long)done;
+	}
 	while (done < len) {
 		long n = hypercall2(PFVMM_HC_CONSOLE_WRITE,
 				    (unsigned long)(buf + done), len - done);
@@ -33,7 +69,10 @@ void puts(const char *s)
 
 __attribute__((noreturn)) void shutdown(int status)
 {
-	hypercall1(PFVMM_HC_SHUTDOWN, (unsigned long)status);
+	if (guest_hypervisor() == GUEST_HV_KVM)
+		outl(GUEST_PORT_EXIT, (uint32_t)status);
+	else
+		hypercall1(PFVMM_HC_SHUTDOWN, (unsigned long)status);
 	for (;;)
 		asm volatile("cli; hlt");
 }

@@ -9,6 +9,9 @@
  *   in/out  (#GP -> SIGSEGV)   port 0xE9 prints, IN returns all ones
  *   cli;hlt (#GP -> SIGSEGV)   the HLT exit (cli and sti alone are skipped)
  *   lidt + int3                the triple fault of bad.elf
+ * With sim_kvm set, the child plays KVM instead: leaf 0x40000000 returns
+ * "KVMKVMKVM", every vmcall returns -1000 (KVM_ENOSYS), and a 32-bit OUT
+ * to port 0xF4 ends the guest with that status (the kvm backend's view).
  * This checks the guest runtime (_start, printk, console_write, shutdown),
  * the guests' logic, the hypercall register convention and the boot-info
  * handoff, none of which can otherwise run on a machine without VT-x.
@@ -38,6 +41,7 @@
 
 static struct pfvmm_bootinfo sim_bootinfo;
 static int sim_idt_empty;
+static int sim_kvm;		/* play KVM instead of pfvmm */
 
 static void sim_out(const void *buf, size_t len)
 {
@@ -63,6 +67,11 @@ static void sim_crash(const char *what, uint64_t rip)
 
 static void sim_hypercall(greg_t *g)
 {
+	if (sim_kvm) {
+		g[REG_RAX] = -1000;	/* KVM: -KVM_ENOSYS for unknown numbers */
+		g[REG_RIP] += 3;
+		return;
+	}
 	switch (g[REG_RAX]) {
 	case PFVMM_HC_CONSOLE_WRITE: {
 		size_t len = (size_t)g[REG_RSI];
@@ -87,7 +96,12 @@ static void sim_hypercall(greg_t *g)
 
 static void sim_cpuid(greg_t *g)
 {
-	if ((uint32_t)g[REG_RAX] == PFVMM_CPUID_LEAF_BASE) {
+	if ((uint32_t)g[REG_RAX] == PFVMM_CPUID_LEAF_BASE && sim_kvm) {
+		g[REG_RAX] = PFVMM_CPUID_LEAF_BASE + 1;
+		g[REG_RBX] = 0x4b4d564b;	/* "KVMKVMKVM\0\0\0" */
+		g[REG_RCX] = 0x564b4d56;
+		g[REG_RDX] = 0x4d;
+	} else if ((uint32_t)g[REG_RAX] == PFVMM_CPUID_LEAF_BASE) {
 		g[REG_RAX] = PFVMM_CPUID_LEAF_BASE + 1;	/* as the module */
 		g[REG_RBX] = PFVMM_CPUID_SIG_EBX;
 		g[REG_RCX] = PFVMM_CPUID_SIG_ECX;
@@ -126,6 +140,14 @@ static int sim_port_io(greg_t *g, const unsigned char *ip)
 	case 0xee:	/* out dx, al */
 		if ((g[REG_RDX] & 0xffff) == 0xe9)
 			sim_out(&c, 1);
+		return 1;
+	case 0xe7:	/* out imm8, eax */
+		if (ip[1] == 0xf4 && sim_kvm)
+			_exit((int)(g[REG_RAX] & 0xff));
+		return 2;
+	case 0xef:	/* out dx, eax */
+		if ((g[REG_RDX] & 0xffff) == 0xf4 && sim_kvm)
+			_exit((int)(g[REG_RAX] & 0xff));
 		return 1;
 	case 0xe4:	/* in al, imm8 */
 		g[REG_RAX] |= 0xff;
@@ -290,6 +312,19 @@ static void test_sim_hello(struct test_ctx *t)
 	sim_expect(t, "hello.elf", "", 0, "boot info: 4 MiB of memory, image 0x100000-0x");
 }
 
+/* The same guests under "KVM": console on port 0xE9, exit on port 0xF4. */
+static void test_sim_kvm(struct test_ctx *t)
+{
+	sim_kvm = 1;
+	sim_expect(t, "hello.elf", "", 0, "hypervisor signature 'KVMKVMKVM'");
+	sim_expect(t, "hello.elf", "", 0, "running on KVM: console on port 0xE9");
+	sim_expect(t, "hello.elf", "", 0, "Hello from pfvmm guest\n");
+	sim_expect(t, "bad.elf", "exit 42", 42, "");
+	/* not -ENOSYS (-38): bad.elf says so and exits 1 */
+	sim_expect(t, "bad.elf", "badhc", 1, "hypercall 9999 returned -1000\n");
+	sim_kvm = 0;
+}
+
 static void test_sim_hello_args(struct test_ctx *t)
 {
 	sim_expect(t, "hello.elf", "one two", 0, "args: one two\n");
@@ -353,6 +388,7 @@ void run_guest_sim_tests(void)
 #endif
 	RUN_TEST(test_sim_hello);
 	RUN_TEST(test_sim_hello_args);
+	RUN_TEST(test_sim_kvm);
 	RUN_TEST(test_sim_spin);
 	RUN_TEST(test_sim_bad_modes);
 	RUN_TEST(test_sim_printk_long_output);

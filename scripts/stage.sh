@@ -10,6 +10,7 @@
 #                                and tests/vm/ (test programs: ioctl-test, ...)
 #   build/vmroot/guest/*.elf     guest/*.elf (and guest/*/*.elf)
 #   build/vmroot/tests/vm/       tests/vm/*.sh (run-all.sh, t-*.sh, q-*.sh, lib.sh)
+#   build/vmroot/bench/          bench/run-matrix.sh (the fault benchmark matrix)
 #
 # Missing required outputs (module, launcher, hello.elf) are an error.
 set -eu
@@ -45,5 +46,10 @@ for f in $(find guest -maxdepth 2 -type f -name '*.elf' | sort); do
 	cp "$f" "$out/guest/"
 done
 cp tests/vm/*.sh "$out/tests/vm/"
+# The benchmark matrix (tests/vm/t-bench-check.sh runs it; make bench too).
+if [ -f bench/run-matrix.sh ]; then
+	mkdir -p "$out/bench"
+	cp bench/run-matrix.sh "$out/bench/"
+fi
 
 echo "stage: $out: $(ls "$out/bin" | tr '\n' ' ')| $(ls "$out/guest" | tr '\n' ' ')"

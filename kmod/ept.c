@@ -160,14 +160,18 @@ out_unlock:
 	return err;
 }
 
-/* The leaf entry for @gpa if its tables exist, or NULL. */
+/*
+ * The leaf entry for @gpa if its tables exist, or NULL.  Tables are never
+ * freed and a present leaf never changes its page while the VM lives, so
+ * this needs no lock.
+ */
 static u64 *ept_find_leaf(struct pfvmm_ept *ept, u64 gpa)
 {
 	u64 *table = ept->pml4;
 	int level;
 
 	for (level = EPT_LEVELS; level > 1; level--) {
-		u64 e = table[ept_index(gpa, level)];
+		u64 e = READ_ONCE(table[ept_index(gpa, level)]);
 
 		if (!(e & VMX_EPT_RWX_MASK))
 			return NULL;
@@ -198,4 +202,30 @@ void pfvmm_ept_protect(struct pfvmm_vm *vm, u64 gpa, bool table)
 	mutex_unlock(&vm->lock);
 	if (table && (old & VMX_EPT_WRITABLE_MASK))
 		pfvmm_flush_ept_all_cpus(vm->ept.eptp);
+}
+
+/**
+ * pfvmm_ept_gpa_kva() - the module's own address for a guest-physical byte
+ * @vm: the VM; runs in its creator's mm (a page not yet mapped is pinned)
+ * @gpa: the address
+ *
+ * The page stays pinned until the VM is destroyed, so the address stays
+ * valid for the VM's lifetime whatever the launcher does to its mapping.
+ *
+ * Return: the address, or NULL outside guest memory.
+ */
+void *pfvmm_ept_gpa_kva(struct pfvmm_vm *vm, u64 gpa)
+{
+	u64 *leaf = ept_find_leaf(&vm->ept, gpa);
+	u64 e = leaf ? READ_ONCE(*leaf) : 0;
+
+	if (!(e & VMX_EPT_RWX_MASK)) {
+		if (pfvmm_ept_map_gpa(vm, gpa, false))
+			return NULL;
+		leaf = ept_find_leaf(&vm->ept, gpa);
+		e = leaf ? READ_ONCE(*leaf) : 0;
+		if (!(e & VMX_EPT_RWX_MASK))
+			return NULL;
+	}
+	return (u8 *)__va(e & EPT_ADDR_MASK) + (gpa & ~PAGE_MASK);
 }

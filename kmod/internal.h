@@ -70,7 +70,6 @@ struct pfvmm_vm {
 	u64 *pool;			/* frame numbers, a stack */
 	unsigned long *pool_map;	/* which frames are in it */
 	u64 pool_count;
-	void *copy_buf;			/* one page for zeroing and copying */
 	/* Counters of vCPUs already destroyed are folded in here. */
 	struct pfvmm_vm_stats dead_stats;
 };
@@ -158,6 +157,7 @@ int pfvmm_ept_init(struct pfvmm_ept *ept);
 void pfvmm_ept_destroy(struct pfvmm_ept *ept);
 int pfvmm_ept_map_gpa(struct pfvmm_vm *vm, u64 gpa, bool write);
 void pfvmm_ept_protect(struct pfvmm_vm *vm, u64 gpa, bool table);
+void *pfvmm_ept_gpa_kva(struct pfvmm_vm *vm, u64 gpa);
 
 /* pv.c */
 static inline bool pfvmm_vm_is_pv(const struct pfvmm_vm *vm)
@@ -168,6 +168,7 @@ static inline bool pfvmm_vm_is_pv(const struct pfvmm_vm *vm)
 int pfvmm_pv_init(struct pfvmm_vm *vm);
 void pfvmm_pv_destroy(struct pfvmm_vm *vm);
 bool pfvmm_pv_frame_is_table(struct pfvmm_vm *vm, u64 gpa);
+int pfvmm_pv_read_pte(struct pfvmm_vm *vm, u64 gpa, u64 *val);
 long pfvmm_hc_mmu_update(struct pfvmm_vcpu *vcpu, u64 va, u64 count,
 			 u64 done_va);
 long pfvmm_hc_update_va_mapping(struct pfvmm_vcpu *vcpu, u64 va, u64 val,

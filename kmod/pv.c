@@ -21,19 +21,35 @@
 #include "trace.h"
 #include "vmx_ops.h"
 
+/* Entries are read and written through the module's mapping of the page. */
 static int pv_read_pte(void *ctx, u64 gpa, u64 *val)
 {
-	return pfvmm_gpa_read(ctx, gpa, val, sizeof(*val));
+	u64 *p = (gpa & 7) ? NULL : pfvmm_ept_gpa_kva(ctx, gpa);
+
+	if (!p)
+		return -EFAULT;
+	*val = READ_ONCE(*p);
+	return 0;
 }
 
 static int pv_write_pte(void *ctx, u64 gpa, u64 val)
 {
-	return pfvmm_gpa_write(ctx, gpa, &val, sizeof(val));
+	u64 *p = (gpa & 7) ? NULL : pfvmm_ept_gpa_kva(ctx, gpa);
+
+	if (!p)
+		return -EFAULT;
+	WRITE_ONCE(*p, val);
+	return 0;
 }
 
 static void pv_protect(void *ctx, u64 frame, bool table)
 {
 	pfvmm_ept_protect(ctx, frame << PAGE_SHIFT, table);
+}
+
+int pfvmm_pv_read_pte(struct pfvmm_vm *vm, u64 gpa, u64 *val)
+{
+	return pv_read_pte(vm, gpa, val);
 }
 
 static const struct pfvmm_pvmmu_ops pv_mmu_ops = {
@@ -64,11 +80,6 @@ int pfvmm_pv_init(struct pfvmm_vm *vm)
 	frames = vzalloc(array_size(end >> PAGE_SHIFT, sizeof(*frames)));
 	if (!frames)
 		return -ENOMEM;
-	vm->copy_buf = kmalloc(PAGE_SIZE, GFP_KERNEL_ACCOUNT);
-	if (!vm->copy_buf) {
-		vfree(frames);
-		return -ENOMEM;
-	}
 	pfvmm_pvmmu_init(&vm->pv, frames, end >> PAGE_SHIFT, &pv_mmu_ops, vm);
 	return 0;
 }
@@ -76,7 +87,6 @@ int pfvmm_pv_init(struct pfvmm_vm *vm)
 void pfvmm_pv_destroy(struct pfvmm_vm *vm)
 {
 	pfvmm_offload_destroy(vm);
-	kfree(vm->copy_buf);
 	vfree(vm->pv.frames);
 	vm->pv.frames = NULL;
 }

@@ -343,7 +343,9 @@ def main():
             wr.writerow({k: ("" if r.get(k) is None else r.get(k)) for k in cols})
 
     un = platform.uname()
-    dirty = git("status", "--porcelain", "--untracked-files=no")
+    # Dirty: tracked changes outside bench/results (the files written here).
+    dirty = git("status", "--porcelain", "--untracked-files=no", "--", ".",
+                ":(exclude)bench/results")
     meta = {
         "machine": {"uname": " ".join([un.system, un.node, un.release, un.version, un.machine]),
                     "cpu": cpu_model(), "cpus": os.cpu_count()},

@@ -325,6 +325,8 @@ def main():
     ap.add_argument("--wall", type=int, default=None)
     ap.add_argument("--matrix", default="")
     ap.add_argument("--vm-status", type=int, default=None)
+    ap.add_argument("--commit", default=None,
+                    help="the commit measured (default: git HEAD, -dirty when changed)")
     ap.add_argument("lines")
     a = ap.parse_args()
 
@@ -351,7 +353,8 @@ def main():
                     "cpu": cpu_model(), "cpus": os.cpu_count()},
         "emulator": "bochs 2.7 corei7_haswell_4770",
         "guest_kernel": a.kver,
-        "git_commit": git("rev-parse", "HEAD") + ("-dirty" if dirty and dirty != "unknown" else ""),
+        "git_commit": a.commit or (git("rev-parse", "HEAD")
+                                   + ("-dirty" if dirty and dirty != "unknown" else "")),
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "wall_seconds": a.wall,
         "vm_run_status": a.vm_status,

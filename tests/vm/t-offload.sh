@@ -6,7 +6,7 @@
 #    fault was resolved in the module: offloaded == faults, one #PF exit
 #    per fault (exit EXCEPTION_NMI), pf_offloaded == faults, nothing
 #    forwarded (so no per-fault MMU_UPDATE);
-#  - flipping /sys/kernel/pfvmm/offload every ~0.2 s under a --mode pv run
+#  - flipping /sys/kernel/pfvmm/offload every ~20 ms under a --mode pv run
 #    still ends with data=ok and faults resolved both ways;
 #  - an empty pool (pool=0) still completes, every fault a fallback;
 #  - hostile=offload: each bad region / donation fails with its exact error.
@@ -86,11 +86,11 @@ done
 old=$(cat "$SW")
 out=/tmp/t-offload.flip.out
 echo 1 >"$SW"
-$PFVMM run --stats --mem 64M --mode pv "$K" -- workload=touch pages=4096 >"$out" 2>&1 &
+$PFVMM run --stats --mem 128M --mode pv "$K" -- workload=touch pages=8192 >"$out" 2>&1 &
 pid=$!
 v=1 flips=0
 while kill -0 "$pid" 2>/dev/null; do
-	usleep 200000
+	usleep 20000
 	v=$((1 - v))
 	echo "$v" >"$SW"
 	flips=$((flips + 1))
@@ -105,11 +105,11 @@ pff=$(stat1 pf_forwarded "$out")
 why=
 [ "$st" -eq 0 ] || why="$why status=$st"
 [ "$(field data "$out")" = ok ] || why="$why data=$(field data "$out")"
-[ "$faults" = 4096 ] || why="$why faults=${faults:-none}(want 4096)"
+[ "$faults" = 8192 ] || why="$why faults=${faults:-none}(want 8192)"
 [ "$pfo" -gt 0 ] || why="$why pf_offloaded=0"
 [ "$pff" -gt 0 ] || why="$why pf_forwarded=0"
 [ "$off" = "$pfo" ] || why="$why offloaded=${off:-none}(pf_offloaded $pfo)"
-echo "offload flip touch pages=4096 flips=$flips faults=${faults:--} offloaded=${off:--} pf_offloaded=$pfo pf_forwarded=$pff ${why:-ok}"
+echo "offload flip touch pages=8192 flips=$flips faults=${faults:--} offloaded=${off:--} pf_offloaded=$pfo pf_forwarded=$pff ${why:-ok}"
 [ -z "$why" ] || bump "$out"
 
 # An empty pool: every fault falls back to forwarding.

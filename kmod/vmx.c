@@ -7,8 +7,8 @@
  * VMX is entered when the first VM is created and left when the last one
  * goes, as KVM does, so pfvmm and kvm_intel can take turns.  CPU hotplug
  * follows: a CPU coming online while VMs exist enters VMX, a CPU going
- * offline first clears every VMCS it holds and then leaves.  On an
- * emergency reboot or kexec the kernel calls us to leave VMX too.
+ * offline first clears every VMCS it holds and then leaves.  A reboot or
+ * kexec takes every CPU out of VMX first.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -22,7 +22,7 @@
 #include <linux/smp.h>
 #include <asm/cpufeature.h>
 #include <asm/msr.h>
-#include <asm/reboot.h>
+#include <linux/reboot.h>
 #include <asm/tlbflush.h>
 #include "internal.h"
 #include "vmx_ops.h"
@@ -339,17 +339,21 @@ static int cpu_offline_cb(unsigned int cpu)
 	return 0;
 }
 
-/* Emergency reboot / kexec / crash: leave VMX so the next kernel can boot. */
-static void emergency_vmx_off(void)
+/*
+ * Reboot and kexec: leave VMX so that the next kernel can use it.  (The
+ * kernel's emergency path turns VMX off on every CPU by itself; the
+ * emergency callback slot is not used, since kvm_intel owns it.)
+ */
+static int vmx_reboot_notify(struct notifier_block *nb, unsigned long code,
+			     void *unused)
 {
-	struct pfvmm_cpu *pc = this_cpu_ptr(&pfvmm_cpus);
-
-	if (pc->in_vmx) {
-		vmx_vmxoff();
-		cr4_clear_bits(X86_CR4_VMXE);
-		pc->in_vmx = false;
-	}
+	on_each_cpu(cpu_vmx_disable_ipi, NULL, 1);
+	return NOTIFY_OK;
 }
+
+static struct notifier_block vmx_reboot_nb = {
+	.notifier_call = vmx_reboot_notify,
+};
 
 /* ---- where a vCPU's VMCS lives ---- */
 
@@ -486,13 +490,13 @@ int pfvmm_vmx_init(void)
 		return err;
 	}
 	hp_state = err;
-	cpu_emergency_register_virt_callback(emergency_vmx_off);
+	register_reboot_notifier(&vmx_reboot_nb);
 	return 0;
 }
 
 void pfvmm_vmx_exit_module(void)
 {
-	cpu_emergency_unregister_virt_callback(emergency_vmx_off);
+	unregister_reboot_notifier(&vmx_reboot_nb);
 	cpuhp_remove_state_nocalls(hp_state);
 	/* Every VM is gone (the fds pin the module), so VMX is off. */
 	WARN_ON(vmx_users);

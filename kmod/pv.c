@@ -47,6 +47,11 @@ static void pv_protect(void *ctx, u64 frame, bool table)
 	pfvmm_ept_protect(ctx, frame << PAGE_SHIFT, table);
 }
 
+static const u64 *pv_map_table(void *ctx, u64 frame)
+{
+	return pfvmm_ept_gpa_kva(ctx, frame << PAGE_SHIFT);
+}
+
 int pfvmm_pv_read_pte(struct pfvmm_vm *vm, u64 gpa, u64 *val)
 {
 	return pv_read_pte(vm, gpa, val);
@@ -55,6 +60,7 @@ int pfvmm_pv_read_pte(struct pfvmm_vm *vm, u64 gpa, u64 *val)
 static const struct pfvmm_pvmmu_ops pv_mmu_ops = {
 	.read_pte	= pv_read_pte,
 	.write_pte	= pv_write_pte,
+	.map_table	= pv_map_table,
 	.protect	= pv_protect,
 };
 

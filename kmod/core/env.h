@@ -24,6 +24,7 @@ typedef __u32 u32;
 typedef __u64 u64;
 typedef __s64 s64;
 #define BIT_ULL(n)	(1ULL << (n))
+#define READ_ONCE(x)	__atomic_load_n(&(x), __ATOMIC_RELAXED)
 #endif
 
 #endif /* PFVMM_CORE_ENV_H */

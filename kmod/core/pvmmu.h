@@ -31,6 +31,8 @@ struct pfvmm_pvmmu_ops {
 	/* Read or write the 8-byte entry at guest-physical @gpa. */
 	int (*read_pte)(void *ctx, u64 gpa, u64 *val);
 	int (*write_pte)(void *ctx, u64 gpa, u64 val);
+	/* Optional: the frame's 512 entries, readable in place, or NULL. */
+	const u64 *(*map_table)(void *ctx, u64 frame);
 	/* @frame became a page table (@table) or stopped being one. */
 	void (*protect)(void *ctx, u64 frame, bool table);
 };

@@ -566,15 +566,6 @@ static void kvm_print_stats(struct vm *vm, FILE *f)
 	}
 }
 
-static void kvm_vm_destroy(struct vm *vm)
-{
-	if (vm->vm_fd >= 0)
-		close(vm->vm_fd);
-	if (vm->sys_fd >= 0)
-		close(vm->sys_fd);
-	vm->vm_fd = vm->sys_fd = -1;
-}
-
 const struct vmm_backend kvm_dev_backend = {
 	.name		= "kvm",
 	.run_name	= "KVM_RUN",
@@ -591,5 +582,4 @@ const struct vmm_backend kvm_dev_backend = {
 	.print_stats	= kvm_print_stats,
 	.suberror_name	= kvm_suberror_name,
 	.vcpu_destroy	= kvm_vcpu_destroy,
-	.vm_destroy	= kvm_vm_destroy,
 };

@@ -228,15 +228,6 @@ static void pfvmm_vcpu_destroy(struct vcpu *vcpu)
 	vcpu->fd = -1;
 }
 
-static void pfvmm_vm_destroy(struct vm *vm)
-{
-	if (vm->vm_fd >= 0)
-		close(vm->vm_fd);
-	if (vm->sys_fd >= 0)
-		close(vm->sys_fd);
-	vm->vm_fd = vm->sys_fd = -1;
-}
-
 const struct vmm_backend pfvmm_dev_backend = {
 	.name		= "pfvmm",
 	.vm_create	= pfvmm_vm_create,
@@ -250,5 +241,4 @@ const struct vmm_backend pfvmm_dev_backend = {
 	.run		= pfvmm_run,
 	.get_stats	= pfvmm_get_stats,
 	.vcpu_destroy	= pfvmm_vcpu_destroy,
-	.vm_destroy	= pfvmm_vm_destroy,
 };

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "elf-loader.h"
 #include "vmm.h"
@@ -26,6 +27,16 @@ static int vm__alloc_memory(struct vm *vm, uint64_t mem_size)
 	vm->mem = mem;
 	vm->mem_size = mem_size;
 	return 0;
+}
+
+/* The VM's file descriptors, whichever backend opened them. */
+static void vm__close_fds(struct vm *vm)
+{
+	if (vm->vm_fd >= 0)
+		close(vm->vm_fd);
+	if (vm->sys_fd >= 0)
+		close(vm->sys_fd);
+	vm->vm_fd = vm->sys_fd = -1;
 }
 
 /**
@@ -70,7 +81,7 @@ err_free_mem:
 	munmap(vm->mem, vm->mem_size);
 	vm->mem = NULL;
 err_destroy_vm:
-	backend->vm_destroy(vm);
+	vm__close_fds(vm);
 	return ret;
 }
 
@@ -78,7 +89,7 @@ err_destroy_vm:
 void vm__exit(struct vm *vm)
 {
 	vm->backend->vcpu_destroy(&vm->vcpu);
-	vm->backend->vm_destroy(vm);
+	vm__close_fds(vm);
 	if (vm->mem)
 		munmap(vm->mem, vm->mem_size);
 	vm->mem = NULL;

@@ -74,8 +74,8 @@ struct vmm_backend {
 	void (*print_stats)(struct vm *vm, FILE *f);
 	/* Optional: the name of a run->internal.suberror of this backend. */
 	const char *(*suberror_name)(uint32_t suberror);
+	/* The VM's own fds are closed by vm__exit(), for every backend. */
 	void (*vcpu_destroy)(struct vcpu *vcpu);
-	void (*vm_destroy)(struct vm *vm);
 };
 
 extern const struct vmm_backend pfvmm_dev_backend;

@@ -86,6 +86,13 @@ selftest:
 check:
 	scripts/check.sh $(if $(filter command line environment,$(origin KDIR)),$(KDIR))
 
+# Not in check/CI (hours): Debian's 6.1 source built with KASAN, lockdep and
+# kmemleak (scripts/debug-kernel.config) and the t-*.sh tests run on it;
+# findings in build/check-debug/.
+.PHONY: check-debug
+check-debug:
+	scripts/check-debug.sh
+
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod clean
 	-$(MAKE) -C userspace clean

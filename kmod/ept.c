@@ -40,6 +40,7 @@ int pfvmm_ept_init(struct pfvmm_ept *ept)
 		return -ENOMEM;
 	ept->tables = 1;
 	ept->pinned = 0;
+	pfvmm_live_add(PFVMM_LIVE_EPT_TABLES, 1);
 	ept->eptp = __pa(ept->pml4) | VMX_EPTP_MT_WB | VMX_EPTP_PWL_4;
 	return 0;
 }
@@ -61,10 +62,12 @@ static void ept_free_table(struct pfvmm_ept *ept, u64 *table, int level)
 
 			unpin_user_pages_dirty_lock(&page, 1, true);
 			ept->pinned--;
+			pfvmm_live_add(PFVMM_LIVE_PAGES_PINNED, -1);
 		}
 	}
 	free_page((unsigned long)table);
 	ept->tables--;
+	pfvmm_live_add(PFVMM_LIVE_EPT_TABLES, -1);
 }
 
 /**
@@ -95,6 +98,7 @@ static u64 *ept_leaf(struct pfvmm_ept *ept, u64 gpa)
 			if (!next)
 				return NULL;
 			ept->tables++;
+			pfvmm_live_add(PFVMM_LIVE_EPT_TABLES, 1);
 			*e = __pa(next) | EPT_TABLE_FLAGS;
 		}
 		table = __va(*e & EPT_ADDR_MASK);
@@ -155,6 +159,7 @@ int pfvmm_ept_map_gpa(struct pfvmm_vm *vm, u64 gpa, bool write)
 	}
 	WRITE_ONCE(*leaf, page_to_phys(page) | flags);
 	vm->ept.pinned++;
+	pfvmm_live_add(PFVMM_LIVE_PAGES_PINNED, 1);
 out_unlock:
 	mutex_unlock(&vm->lock);
 	return err;

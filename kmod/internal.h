@@ -108,12 +108,28 @@ enum pfvmm_gstat {
 	PFVMM_GSTAT_COUNT,
 };
 
+/* Objects alive now, all VMs together: each must be back at 0 when none is. */
+enum pfvmm_live {
+	PFVMM_LIVE_VMS,
+	PFVMM_LIVE_VCPUS,
+	PFVMM_LIVE_PAGES_PINNED,	/* guest pages pinned by the EPT */
+	PFVMM_LIVE_EPT_TABLES,		/* EPT table pages, roots included */
+	PFVMM_LIVE_POOL_FRAMES,		/* guest frames in offload pools */
+	PFVMM_LIVE_COUNT,
+};
+
 extern bool pfvmm_offload_global;
 extern atomic64_t pfvmm_global_stats[PFVMM_GSTAT_COUNT];
+extern atomic64_t pfvmm_live[PFVMM_LIVE_COUNT];
 
 static inline void pfvmm_global_stat_inc(enum pfvmm_gstat s)
 {
 	atomic64_inc(&pfvmm_global_stats[s]);
+}
+
+static inline void pfvmm_live_add(enum pfvmm_live l, long n)
+{
+	atomic64_add(n, &pfvmm_live[l]);
 }
 
 int pfvmm_sysfs_init(void);

@@ -96,6 +96,7 @@ static int pool_alloc(struct pfvmm_vm *vm)
 
 void pfvmm_offload_destroy(struct pfvmm_vm *vm)
 {
+	pfvmm_live_add(PFVMM_LIVE_POOL_FRAMES, -(long)vm->pool_count);
 	vfree(vm->pool);
 	bitmap_free(vm->pool_map);
 }
@@ -115,6 +116,7 @@ static long pool_add(struct pfvmm_vm *vm, u64 frame)
 		return -PFVMM_E2BIG;
 	__set_bit(frame, vm->pool_map);
 	vm->pool[vm->pool_count++] = frame;
+	pfvmm_live_add(PFVMM_LIVE_POOL_FRAMES, 1);
 	return 0;
 }
 
@@ -155,6 +157,7 @@ long pfvmm_hc_pool_reclaim(struct pfvmm_vcpu *vcpu, u64 va, u64 max)
 			break;
 		__clear_bit(frame, vm->pool_map);
 		vm->pool_count--;
+		pfvmm_live_add(PFVMM_LIVE_POOL_FRAMES, -1);
 		n++;
 	}
 	mutex_unlock(&vm->mmu_lock);
@@ -213,6 +216,7 @@ static int pool_take(struct pfvmm_vcpu *vcpu, u64 src_frame, bool copy,
 			break;
 		__clear_bit(f, vm->pool_map);
 		vm->pool_count--;
+		pfvmm_live_add(PFVMM_LIVE_POOL_FRAMES, -1);
 	}
 	dst = pfvmm_ept_gpa_kva(vm, f << PAGE_SHIFT);
 	if (copy)
@@ -224,6 +228,7 @@ static int pool_take(struct pfvmm_vcpu *vcpu, u64 src_frame, bool copy,
 	else
 		page_zero(dst);
 	vm->pool_count--;
+	pfvmm_live_add(PFVMM_LIVE_POOL_FRAMES, -1);
 	__clear_bit(f, vm->pool_map);
 	vcpu->stats.pool_frames_used++;
 	pfvmm_global_stat_inc(PFVMM_GSTAT_POOL_USED);

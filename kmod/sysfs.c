@@ -2,7 +2,9 @@
 /*
  * /sys/kernel/pfvmm/: the offload switch and global counters, one value
  * per file (Documentation in docs/sysfs-pfvmm.txt).  The counters add up
- * every VM since the module was loaded.
+ * every VM since the module was loaded; the *_live, pages_pinned,
+ * ept_tables and pool_frames files count what exists now (0 when no VM
+ * does: a leak check).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -15,6 +17,7 @@
 
 bool pfvmm_offload_global;
 atomic64_t pfvmm_global_stats[PFVMM_GSTAT_COUNT];
+atomic64_t pfvmm_live[PFVMM_LIVE_COUNT];
 static struct kobject *pfvmm_kobj;
 
 static ssize_t offload_show(struct kobject *kobj, struct kobj_attribute *attr,
@@ -63,6 +66,23 @@ GSTAT(fallbacks, PFVMM_GSTAT_FALLBACK);
 GSTAT(pool_frames_used, PFVMM_GSTAT_POOL_USED);
 GSTAT(vms_created, PFVMM_GSTAT_VMS);
 
+static ssize_t live_show(struct kobject *kobj, struct kobj_attribute *attr,
+			 char *buf)
+{
+	struct gstat_attr *g = container_of(attr, struct gstat_attr, attr);
+
+	return sysfs_emit(buf, "%lld\n", atomic64_read(&pfvmm_live[g->index]));
+}
+
+#define LIVE(name, idx) \
+	static struct gstat_attr name##_attr = { __ATTR(name, 0444, live_show, NULL), idx }
+
+LIVE(vms_live, PFVMM_LIVE_VMS);
+LIVE(vcpus_live, PFVMM_LIVE_VCPUS);
+LIVE(pages_pinned, PFVMM_LIVE_PAGES_PINNED);
+LIVE(ept_tables, PFVMM_LIVE_EPT_TABLES);
+LIVE(pool_frames, PFVMM_LIVE_POOL_FRAMES);
+
 static struct attribute *pfvmm_attrs[] = {
 	&offload_attr.attr,
 	&vm_exits_attr.attr.attr,
@@ -72,6 +92,11 @@ static struct attribute *pfvmm_attrs[] = {
 	&fallbacks_attr.attr.attr,
 	&pool_frames_used_attr.attr.attr,
 	&vms_created_attr.attr.attr,
+	&vms_live_attr.attr.attr,
+	&vcpus_live_attr.attr.attr,
+	&pages_pinned_attr.attr.attr,
+	&ept_tables_attr.attr.attr,
+	&pool_frames_attr.attr.attr,
 	NULL,
 };
 

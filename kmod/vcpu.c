@@ -597,6 +597,7 @@ static void vcpu_free(struct pfvmm_vcpu *vcpu)
 	pfvmm_vmcs_free(vcpu->vmcs);
 	free_page((unsigned long)vcpu->run);
 	kfree(vcpu);
+	pfvmm_live_add(PFVMM_LIVE_VCPUS, -1);
 }
 
 static int vcpu_release(struct inode *inode, struct file *file)
@@ -642,6 +643,7 @@ static struct pfvmm_vcpu *vcpu_alloc(struct pfvmm_vm *vm, unsigned int id)
 	INIT_LIST_HEAD(&vcpu->loaded_link);
 	mutex_init(&vcpu->run_lock);
 	vcpu->vpid = pfvmm_vpid_alloc();
+	pfvmm_live_add(PFVMM_LIVE_VCPUS, 1);
 	return vcpu;
 }
 

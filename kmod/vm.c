@@ -37,6 +37,7 @@ static void vm_release(struct kref *ref)
 	preempt_notifier_dec();
 	pfvmm_vmx_put();
 	atomic_dec(&vm_count);
+	pfvmm_live_add(PFVMM_LIVE_VMS, -1);
 }
 
 void pfvmm_vm_put(struct pfvmm_vm *vm)
@@ -231,6 +232,7 @@ static struct pfvmm_vm *vm_alloc(void)
 	vm->mm = current->mm;
 	/* vCPU threads use preempt notifiers: keep them switched on. */
 	preempt_notifier_inc();
+	pfvmm_live_add(PFVMM_LIVE_VMS, 1);
 	return vm;
 }
 

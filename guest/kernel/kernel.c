@@ -6,7 +6,8 @@
  * workload=exit, N is the number of timed CPUID and VMCALL exits), or
  * mode=pv hostile=all|ptwrite|offload; with mode=pv also offload=0|1
  * (register fault regions and donate a pool) and pool=N (donate N frames
- * instead of what the workload needs; 0: none).  Shutdown status: 0 ok; 1 data mismatch;
+ * instead of what the workload needs; 0: none); or fuzz=SEED calls=N
+ * (fuzz.c: N random hypercalls, either mode).  Shutdown status: 0 ok; 1 data mismatch;
  * 2 bad command line; 3 unexpected exception; 4 a hypercall failed;
  * 5 a page fault the kernel cannot resolve; 6 out of memory or a hostile
  * test that did not stop the guest.
@@ -211,7 +212,10 @@ struct args {
 	uint64_t pages;
 	uint64_t offload;
 	uint64_t pool;
+	uint64_t fuzz, calls;	/* fuzz=SEED (NO_FUZZ: none) calls=N */
 };
+
+#define NO_FUZZ	(~0ull)
 
 static char cmdline[PFVMM_BOOTINFO_CMDLINE_MAX];
 
@@ -242,6 +246,8 @@ static int parse_args(struct args *a)
 	a->pages = 64;
 	a->offload = 0;
 	a->pool = POOL_AUTO;
+	a->fuzz = NO_FUZZ;
+	a->calls = 1000;
 	while (*p) {
 		char *key, *val = NULL;
 
@@ -278,6 +284,12 @@ static int parse_args(struct args *a)
 		} else if (!strcmp(key, "pool")) {
 			if (parse_num(val, &a->pool))
 				return -1;
+		} else if (!strcmp(key, "fuzz")) {
+			if (parse_num(val, &a->fuzz))
+				return -1;
+		} else if (!strcmp(key, "calls")) {
+			if (parse_num(val, &a->calls))
+				return -1;
 		} else {
 			printk("pvkernel: unknown argument '%s'\n", key);
 			return -1;
@@ -287,7 +299,7 @@ static int parse_args(struct args *a)
 		printk("pvkernel: mode=%s: expected native or pv\n", a->mode);
 		return -1;
 	}
-	if (!a->workload && !a->hostile) {
+	if (!a->workload && !a->hostile && a->fuzz == NO_FUZZ) {
 		printk("pvkernel: need workload=touch|cow|remap|sparse|reaccess|exit or hostile=all|ptwrite|offload\n");
 		return -1;
 	}
@@ -332,6 +344,8 @@ int main(struct pfvmm_bootinfo *bi)
 	if (a.hostile && !strcmp(a.hostile, "ptwrite"))
 		run_hostile_ptwrite();		/* does not return */
 	mmu_switch();
+	if (a.fuzz != NO_FUZZ)
+		return run_fuzz(a.fuzz, a.calls);
 	if (a.hostile) {
 		if (!strcmp(a.hostile, "offload"))
 			return run_hostile_offload();

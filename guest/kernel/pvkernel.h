@@ -107,5 +107,8 @@ int run_hostile_offload(void);
 int run_hostile_all(void);
 void run_hostile_ptwrite(void);
 
+/* fuzz.c: fuzz=SEED calls=N */
+int run_fuzz(uint64_t seed, uint64_t calls);
+
 #endif /* __ASSEMBLER__ */
 #endif /* PVKERNEL_H */

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The /dev/pfvmm backend: the ioctls of include/uapi/pfvmm.h, one per
- * operation of struct vmm_backend.
+ * operation of struct vmm_backend.  Errors that users can fix (no module,
+ * no permission, VT-x held by someone else) say how.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -11,26 +12,20 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "hints.h"
 #include "vmm.h"
 
-#define PFVMM_DEV	"/dev/pfvmm"
-
+/* /dev/pfvmm (or $PFVMM_DEVICE); a failure says what to do about it. */
 static int pfvmm_open_dev(void)
 {
-	int fd = open(PFVMM_DEV, O_RDWR | O_CLOEXEC);
+	const char *path = pfvmm_device_path();
+	int fd = open(path, O_RDWR | O_CLOEXEC);
 
 	if (fd >= 0)
 		return fd;
-	if (errno == ENOENT || errno == ENODEV || errno == ENXIO)
-		fprintf(stderr, "pfvmm: %s not found: is the module loaded? "
-			"try 'modprobe pfvmm' (or insmod pfvmm.ko)\n", PFVMM_DEV);
-	else if (errno == EACCES || errno == EPERM)
-		fprintf(stderr, "pfvmm: %s: permission denied: run as root or "
-			"get read-write access to the device\n", PFVMM_DEV);
-	else
-		fprintf(stderr, "pfvmm: cannot open %s: %s\n", PFVMM_DEV,
-			strerror(errno));
-	return -errno;
+	fd = -errno;
+	hint_open_error("pfvmm", path, -fd);
+	return fd;
 }
 
 static int pfvmm_check_api(int sys_fd)
@@ -49,6 +44,20 @@ static int pfvmm_check_api(int sys_fd)
 	return 0;
 }
 
+static void pfvmm_explain_create_error(int err)
+{
+	const char *why = "";
+
+	if (err == EBUSY)
+		why = ": VT-x is in use by another hypervisor (a KVM guest "
+		      "running? stop it, or rmmod kvm_intel)";
+	else if (err == ENOSPC)
+		why = ": too many VMs at once (the module's limit): stop one";
+	else if (err == EOPNOTSUPP || err == ENODEV || err == EIO)
+		why = ": the module could not turn VT-x on on this CPU (see dmesg)";
+	fprintf(stderr, "pfvmm: PFVMM_CREATE_VM: %s%s\n", strerror(err), why);
+}
+
 static int pfvmm_vm_create(struct vm *vm)
 {
 	int ret;
@@ -62,12 +71,7 @@ static int pfvmm_vm_create(struct vm *vm)
 	vm->vm_fd = ioctl(vm->sys_fd, PFVMM_CREATE_VM, 0);
 	if (vm->vm_fd < 0) {
 		ret = -errno;
-		if (errno == EBUSY)
-			fprintf(stderr, "pfvmm: PFVMM_CREATE_VM: %s: VT-x is in use "
-				"by another hypervisor (a KVM guest running? stop "
-				"it, or rmmod kvm_intel)\n", strerror(errno));
-		else
-			fprintf(stderr, "pfvmm: PFVMM_CREATE_VM: %s\n", strerror(errno));
+		pfvmm_explain_create_error(errno);
 		goto err_close_sys;
 	}
 	return 0;

@@ -9,5 +9,7 @@
 
 int cmd_run(int argc, char *const argv[]);
 void cmd_run_usage(FILE *f);
+int cmd_stat(int argc, char *const argv[]);
+void cmd_stat_usage(FILE *f);
 
 #endif /* PFVMM_BUILTIN_H */

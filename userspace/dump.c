@@ -1,17 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The register dump printed when a guest dies: general registers, segment
- * and control registers, and the code bytes at RIP (found by walking the
- * guest's own page tables), in the spirit of kvmtool's dump.
+ * and control registers, the code bytes before and at RIP and the top of
+ * the stack (found by walking the guest's own page tables), in the spirit
+ * of kvmtool's dump.
  */
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "vmm.h"
 #include "x86-setup.h"
 
-#define DUMP_CODE_BYTES	16
+#define DUMP_CODE_BYTES		16
+#define DUMP_CODE_BEFORE	16
+#define DUMP_STACK_WORDS	8
+#define X86_CR0_PG		(1ull << 31)
 
 static void dump_regs(const struct pfvmm_regs *r)
 {
@@ -55,26 +60,89 @@ static void dump_sregs(const struct pfvmm_sregs *s)
 		(uint64_t)s->cr4, (uint64_t)s->efer);
 }
 
-/* Code bytes at RIP, each byte translated on its own (pages may split). */
-static void dump_code(struct vm *vm, uint64_t cr3, uint64_t rip)
+/*
+ * One guest byte at virtual address @gva: through the guest's page tables
+ * when paging is on, else @gva is physical.  -1 when it is not in memory.
+ */
+static int guest_byte(const struct vm *vm, const struct pfvmm_sregs *s, uint64_t gva)
+{
+	uint64_t gpa = gva;
+
+	if ((s->cr0 & X86_CR0_PG) &&
+	    !x86_gva_to_gpa(vm->mem, vm->mem_size, s->cr3, gva, &gpa))
+		return -1;
+	if (gpa >= vm->mem_size)
+		return -1;
+	return ((const unsigned char *)vm->mem)[gpa];
+}
+
+/* @n bytes from @gva as hex, "??" where unmapped; each byte on its own. */
+static void dump_bytes(const struct vm *vm, const struct pfvmm_sregs *s,
+		       const char *label, uint64_t gva, unsigned int n)
 {
 	unsigned int i;
 
-	fprintf(stderr, " code at rip:");
-	for (i = 0; i < DUMP_CODE_BYTES; i++) {
-		uint64_t gpa;
+	fprintf(stderr, " %s:", label);
+	for (i = 0; i < n; i++) {
+		int b = guest_byte(vm, s, gva + i);
 
-		if (!x86_gva_to_gpa(vm->mem, vm->mem_size, cr3, rip + i, &gpa) ||
-		    gpa >= vm->mem_size) {
+		if (b < 0)
 			fprintf(stderr, " ??");
-			continue;
-		}
-		fprintf(stderr, " %02x", ((const unsigned char *)vm->mem)[gpa]);
+		else
+			fprintf(stderr, " %02x", b);
 	}
 	fprintf(stderr, "\n");
 }
 
-/** vcpu__dump() - print the vCPU's registers and code to stderr */
+/* The 8-byte little-endian word at @gva, or false when any byte is missing. */
+static bool guest_qword(const struct vm *vm, const struct pfvmm_sregs *s,
+			uint64_t gva, uint64_t *val)
+{
+	unsigned int i;
+
+	*val = 0;
+	for (i = 0; i < 8; i++) {
+		int b = guest_byte(vm, s, gva + i);
+
+		if (b < 0)
+			return false;
+		*val |= (uint64_t)b << (8 * i);
+	}
+	return true;
+}
+
+/* The top DUMP_STACK_WORDS words of the stack, as a debugger shows them. */
+static void dump_stack(const struct vm *vm, const struct pfvmm_sregs *s, uint64_t rsp)
+{
+	unsigned int i;
+	uint64_t v;
+
+	for (i = 0; i < DUMP_STACK_WORDS; i++) {
+		uint64_t at = rsp + 8ull * i;
+
+		if (guest_qword(vm, s, at, &v))
+			fprintf(stderr, " stack %016" PRIx64 ": %016" PRIx64 "\n", at, v);
+		else
+			fprintf(stderr, " stack %016" PRIx64 ": (not mapped)\n", at);
+	}
+}
+
+/* Code before RIP, at RIP, and the stack. */
+static void dump_memory(const struct vm *vm, const struct pfvmm_regs *r,
+			const struct pfvmm_sregs *s)
+{
+	dump_bytes(vm, s, "code before rip", r->rip - DUMP_CODE_BEFORE, DUMP_CODE_BEFORE);
+	dump_bytes(vm, s, "code at rip", r->rip, DUMP_CODE_BYTES);
+	dump_stack(vm, s, r->rsp);
+}
+
+/**
+ * vcpu__dump() - print the vCPU's registers, code and stack to stderr
+ *
+ * The code bytes are those before RIP and at RIP, read through the guest's
+ * page tables (physical addresses when paging is off); the stack is the
+ * top words at RSP.  What cannot be read is said, never guessed.
+ */
 void vcpu__dump(struct vcpu *vcpu)
 {
 	const struct vmm_backend *be = vcpu->vm->backend;
@@ -86,9 +154,13 @@ void vcpu__dump(struct vcpu *vcpu)
 	have_regs = !be->get_regs(vcpu, &regs);
 	if (have_regs)
 		dump_regs(&regs);
-	if (be->get_sregs(vcpu, &sregs))
+	else
+		fprintf(stderr, " (general registers unavailable)\n");
+	if (be->get_sregs(vcpu, &sregs)) {
+		fprintf(stderr, " (segment and control registers unavailable)\n");
 		return;
+	}
 	dump_sregs(&sregs);
-	if (have_regs && (sregs.cr0 & (1ull << 31)))
-		dump_code(vcpu->vm, sregs.cr3, regs.rip);
+	if (have_regs && vcpu->vm->mem)
+		dump_memory(vcpu->vm, &regs, &sregs);
 }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * pfvmm: the launcher for the pfvmm hypervisor.  git/kvmtool-style
- * subcommands from a table: 'pfvmm run', 'pfvmm version', 'pfvmm help'.
+ * subcommands from a table: 'pfvmm run', 'pfvmm stat', 'pfvmm version',
+ * 'pfvmm help'.
  */
 #include <stdio.h>
 #include <string.h>
@@ -26,6 +27,7 @@ static void cmd_help_usage(FILE *f);
 
 static const struct subcommand subcommands[] = {
 	{ "run",	"run a guest ELF",		cmd_run,	cmd_run_usage },
+	{ "stat",	"print the module's counters (/sys/kernel/pfvmm)", cmd_stat, cmd_stat_usage },
 	{ "version",	"print the launcher version",	cmd_version,	cmd_version_usage },
 	{ "help",	"show help for a subcommand",	cmd_help,	cmd_help_usage },
 };

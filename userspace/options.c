@@ -6,6 +6,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "options.h"
@@ -132,6 +133,26 @@ static int parse_backend(const char *s, struct run_options *opts, char *err,
 	return 0;
 }
 
+static int parse_numa_node(const char *s, struct run_options *opts, char *err,
+			   size_t errlen)
+{
+	char *end;
+	long node;
+
+	if (*s < '0' || *s > '9')
+		return opt_fail(err, errlen,
+				"--numa-node '%s': expected a node number, e.g. 0", s);
+	node = strtol(s, &end, 10);
+	if (*end)
+		return opt_fail(err, errlen,
+				"--numa-node '%s': expected a node number, e.g. 0", s);
+	if (node > RUN_NUMA_NODE_MAX)
+		return opt_fail(err, errlen, "--numa-node %s: at most %d", s,
+				RUN_NUMA_NODE_MAX);
+	opts->numa_node = (int)node;
+	return 0;
+}
+
 static const char *run_mode_name(enum run_mode mode)
 {
 	switch (mode) {
@@ -212,6 +233,13 @@ static int parse_one_option(int argc, char *const argv[], int *i,
 			return opt_fail(err, errlen, "--backend needs pfvmm or kvm");
 		return parse_backend(argv[++*i], opts, err, errlen);
 	}
+	if (!strncmp(arg, "--numa-node=", 12))
+		return parse_numa_node(arg + 12, opts, err, errlen);
+	if (!strcmp(arg, "--numa-node")) {
+		if (*i + 1 >= argc)
+			return opt_fail(err, errlen, "--numa-node needs a node number, e.g. 0");
+		return parse_numa_node(argv[++*i], opts, err, errlen);
+	}
 	if (!strncmp(arg, "--mem=", 6))
 		return parse_mem_size(arg + 6, &opts->mem_size, err, errlen);
 	if (!strcmp(arg, "--mem")) {
@@ -250,6 +278,7 @@ int run_options_parse(int argc, char *const argv[], struct run_options *opts,
 
 	memset(opts, 0, sizeof(*opts));
 	opts->mem_size = RUN_MEM_DEFAULT;
+	opts->numa_node = -1;
 	for (i = 0; i < argc; i++) {
 		const char *arg = argv[i];
 		int ret;
@@ -275,7 +304,120 @@ int run_options_parse(int argc, char *const argv[], struct run_options *opts,
 				"--mode %s needs the pv MMU of the pfvmm backend: "
 				"--backend kvm runs native guests only (--mode native)",
 				run_mode_name(opts->mode));
+	memcpy(opts->guest_args, opts->cmdline, sizeof(opts->guest_args));
 	if (opts->mode != RUN_MODE_UNSET)
 		return prepend_mode_arg(opts, err, errlen);
 	return 0;
+}
+
+/* Characters a shell word may hold without quotes. */
+static int shell_safe(const char *w)
+{
+	if (!*w)
+		return 0;
+	for (; *w; w++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			    "0123456789_./=:,+-@%", *w))
+			return 0;
+	return 1;
+}
+
+/* printf into @buf at *@used; past the end only *@used grows (overflow). */
+__attribute__((format(printf, 4, 5)))
+static void append(char *buf, size_t len, size_t *used, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (*used >= len) {
+		(*used)++;
+		return;
+	}
+	va_start(ap, fmt);
+	n = vsnprintf(buf + *used, len - *used, fmt, ap);
+	va_end(ap);
+	*used += n > 0 ? (size_t)n : 0;
+}
+
+/* Append @w to @buf, single-quoted when the shell needs it. */
+static void put_word(char *buf, size_t len, size_t *used, const char *w)
+{
+	if (*used)
+		append(buf, len, used, " ");
+	if (shell_safe(w)) {
+		append(buf, len, used, "%s", w);
+		return;
+	}
+	append(buf, len, used, "'");
+	for (; *w; w++) {
+		if (*w == '\'')
+			append(buf, len, used, "'\\''");
+		else
+			append(buf, len, used, "%c", *w);
+	}
+	append(buf, len, used, "'");
+}
+
+static void put_mem(char *buf, size_t len, size_t *used, uint64_t bytes)
+{
+	char w[32];
+
+	if (!(bytes & ((1ull << 30) - 1)))
+		snprintf(w, sizeof(w), "%lluG", (unsigned long long)(bytes >> 30));
+	else
+		snprintf(w, sizeof(w), "%lluM", (unsigned long long)(bytes >> 20));
+	put_word(buf, len, used, w);
+}
+
+/* The guest arguments, word by word (they are split on spaces anyway). */
+static void put_guest_args(char *buf, size_t len, size_t *used, const char *args)
+{
+	char copy[PFVMM_BOOTINFO_CMDLINE_MAX];
+	char *save, *w;
+
+	if (!*args)
+		return;
+	put_word(buf, len, used, "--");
+	snprintf(copy, sizeof(copy), "%s", args);
+	for (w = strtok_r(copy, " ", &save); w; w = strtok_r(NULL, " ", &save))
+		put_word(buf, len, used, w);
+}
+
+/**
+ * run_options_format() - the command line that reproduces a run
+ * @opts: the parsed options
+ * @guest_path: the guest file as it should be named (e.g. made absolute)
+ *
+ * Every setting is spelled out, defaults included, in a fixed order:
+ * "pfvmm run --backend B [--mode M] --mem S [--numa-node N] [--stats] GUEST
+ * [-- ARGS]".
+ * Return: 0, or -1 when it does not fit in @len bytes.
+ */
+int run_options_format(const struct run_options *opts, const char *guest_path,
+		       char *buf, size_t len)
+{
+	char node[16];
+	size_t used = 0;
+
+	buf[0] = '\0';
+	put_word(buf, len, &used, "pfvmm");
+	put_word(buf, len, &used, "run");
+	put_word(buf, len, &used, "--backend");
+	put_word(buf, len, &used, opts->backend == RUN_BACKEND_KVM ? "kvm" : "pfvmm");
+	if (opts->mode != RUN_MODE_UNSET) {
+		put_word(buf, len, &used, "--mode");
+		put_word(buf, len, &used, run_mode_name(opts->mode));
+	}
+	put_word(buf, len, &used, "--mem");
+	put_mem(buf, len, &used, opts->mem_size);
+	if (opts->numa_node >= 0) {
+		snprintf(node, sizeof(node), "%d", opts->numa_node);
+		put_word(buf, len, &used, "--numa-node");
+		put_word(buf, len, &used, node);
+	}
+	if (opts->stats)
+		put_word(buf, len, &used, "--stats");
+	put_word(buf, len, &used, guest_path);
+	put_guest_args(buf, len, &used, opts->guest_args);
+	return used < len ? 0 : -1;
 }

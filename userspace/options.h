@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Command-line parsing for 'pfvmm run': the guest file, --mem, --stats,
- * --mode, --backend and the guest's own arguments after '--'.  Pure functions, unit-tested in
- * tests/unit/.
+ * --mode, --backend, --numa-node and the guest's own arguments after '--',
+ * and the canonical command line that reproduces a run.  Pure functions,
+ * unit-tested in tests/unit/.
  */
 #ifndef PFVMM_OPTIONS_H
 #define PFVMM_OPTIONS_H
@@ -19,6 +20,8 @@
 #define RUN_MEM_ALIGN		(2ull << 20)
 
 #define OPTIONS_ERR_MAX		256
+#define RUN_NUMA_NODE_MAX	1023	/* libnuma's default nodemask size - 1 */
+#define RUN_CMDLINE_MAX		1024	/* the reproducing command line */
 
 /* --mode: how the VM's MMU works (unset: the module's default, native). */
 enum run_mode {
@@ -47,11 +50,15 @@ struct run_options {
 	bool help;			/* --help: print usage, do nothing */
 	enum run_mode mode;		/* --mode native|forward|offload|pv */
 	enum run_backend backend;	/* --backend pfvmm|kvm */
-	char cmdline[PFVMM_BOOTINFO_CMDLINE_MAX];	/* args after '--' */
+	int numa_node;			/* --numa-node N, or -1 */
+	char guest_args[PFVMM_BOOTINFO_CMDLINE_MAX];	/* args after '--' */
+	char cmdline[PFVMM_BOOTINFO_CMDLINE_MAX];	/* what the guest gets */
 };
 
 int parse_mem_size(const char *s, uint64_t *bytes, char *err, size_t errlen);
 int run_options_parse(int argc, char *const argv[], struct run_options *opts,
 		      char *err, size_t errlen);
+int run_options_format(const struct run_options *opts, const char *guest_path,
+		       char *buf, size_t len);
 
 #endif /* PFVMM_OPTIONS_H */

@@ -83,6 +83,8 @@ extern const struct vmm_backend kvm_dev_backend;	/* backend-kvm.c */
 
 int vm__init(struct vm *vm, const struct vmm_backend *backend, uint64_t mem_size,
 	     int mmu_mode, int offload);
+int vm__init_on_node(struct vm *vm, const struct vmm_backend *backend,
+		     uint64_t mem_size, int mmu_mode, int offload, int numa_node);
 void vm__exit(struct vm *vm);
 
 /* A guest ELF read into memory and checked, before any VMM call. */

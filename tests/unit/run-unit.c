@@ -46,6 +46,7 @@ int main(int argc, char *argv[])
 	run_kvm_convert_tests();
 	run_stats_tests();
 	run_cli_tests();
+	run_ux_tests();
 	run_guest_sim_tests();
 	run_run_loop_tests();
 	printf("%d passed, %d failed, %d skipped\n", nr_pass, nr_fail, nr_skip);

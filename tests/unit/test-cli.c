@@ -3,9 +3,11 @@
  * Tests of the built launcher's command line (userspace/pfvmm), run as a
  * child process: exit statuses and messages of the paths that need no
  * module (usage errors, bad guest files, and /dev/pfvmm missing).
+ * run_launcher_env() is shared with test-ux.c.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -13,10 +15,23 @@
 
 #include "test.h"
 
-#define OUT_MAX 8192
+/* In the child: apply @le, then exec the launcher; never returns. */
+static void exec_launcher(const char *const *argv, const struct launch_env *le)
+{
+	unsigned int i;
+
+	for (i = 0; le && le->env && le->env[i]; i++)
+		putenv((char *)le->env[i]);
+	if (le && le->uid >= 0 &&
+	    (setgroups(0, NULL) || setgid((gid_t)le->uid) || setuid((uid_t)le->uid)))
+		_exit(126);
+	execv(launcher_path, (char *const *)argv);
+	_exit(127);
+}
 
 /* Run the launcher with @args; its stdout+stderr into @out.  -1: no run. */
-static int run_launcher(const char *const *args, char *out)
+int run_launcher_env(const char *const *args, char *out,
+			    const struct launch_env *le)
 {
 	const char *argv[16] = { launcher_path };
 	int pipefd[2], status, i;
@@ -33,8 +48,7 @@ static int run_launcher(const char *const *args, char *out)
 		dup2(pipefd[1], 1);
 		dup2(pipefd[1], 2);
 		close(pipefd[0]);
-		execv(launcher_path, (char *const *)argv);
-		_exit(127);
+		exec_launcher(argv, le);
 	}
 	close(pipefd[1]);
 	while ((n = read(pipefd[0], out + len, OUT_MAX - 1 - len)) > 0)
@@ -44,6 +58,11 @@ static int run_launcher(const char *const *args, char *out)
 	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
 		return -1;
 	return WEXITSTATUS(status);
+}
+
+static int run_launcher(const char *const *args, char *out)
+{
+	return run_launcher_env(args, out, NULL);
 }
 
 static int have_launcher(struct test_ctx *t)
@@ -164,7 +183,7 @@ static void test_cli_no_module(struct test_ctx *t)
 		SKIP(t, "/dev/pfvmm exists: not testing the missing-module path");
 		return;
 	}
-	expect_run(t, a, 1, "try 'modprobe pfvmm'");
+	expect_run(t, a, 1, "module not loaded: run 'modprobe pfvmm' (needs VT-x; see dmesg)");
 }
 
 void run_cli_tests(void)

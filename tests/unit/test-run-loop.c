@@ -259,6 +259,10 @@ static void test_loop_internal_error(struct test_ctx *t)
 	CHECK(t, strstr(r.err, "cr0 0000000080050033") != NULL, "no sregs dump: %s", r.err);
 	CHECK(t, strstr(r.err, "code at rip: 0f 01 c1 f4 00") != NULL, "no code dump: %s",
 	      r.err);
+	/* The 16 bytes before the entry point are zero in the mock's memory. */
+	CHECK(t, strstr(r.err, "code before rip: 00 00 00 00 00 00 00 00 00 00 00 00 "
+			"00 00 00 00\n") != NULL, "no code-before dump: %s", r.err);
+	CHECK(t, strstr(r.err, " stack ") != NULL, "no stack dump: %s", r.err);
 }
 
 static void test_loop_guest_error(struct test_ctx *t)

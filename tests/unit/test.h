@@ -53,5 +53,17 @@ void run_guest_sim_tests(void);
 void run_run_loop_tests(void);
 void run_elf_fuzz_tests(void);
 void run_kvm_convert_tests(void);
+void run_ux_tests(void);
+
+#define OUT_MAX 8192
+
+/* How a launcher child runs: extra environment ("NAME=value") and a uid. */
+struct launch_env {
+	const char *const *env;	/* NULL-terminated, or NULL */
+	int uid;		/* >= 0: run as this uid and gid (needs root) */
+};
+
+/* The launcher's exit status with @args, stdout+stderr in @out (OUT_MAX). */
+int run_launcher_env(const char *const *args, char *out, const struct launch_env *le);
 
 #endif /* PFVMM_TEST_H */

@@ -10,7 +10,7 @@
 #   2. in parallel:
 #        - one Bochs boot (VT-x) running tests/vm/run-all.sh 't-*.sh';
 #        - on the host: unit tests (make -C tests/unit check), lint
-#          (scripts/lint.sh), one QEMU boot (no VT-x) running
+#          (scripts/lint.sh), install/dkms/man (tests/host/run.sh), one QEMU boot (no VT-x) running
 #          run-all.sh 'q-*.sh', then the harness's self-test
 #          (scripts/selftest.sh, QEMU);
 #   3. counts every "PASS name" / "FAIL name" line of all parts and prints
@@ -148,6 +148,11 @@ host_part() {
 	echo "== lint"
 	scripts/lint.sh "$KDIR" >"$out/lint.log" 2>&1
 	cat "$out/lint.log"
+	echo "== install, dkms, man page (tests/host/run.sh)"
+	KDIR="$KDIR" tests/host/run.sh >"$out/host-tests.log" 2>&1 ||
+		grep -q '^FAIL ' "$out/host-tests.log" ||
+		echo "FAIL host-tests (tests/host/run.sh failed)" >>"$out/host-tests.log"
+	cat "$out/host-tests.log"
 	echo "== QEMU boot (no VT-x): q-*.sh"
 	vm_part vm-qemu --qemu 'q-*.sh' "$QEMU_TIMEOUT"
 	cat "$out/vm-qemu.log"

@@ -9,6 +9,8 @@
 #   make vm-run SCRIPT=foo.sh [FILES="a b"] [VMFLAGS="--qemu --smp 2"]
 #   make bench      the fault benchmark in the emulated machine: bench/results/
 #                   (CSV, JSON, Markdown table, plot); FULL=1: larger matrix
+#   make install    module, launcher, man page, udev rule, pfvmm group
+#                   [DESTDIR=... PREFIX=/usr/local]; make uninstall
 #
 # KVER is the Debian kernel the emulated machine boots (resolved from
 # linux-image-amd64); KDIR the tree the module builds against.  On a real
@@ -23,12 +25,12 @@ VMFLAGS ?=
 FILES ?=
 
 .PHONY: all deps build module userspace guest stage run vm-run unit lint \
-	selftest check clean help fuzz bench
+	selftest check clean help fuzz bench install uninstall dkms-source
 
 all: build
 
 help:
-	@sed -n '3,15p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,17p' Makefile | sed 's/^# \{0,1\}//'
 
 deps:
 	scripts/deps.sh
@@ -82,6 +84,59 @@ bench:
 # Tests of the harness itself (vm-run, run-all.sh) under QEMU.
 selftest:
 	scripts/selftest.sh
+
+# ---- install (docs/real-hardware.md) ----
+# make install [DESTDIR=stage] [PREFIX=/usr/local] [KDIR=...]: installs what
+# 'make module userspace' built.  The module goes to
+# /lib/modules/<its vermagic release>/extra (modules_install), depmod runs
+# only for a real install (no DESTDIR); so does creating the pfvmm group.
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+UDEVRULESDIR ?= /etc/udev/rules.d
+DKMS_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+# The release the built module is for (Debian's headers report another
+# "kernelrelease" than the vermagic the kernel checks).
+MODREL = $(or $(shell modinfo -F vermagic kmod/pfvmm.ko 2>/dev/null | cut -d' ' -f1),$(KVER))
+# Headers without the signing key (all distribution headers): do not sign.
+NOSIGN = $(if $(wildcard $(KDIR)/certs/signing_key.x509),,CONFIG_MODULE_SIG_ALL=)
+
+install:
+	@for f in kmod/pfvmm.ko userspace/pfvmm; do [ -f $$f ] || \
+		{ echo "install: $$f is not built: run 'make module userspace' first" >&2; exit 1; }; done
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod modules_install \
+		INSTALL_MOD_PATH=$(DESTDIR) KERNELRELEASE=$(MODREL) DEPMOD=true $(NOSIGN)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(UDEVRULESDIR)
+	install -m 0755 userspace/pfvmm $(DESTDIR)$(BINDIR)/pfvmm
+	install -m 0644 docs/pfvmm.1 $(DESTDIR)$(MANDIR)/man1/pfvmm.1
+	install -m 0644 packaging/60-pfvmm.rules $(DESTDIR)$(UDEVRULESDIR)/60-pfvmm.rules
+ifeq ($(DESTDIR),)
+	depmod -a $(MODREL)
+	getent group pfvmm >/dev/null || groupadd --system pfvmm
+	-udevadm control --reload-rules 2>/dev/null
+	-[ ! -e /dev/pfvmm ] || udevadm trigger --name-match=pfvmm 2>/dev/null
+endif
+
+# The pfvmm group is left in place (it may have members).
+uninstall:
+	rm -f $(DESTDIR)/lib/modules/$(MODREL)/extra/pfvmm.ko \
+		$(DESTDIR)$(BINDIR)/pfvmm $(DESTDIR)$(MANDIR)/man1/pfvmm.1 \
+		$(DESTDIR)$(UDEVRULESDIR)/60-pfvmm.rules
+ifeq ($(DESTDIR),)
+	depmod -a $(MODREL)
+	-udevadm control --reload-rules 2>/dev/null
+endif
+
+# The DKMS source tree: $(DESTDIR)/usr/src/pfvmm-VERSION with dkms.conf,
+# kmod/ and include/; then: dkms install pfvmm/VERSION.
+dkms-source:
+	rm -rf $(DESTDIR)/usr/src/pfvmm-$(DKMS_VERSION)
+	install -d $(DESTDIR)/usr/src/pfvmm-$(DKMS_VERSION)/kmod/core
+	install -m 0644 dkms.conf $(DESTDIR)/usr/src/pfvmm-$(DKMS_VERSION)/
+	install -m 0644 kmod/Kbuild kmod/Makefile $(filter-out %.mod.c,$(wildcard kmod/*.[chS])) \
+		$(DESTDIR)/usr/src/pfvmm-$(DKMS_VERSION)/kmod/
+	install -m 0644 kmod/core/*.[ch] $(DESTDIR)/usr/src/pfvmm-$(DKMS_VERSION)/kmod/core/
+	cp -R include $(DESTDIR)/usr/src/pfvmm-$(DKMS_VERSION)/
 
 check:
 	scripts/check.sh $(if $(filter command line environment,$(origin KDIR)),$(KDIR))

@@ -1,0 +1,38 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# man.sh - docs/pfvmm.1 renders without a single groff/man warning, and it
+# documents every subcommand of the launcher's table and every option of
+# 'pfvmm run --help' and 'pfvmm stat --help'.  Prints PASS/FAIL lines.
+set -u
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$TOP"
+page=docs/pfvmm.1
+
+w=$(MANWIDTH=80 man --warnings -l "$page" 2>&1 >/dev/null)
+if [ -z "$w" ] && MANWIDTH=80 man -l "$page" >/dev/null 2>&1; then
+	echo "PASS man-renders"
+else
+	echo "FAIL man-renders: $(echo "$w" | head -n 5 | tr '\n' ' ')"
+fi
+
+p=
+text=$(MANWIDTH=200 man -l "$page" 2>/dev/null)
+if [ ! -x userspace/pfvmm ]; then
+	p=" userspace/pfvmm is not built"
+else
+	# The commands of 'pfvmm --help', the options of each --help.
+	cmds=$(userspace/pfvmm --help | sed -n 's/^  \([a-z][a-z-]*\) .*/\1/p')
+	for c in $cmds; do
+		echo "$text" | grep -q "pfvmm $c" || p="$p command '$c' undocumented;"
+	done
+	for c in run stat; do
+		for o in $(userspace/pfvmm "$c" --help | grep -o -- '--[a-z][a-z-]*' | sort -u); do
+			echo "$text" | grep -q -- "$o" || p="$p $c option '$o' undocumented;"
+		done
+	done
+fi
+for s in "EXIT STATUS" FILES ENVIRONMENT "SEE ALSO"; do
+	echo "$text" | grep -q "^$s" || p="$p no $s section;"
+done
+if [ -z "$p" ]; then echo "PASS man-complete"; else echo "FAIL man-complete:$p"; fi

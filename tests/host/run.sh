@@ -1,0 +1,17 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# run.sh - the host-side ecosystem tests, each printing PASS/FAIL lines:
+#   install.sh  make install / uninstall into a staging DESTDIR
+#   dkms.sh     dkms add + build in a private tree against the Debian headers
+#   man.sh      docs/pfvmm.1 renders without warnings and is complete
+# Needs the module and the launcher built.  Exits non-zero on any FAIL.
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$TOP" || exit 1
+fails=0
+for t in install dkms man; do
+	sh "tests/host/$t.sh" | tee "/tmp/pfvmm-host-$$.out"
+	grep -q '^FAIL ' "/tmp/pfvmm-host-$$.out" && fails=$((fails + 1))
+done
+rm -f "/tmp/pfvmm-host-$$.out"
+[ "$fails" -eq 0 ]

@@ -5,11 +5,12 @@
 #   install.sh  make install / uninstall into a staging DESTDIR
 #   dkms.sh     dkms add + build in a private tree against the Debian headers
 #   man.sh      docs/pfvmm.1 renders without warnings and is complete
+#   sysfs-doc.sh  docs/sysfs-pfvmm.txt covers kmod/sysfs.c in the ABI format
 # Needs the module and the launcher built.  Exits non-zero on any FAIL.
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$TOP" || exit 1
 fails=0
-for t in install dkms man; do
+for t in install dkms man sysfs-doc; do
 	sh "tests/host/$t.sh" | tee "/tmp/pfvmm-host-$$.out"
 	grep -q '^FAIL ' "/tmp/pfvmm-host-$$.out" && fails=$((fails + 1))
 done

@@ -6,11 +6,12 @@
 #   dkms.sh     dkms add + build in a private tree against the Debian headers
 #   man.sh      docs/pfvmm.1 renders without warnings and is complete
 #   sysfs-doc.sh  docs/sysfs-pfvmm.txt covers kmod/sysfs.c in the ABI format
+#   api-doc.sh  docs/api.md and docs/hypercall-abi.md name every ioctl, exit, hypercall
 # Needs the module and the launcher built.  Exits non-zero on any FAIL.
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$TOP" || exit 1
 fails=0
-for t in install dkms man sysfs-doc; do
+for t in install dkms man sysfs-doc api-doc; do
 	sh "tests/host/$t.sh" | tee "/tmp/pfvmm-host-$$.out"
 	grep -q '^FAIL ' "/tmp/pfvmm-host-$$.out" && fails=$((fails + 1))
 done

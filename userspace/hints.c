@@ -63,7 +63,7 @@ void hint_module_not_loaded(const char *who, const char *path)
 	if (cpu_has_vmx() == 0)
 		fprintf(stderr, "%s: this CPU has no VT-x (no 'vmx' flag in "
 			"/proc/cpuinfo): the module refuses to load here; use a VT-x "
-			"host, or a VM with nested VT-x (see pfvmm(1), REAL HARDWARE)\n",
+			"host, or a VM with nested VT-x (see NOTES in pfvmm(1))\n",
 			who);
 }
 

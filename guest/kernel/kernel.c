@@ -138,6 +138,10 @@ static void do_syscall(struct trapframe *tf)
 	case SYS_FAULTS:
 		tf->rax = faults;
 		return;
+	case SYS_TIMED:
+		timed_phase(tf->rdi != 0);
+		tf->rax = 0;
+		return;
 	default:
 		tf->rax = (uint64_t)-PFVMM_ENOSYS;
 	}

@@ -19,6 +19,7 @@
 #define SYS_EXIT	0	/* (result): back to the kernel */
 #define SYS_UNMAP	1	/* (va, npages) -> 0 */
 #define SYS_FAULTS	2	/* () -> page faults so far (a marker) */
+#define SYS_TIMED	3	/* (on): 1 opens, 0 closes a timed phase */
 #define SYSCALL_VECTOR	0x80
 
 #ifndef __ASSEMBLER__
@@ -93,6 +94,7 @@ uint64_t user_stack_top(void);
 /* work.c */
 #define SPARSE_STEP	(2ull << 20)	/* sparse: one page per 2 MiB */
 int run_workload(const char *name, uint64_t pages);
+void timed_phase(bool on);	/* SYS_TIMED: the fault phases' cycles */
 
 /* offload.c: regions, the donated pool, the VMM's fault count */
 #define POOL_AUTO	(~0ull)		/* pool= not given: size it */

@@ -10,7 +10,8 @@
 #    per fault (the setup calls, a fixed number plus cow's batched
 #    prefault, cancel out; at 64 pages alone they would dominate);
 #  - forward: >= 2 synchronous exits per fault (#PF exit + VMCALL);
-#  - one workload and size: the same fault count in both modes.
+#  - one workload and size: the same fault count in both modes;
+#  - the guest timed its fault phases: 0 < fault_cycles <= cycles.
 # run-matrix.sh is looked for in $PFVMM_ROOT/bench (staged), next to this
 # test, and in ../../bench (the source tree).
 . ./lib.sh
@@ -53,6 +54,8 @@ $1 == "BENCH" {
 	n = v("faults")
 	if (n <= 0) { bad(name " faults=" f["faults"]); next }
 	faults[key] = n
+	if (v("fault_cycles") <= 0 || v("fault_cycles") > v("cycles"))
+		bad(name " fault_cycles=" f["fault_cycles"] " (want 0 < it <= cycles=" f["cycles"] ")")
 	sync = v("exits_total") - v("exit_EXTERNAL_INTERRUPT") - v("exit_PREEMPTION_TIMER") \
 		- v("exit_INTERRUPT_WINDOW") - v("exit_NMI_WINDOW")
 	if (m == "offload") {

@@ -2,8 +2,8 @@
 /*
  * Extended page tables, built lazily.  The EPT starts empty; the first
  * guest access to a guest-physical page causes an EPT violation, and the
- * handler pins the backing user page (FOLL_LONGTERM: the guest may touch
- * it at any time) and maps it write-back.  Destroying the EPT unpins
+ * handler pins the backing user pages of its 64 KiB group (FOLL_LONGTERM:
+ * the guest may touch them at any time) and maps them write-back.  Destroying the EPT unpins
  * every mapped page and frees the tables.  Nothing is ever unmapped while
  * the VM lives, so no flush is needed when a mapping is added.
  */
@@ -115,11 +115,64 @@ static u64 ept_leaf_flags(struct pfvmm_vm *vm, u64 gpa)
 	return EPT_LEAF_FLAGS;
 }
 
+/*
+ * A violation maps the aligned group of EPT_FAULT_AROUND pages around the
+ * faulting one (within its memory slot): one pin call and one exit for
+ * the group instead of one per page.  A 64 KiB group never crosses an
+ * EPT leaf table.
+ */
+#define EPT_FAULT_AROUND	16
+#define EPT_GROUP_BYTES		(EPT_FAULT_AROUND * PAGE_SIZE)
+
+static void ept_set_leaf(struct pfvmm_vm *vm, u64 *leaf, u64 gpa,
+			 struct page *page)
+{
+	WRITE_ONCE(*leaf, page_to_phys(page) | ept_leaf_flags(vm, gpa));
+	vm->ept.pinned++;
+	pfvmm_live_add(PFVMM_LIVE_PAGES_PINNED, 1);
+}
+
+/* Pin and map the group around @gpa, whose @leaf is not present. */
+static int ept_map_group(struct pfvmm_vm *vm, const struct pfvmm_slot *slot,
+			 u64 gpa, u64 *leaf)
+{
+	u64 first = max(gpa & ~(u64)(EPT_GROUP_BYTES - 1), slot->gpa);
+	u64 end = min((gpa | (EPT_GROUP_BYTES - 1)) + 1, slot->gpa + slot->size);
+	unsigned int n = (end - first) >> PAGE_SHIFT, i;
+	u64 *leaf0 = leaf - ((gpa - first) >> PAGE_SHIFT);
+	struct page *pages[EPT_FAULT_AROUND];
+	int got;
+
+	got = pin_user_pages_fast(slot->hva + (first - slot->gpa), n,
+				  FOLL_WRITE | FOLL_LONGTERM, pages);
+	if (got != n) {
+		/* Part of the group is not mapped: the faulting page alone. */
+		if (got > 0)
+			unpin_user_pages(pages, got);
+		got = pin_user_pages_fast(slot->hva + (gpa - slot->gpa), 1,
+					  FOLL_WRITE | FOLL_LONGTERM, pages);
+		if (got != 1)
+			return -EFAULT;
+		ept_set_leaf(vm, leaf, gpa, pages[0]);
+		return 0;
+	}
+	for (i = 0; i < n; i++) {
+		if (READ_ONCE(leaf0[i]) & VMX_EPT_RWX_MASK)
+			unpin_user_page(pages[i]);	/* mapped already */
+		else
+			ept_set_leaf(vm, &leaf0[i], first + i * PAGE_SIZE,
+				     pages[i]);
+	}
+	return 0;
+}
+
 /**
- * pfvmm_ept_map_gpa() - back one guest-physical page: pin and map it
+ * pfvmm_ept_map_gpa() - back a guest-physical page: pin and map it
  * @vm: the VM; runs in its creator's mm
  * @gpa: the faulting guest-physical address
  * @write: the access was a write
+ *
+ * The pages of its group that are not mapped yet are mapped with it.
  *
  * Return: 0 when mapped (or the mapping was already right), -ENOENT when
  * no memory slot covers @gpa, -EACCES for a write to a pv page table,
@@ -128,14 +181,11 @@ static u64 ept_leaf_flags(struct pfvmm_vm *vm, u64 gpa)
 int pfvmm_ept_map_gpa(struct pfvmm_vm *vm, u64 gpa, bool write)
 {
 	struct pfvmm_slot *slot = pfvmm_vm_find_slot(vm, gpa);
-	unsigned long hva;
-	struct page *page;
 	u64 *leaf, flags;
 	int err = 0;
 
 	if (!slot)
 		return -ENOENT;
-	hva = slot->hva + ((gpa - slot->gpa) & PAGE_MASK);
 	mutex_lock(&vm->lock);
 	leaf = ept_leaf(&vm->ept, gpa);
 	if (!leaf) {
@@ -152,14 +202,7 @@ int pfvmm_ept_map_gpa(struct pfvmm_vm *vm, u64 gpa, bool write)
 		WRITE_ONCE(*leaf, (*leaf & EPT_ADDR_MASK) | flags);
 		goto out_unlock;
 	}
-	if (pin_user_pages_fast(hva, 1, FOLL_WRITE | FOLL_LONGTERM,
-				&page) != 1) {
-		err = -EFAULT;
-		goto out_unlock;
-	}
-	WRITE_ONCE(*leaf, page_to_phys(page) | flags);
-	vm->ept.pinned++;
-	pfvmm_live_add(PFVMM_LIVE_PAGES_PINNED, 1);
+	err = ept_map_group(vm, slot, gpa & PAGE_MASK, leaf);
 out_unlock:
 	mutex_unlock(&vm->lock);
 	return err;

@@ -9,6 +9,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/kernel.h>
+#include <linux/ratelimit.h>
 #include <asm/cpufeature.h>
 #include <asm/processor.h>
 #include <asm/traps.h>
@@ -88,9 +89,15 @@ int pfvmm_internal_error(struct pfvmm_vcpu *vcpu, u32 suberror, u32 reason)
 /**
  * pfvmm_vmcs_dump() - log the VMCS fields that explain an exit or failure
  * @vcpu: the vCPU, whose VMCS is loaded
+ *
+ * Rate-limited as a whole: any caller with a vCPU fd can make entries fail.
  */
 void pfvmm_vmcs_dump(struct pfvmm_vcpu *vcpu)
 {
+	static DEFINE_RATELIMIT_STATE(dump_rs, DEFAULT_RATELIMIT_INTERVAL, 2);
+
+	if (!__ratelimit(&dump_rs))
+		return;
 	pr_err("VMCS of vCPU %u: exit reason 0x%x qualification 0x%lx intr info 0x%x vectoring 0x%x\n",
 	       vcpu->id, vmcs_read32(VM_EXIT_REASON),
 	       vmcs_readl(EXIT_QUALIFICATION), vmcs_read32(VM_EXIT_INTR_INFO),

@@ -397,8 +397,10 @@ static long vcpu_enter_guest(struct pfvmm_vcpu *vcpu)
 	if (vcpu->host_debugctl)
 		update_debugctlmsr(vcpu->host_debugctl);
 	if (!fail) {
-		vcpu->launched = true;
 		reason = vmcs_read32(VM_EXIT_REASON);
+		/* A VM-entry failure (e.g. bad guest state) leaves it unlaunched. */
+		if (!(reason & VMX_EXIT_REASONS_FAILED_VMENTRY))
+			vcpu->launched = true;
 		handle_host_irq(reason);
 	}
 	local_irq_enable();

@@ -9,6 +9,8 @@
 
 int cmd_run(int argc, char *const argv[]);
 void cmd_run_usage(FILE *f);
+int cmd_bench(int argc, char *const argv[]);
+void cmd_bench_usage(FILE *f);
 int cmd_stat(int argc, char *const argv[]);
 void cmd_stat_usage(FILE *f);
 

@@ -27,6 +27,7 @@ static void cmd_help_usage(FILE *f);
 
 static const struct subcommand subcommands[] = {
 	{ "run",	"run a guest ELF",		cmd_run,	cmd_run_usage },
+	{ "bench",	"run the fault benchmark matrix", cmd_bench,	cmd_bench_usage },
 	{ "stat",	"print the module's counters (/sys/kernel/pfvmm)", cmd_stat, cmd_stat_usage },
 	{ "version",	"print the launcher version",	cmd_version,	cmd_version_usage },
 	{ "help",	"show help for a subcommand",	cmd_help,	cmd_help_usage },

@@ -1,0 +1,566 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * 'pfvmm bench': the fault benchmark matrix (workloads x sizes x modes x
+ * repetitions) on whatever machine this runs on: a real VT-x host with
+ * pfvmm.ko loaded, or the emulated machine (bench/run-matrix.sh calls it
+ * there).  Every run is a child 'pfvmm run --stats', so a guest that dies
+ * costs one row, not the benchmark; its output becomes one BENCH line
+ * (bench/report.py turns those into CSV, JSON, Markdown and a plot).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "builtin.h"
+#include "hints.h"
+#include "util.h"
+#include "vmm.h"
+
+#define BENCH_MAX_ITEMS		16
+#define BENCH_OUT_MAX		(1 << 20)	/* bytes of one run's output kept */
+#define BENCH_MAX_KV		128
+
+struct bench_list {
+	const char *item[BENCH_MAX_ITEMS];
+	int n;
+};
+
+struct bench_options {
+	struct bench_list workloads, pages, modes;
+	int reps;
+	unsigned long max_mem_mb;
+	const char *guest;
+	const char *output;
+};
+
+/* One run's counters, in the order they were first seen. */
+struct bench_kv {
+	char key[64];
+	char val[64];
+};
+
+struct bench_row {
+	struct bench_kv kv[BENCH_MAX_KV];
+	int n;
+};
+
+void cmd_bench_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: pfvmm bench [OPTIONS] GUEST.elf\n\n"
+		"Run the fault benchmark matrix with the pvkernel guest\n"
+		"(guest/kernel/pvkernel.elf): every workload at every size in\n"
+		"every mode, each run a child 'pfvmm run --stats'.  One line per\n"
+		"run on stdout (or --output):\n"
+		"  BENCH workload=W pages=N mode=M rep=R status=S mem=SIZE faults=F\n"
+		"        data=ok cycles=C fault_cycles=C exits_total=E hc_total=H\n"
+		"        exit_REASON=N hc_NAME=N ...\n"
+		"and 'bench: run i/n ...' progress on stderr.  bench/report.py\n"
+		"turns the lines into results.csv/json/md and a plot.\n\n"
+		"Matrix (lists: space- or comma-separated):\n"
+		"  -w, --workloads L  default: touch cow remap sparse reaccess exit\n"
+		"  -p, --pages L      default: 1024 4096\n"
+		"  -m, --modes L      native forward offload kvm (default: all; kvm\n"
+		"                     needs /dev/kvm and runs the native guest under\n"
+		"                     the kernel's KVM: load kvm_intel first)\n"
+		"  -r, --reps N       repetitions of every run (default 1)\n\n"
+		"Limits and output:\n"
+		"  --max-mem MB       skip runs needing more guest memory (default 1024)\n"
+		"  -o, --output FILE  write the BENCH lines to FILE\n"
+		"  -h, --help         this help\n\n"
+		"Cycles are the guest's rdtsc: real cycles on a real host, emulated\n"
+		"cycles (path lengths) under Bochs.  Exit status: the number of\n"
+		"failed runs (at most 100); 1 when no run was possible; 2 on a\n"
+		"usage error.\n");
+}
+
+static int bench_usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "pfvmm bench: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\n(pfvmm bench --help for usage)\n");
+	return PFVMM_STATUS_USAGE;
+}
+
+/* Split @s (modified) at spaces and commas into @l. */
+static int bench_split(char *s, struct bench_list *l)
+{
+	char *save = NULL, *tok;
+
+	l->n = 0;
+	for (tok = strtok_r(s, " ,", &save); tok; tok = strtok_r(NULL, " ,", &save)) {
+		if (l->n == BENCH_MAX_ITEMS)
+			return -1;
+		l->item[l->n++] = tok;
+	}
+	return l->n ? 0 : -1;
+}
+
+static bool bench_is_mode(const char *m)
+{
+	return !strcmp(m, "native") || !strcmp(m, "forward") ||
+	       !strcmp(m, "offload") || !strcmp(m, "kvm");
+}
+
+static int bench_check_lists(const struct bench_options *o)
+{
+	char *end;
+	int i;
+
+	for (i = 0; i < o->modes.n; i++)
+		if (!bench_is_mode(o->modes.item[i]))
+			return bench_usage_error("unknown mode '%s' (native, forward, offload, kvm)",
+						 o->modes.item[i]);
+	for (i = 0; i < o->pages.n; i++) {
+		unsigned long v = strtoul(o->pages.item[i], &end, 10);
+
+		if (*end || !v || v > (1UL << 20))
+			return bench_usage_error("bad page count '%s' (1 to 1048576)",
+						 o->pages.item[i]);
+	}
+	return 0;
+}
+
+static char bench_default_workloads[] = "touch cow remap sparse reaccess exit";
+static char bench_default_pages[] = "1024 4096";
+static char bench_default_modes[] = "native forward offload kvm";
+
+static void bench_defaults(struct bench_options *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->reps = 1;
+	o->max_mem_mb = 1024;
+	bench_split(bench_default_workloads, &o->workloads);
+	bench_split(bench_default_pages, &o->pages);
+	bench_split(bench_default_modes, &o->modes);
+}
+
+/* "-x VALUE" and "--long VALUE": the value, or NULL if @argv[*i] is not @opt. */
+static char *bench_value(int argc, char *const argv[], int *i,
+			 const char *s, const char *l)
+{
+	if (strcmp(argv[*i], s) && strcmp(argv[*i], l))
+		return NULL;
+	if (*i + 1 >= argc)
+		return (char *)"";
+	return argv[++*i];
+}
+
+static int bench_parse_one(struct bench_options *o, int argc, char *const argv[], int *i)
+{
+	struct { const char *s, *l; struct bench_list *list; } lists[] = {
+		{ "-w", "--workloads", &o->workloads },
+		{ "-p", "--pages", &o->pages },
+		{ "-m", "--modes", &o->modes },
+	};
+	char *v, *end;
+	unsigned int k;
+
+	for (k = 0; k < ARRAY_SIZE(lists); k++) {
+		v = bench_value(argc, argv, i, lists[k].s, lists[k].l);
+		if (v)
+			return bench_split(v, lists[k].list) ?
+			       bench_usage_error("bad list for %s", lists[k].l) : 0;
+	}
+	if ((v = bench_value(argc, argv, i, "-r", "--reps"))) {
+		o->reps = (int)strtol(v, &end, 10);
+		return (*end || o->reps < 1 || o->reps > 100) ?
+		       bench_usage_error("bad repetition count '%s' (1 to 100)", v) : 0;
+	}
+	if ((v = bench_value(argc, argv, i, "--max-mem", "--max-mem"))) {
+		o->max_mem_mb = strtoul(v, &end, 10);
+		return (*end || o->max_mem_mb < 4) ?
+		       bench_usage_error("bad --max-mem '%s' (MiB, at least 4)", v) : 0;
+	}
+	if ((v = bench_value(argc, argv, i, "-o", "--output"))) {
+		o->output = v;
+		return *v ? 0 : bench_usage_error("%s needs a file name", "--output");
+	}
+	if (argv[*i][0] == '-')
+		return bench_usage_error("unknown option '%s'", argv[*i]);
+	if (o->guest)
+		return bench_usage_error("one guest only ('%s' is extra)", argv[*i]);
+	o->guest = argv[*i];
+	return 0;
+}
+
+static int bench_parse(struct bench_options *o, int argc, char *const argv[])
+{
+	int i, r;
+
+	bench_defaults(o);
+	for (i = 0; i < argc; i++) {
+		r = bench_parse_one(o, argc, argv, &i);
+		if (r)
+			return r;
+	}
+	if (!o->guest)
+		return bench_usage_error("%s", "no guest given (e.g. guest/kernel/pvkernel.elf)");
+	if (access(o->guest, R_OK))
+		return bench_usage_error("cannot read the guest '%s'", o->guest);
+	return bench_check_lists(o);
+}
+
+/*
+ * Guest memory for a run, in MiB: the data frames (sparse and remap need
+ * about two per page: a page-table page per fault, two faults per page)
+ * plus 32 MiB for the guest kernel, its tables and the offload pool, a
+ * multiple of 2 MiB.
+ */
+static unsigned long bench_mem_mb(const char *workload, unsigned long pages)
+{
+	unsigned long f = (!strcmp(workload, "sparse") || !strcmp(workload, "remap")) ? 2 : 1;
+	unsigned long m = (pages * 4 * f + 1023) / 1024 + 32;
+
+	return (m + 1) / 2 * 2;
+}
+
+/* ---- one run ---- */
+
+/* Run 'pfvmm run ...' with stdout and stderr into @buf; the exit status. */
+static int bench_spawn(char *const args[], char *buf, size_t size)
+{
+	size_t len = 0;
+	int fds[2], st;
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe(fds))
+		return 127;
+	pid = fork();
+	if (pid < 0)
+		return 127;
+	if (!pid) {
+		dup2(fds[1], 1);
+		dup2(fds[1], 2);
+		close(fds[0]);
+		close(fds[1]);
+		execv("/proc/self/exe", args);
+		_exit(127);
+	}
+	close(fds[1]);
+	for (;;) {
+		char drop[4096];
+		bool full = len == size - 1;
+
+		n = full ? read(fds[0], drop, sizeof(drop)) :
+			   read(fds[0], buf + len, size - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		if (!full)	/* beyond @size bytes the output is dropped */
+			len += (size_t)n;
+	}
+	buf[len] = '\0';
+	close(fds[0]);
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static struct bench_kv *bench_find(struct bench_row *r, const char *key)
+{
+	int i;
+
+	for (i = 0; i < r->n; i++)
+		if (!strcmp(r->kv[i].key, key))
+			return &r->kv[i];
+	return NULL;
+}
+
+static void bench_put(struct bench_row *r, const char *key, const char *val)
+{
+	struct bench_kv *kv = bench_find(r, key);
+
+	if (!kv) {
+		if (r->n == BENCH_MAX_KV)
+			return;
+		kv = &r->kv[r->n++];
+		snprintf(kv->key, sizeof(kv->key), "%s", key);
+	}
+	snprintf(kv->val, sizeof(kv->val), "%s", val);
+}
+
+static bool bench_is_number(const char *s)
+{
+	return *s && strspn(s, "0123456789") == strlen(s);
+}
+
+static bool bench_is_name(const char *s)
+{
+	return *s >= 'a' && *s <= 'z' &&
+	       strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_") == strlen(s);
+}
+
+/* "result k=v ...": every pair */
+static void bench_parse_result(struct bench_row *r, char *line)
+{
+	char *save = NULL, *tok, *eq;
+
+	strtok_r(line, " ", &save);
+	while ((tok = strtok_r(NULL, " ", &save))) {
+		eq = strchr(tok, '=');
+		if (eq && eq != tok) {
+			*eq = '\0';
+			bench_put(r, tok, eq + 1);
+		}
+	}
+}
+
+/* One line of 'pfvmm run --stats' output; sums exits and hypercalls. */
+static void bench_parse_line(struct bench_row *r, char *line,
+			     unsigned long long *exits, unsigned long long *hcs)
+{
+	char a[64], b[64], c[64], key[80], extra;
+	int n;
+
+	if (!strncmp(line, "result ", 7)) {
+		bench_parse_result(r, line);
+		return;
+	}
+	n = sscanf(line, "%63s %63s %63s %c", a, b, c, &extra);
+	if (n == 3 && !strcmp(a, "exit") && bench_is_number(c)) {
+		snprintf(key, sizeof(key), "exit_%s", b);
+		bench_put(r, key, c);
+		*exits += strtoull(c, NULL, 10);
+	} else if (n == 3 && !strcmp(a, "hypercall") && bench_is_number(c)) {
+		snprintf(key, sizeof(key), "%s%s", strncmp(b, "hc_", 3) ? "hc_" : "", b);
+		bench_put(r, key, c);
+		*hcs += strtoull(c, NULL, 10);
+	} else if (n == 2 && bench_is_name(a) && bench_is_number(b)) {
+		bench_put(r, a, b);
+	}
+}
+
+static void bench_parse_output(struct bench_row *r, char *out)
+{
+	unsigned long long exits = 0, hcs = 0;
+	char *save = NULL, *line, num[32];
+
+	for (line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		bench_parse_line(r, line, &exits, &hcs);
+	if (!bench_find(r, "exits_total")) {
+		snprintf(num, sizeof(num), "%llu", exits);
+		bench_put(r, "exits_total", num);
+	}
+	if (!bench_find(r, "hc_total")) {
+		snprintf(num, sizeof(num), "%llu", hcs);
+		bench_put(r, "hc_total", num);
+	}
+}
+
+struct bench_run {
+	const char *workload, *mode;
+	unsigned long pages, mem_mb;
+	int rep;
+};
+
+static void bench_print_line(FILE *f, const struct bench_run *b, int status,
+			     struct bench_row *r)
+{
+	static const char *const skip[] = { "workload", "pages", "mode" };
+	static const char *const must[] = { "faults", "data", "cycles" };
+	unsigned int k;
+	int i;
+
+	for (k = 0; k < ARRAY_SIZE(must); k++)
+		if (!bench_find(r, must[k]))
+			bench_put(r, must[k], "none");
+	fprintf(f, "BENCH workload=%s pages=%lu mode=%s rep=%d status=%d mem=%luM",
+		b->workload, b->pages, b->mode, b->rep, status, b->mem_mb);
+	for (i = 0; i < r->n; i++) {
+		for (k = 0; k < ARRAY_SIZE(skip); k++)
+			if (!strcmp(r->kv[i].key, skip[k]))
+				break;
+		if (k == ARRAY_SIZE(skip))
+			fprintf(f, " %s=%s", r->kv[i].key, r->kv[i].val);
+	}
+	fputc('\n', f);
+	fflush(f);
+}
+
+/* The child's arguments: pfvmm run --stats --mode M --mem S [--backend kvm] ... */
+static void bench_args(const struct bench_options *o, const struct bench_run *b,
+		       char *args[14], char mem[32], char wl[80], char pg[40])
+{
+	bool kvm = !strcmp(b->mode, "kvm");
+	int a = 0;
+
+	snprintf(mem, 32, "%luM", b->mem_mb);
+	snprintf(wl, 80, "workload=%s", b->workload);
+	snprintf(pg, 40, "pages=%lu", b->pages);
+	args[a++] = "pfvmm";
+	args[a++] = "run";
+	args[a++] = "--stats";
+	args[a++] = "--mode";
+	args[a++] = kvm ? "native" : (char *)b->mode;
+	args[a++] = "--mem";
+	args[a++] = mem;
+	if (kvm) {
+		args[a++] = "--backend";
+		args[a++] = "kvm";
+	}
+	args[a++] = (char *)o->guest;
+	args[a++] = "--";
+	args[a++] = wl;
+	args[a++] = pg;
+	args[a] = NULL;
+}
+
+/* A failed run's output on stderr, each line marked. */
+static void bench_show_output(const char *buf)
+{
+	const char *p = buf, *nl;
+
+	while (*p) {
+		nl = strchr(p, '\n');
+		if (!nl)
+			nl = p + strlen(p);
+		fprintf(stderr, "bench:   > %.*s\n", (int)(nl - p), p);
+		p = *nl ? nl + 1 : nl;
+	}
+}
+
+/* One run: its BENCH line on @f; true if it passed (status 0, data=ok). */
+static bool bench_one(FILE *f, const struct bench_options *o,
+		      const struct bench_run *b, char *buf)
+{
+	static struct bench_row row;
+	char *args[14], mem[32], wl[80], pg[40], *copy;
+	struct bench_kv *data;
+	bool ok;
+	int st;
+
+	bench_args(o, b, args, mem, wl, pg);
+	st = bench_spawn(args, buf, BENCH_OUT_MAX);
+	memset(&row, 0, sizeof(row));
+	copy = strdup(buf);	/* parsing splits it; @buf is kept for errors */
+	if (copy)
+		bench_parse_output(&row, copy);
+	free(copy);
+	bench_print_line(f, b, st, &row);
+	data = bench_find(&row, "data");
+	ok = !st && data && !strcmp(data->val, "ok");
+	if (!ok)
+		bench_show_output(buf);
+	return ok;
+}
+
+/* The pfvmm device opens: else say why once, not once per run. */
+static bool bench_device_ok(void)
+{
+	const char *dev = pfvmm_device_path();
+	int fd = open(dev, O_RDWR | O_CLOEXEC);
+
+	if (fd >= 0) {
+		close(fd);
+		return true;
+	}
+	hint_open_error("pfvmm bench", dev, errno);
+	return false;
+}
+
+static bool bench_mode_available(const char *mode)
+{
+	static int device_ok = -1;
+
+	if (strcmp(mode, "kvm")) {
+		if (device_ok < 0)
+			device_ok = bench_device_ok();
+		if (!device_ok)
+			fprintf(stderr, "bench: skip mode %s: no pfvmm device\n", mode);
+		return device_ok;
+	}
+	if (!access("/dev/kvm", R_OK | W_OK))
+		return true;
+	fprintf(stderr, "bench: skip mode kvm: /dev/kvm is missing or not "
+		"accessible (modprobe kvm_intel)\n");
+	return false;
+}
+
+/* ---- the matrix ---- */
+
+static int bench_matrix(FILE *f, const struct bench_options *o, char *buf)
+{
+	int total = o->modes.n * o->workloads.n * o->pages.n * o->reps;
+	int i = 0, ran = 0, failed = 0, m, w, p;
+	struct bench_run b;
+
+	for (m = 0; m < o->modes.n; m++) {
+		b.mode = o->modes.item[m];
+		if (!bench_mode_available(b.mode)) {
+			i += o->workloads.n * o->pages.n * o->reps;
+			continue;
+		}
+		for (w = 0; w < o->workloads.n; w++)
+			for (p = 0; p < o->pages.n; p++) {
+				b.workload = o->workloads.item[w];
+				b.pages = strtoul(o->pages.item[p], NULL, 10);
+				b.mem_mb = bench_mem_mb(b.workload, b.pages);
+				if (b.mem_mb > o->max_mem_mb) {
+					fprintf(stderr, "bench: skip %s %s pages=%lu: needs %lu MiB, "
+						"more than --max-mem %lu\n", b.workload, b.mode,
+						b.pages, b.mem_mb, o->max_mem_mb);
+					i += o->reps;
+					continue;
+				}
+				for (b.rep = 1; b.rep <= o->reps; b.rep++) {
+					fprintf(stderr, "bench: run %d/%d %s %s %lu\n", ++i, total,
+						b.workload, b.mode, b.pages);
+					ran++;
+					if (!bench_one(f, o, &b, buf))
+						failed++;
+				}
+			}
+	}
+	if (!ran) {
+		fprintf(stderr, "pfvmm bench: no run was possible\n");
+		return 1;
+	}
+	return failed > 100 ? 100 : failed;
+}
+
+/** cmd_bench() - the 'bench' subcommand; returns the process exit status */
+int cmd_bench(int argc, char *const argv[])
+{
+	struct bench_options o;
+	FILE *f = stdout;
+	char *buf;
+	int r, i;
+
+	for (i = 0; i < argc; i++)
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			cmd_bench_usage(stdout);
+			return 0;
+		}
+	r = bench_parse(&o, argc, argv);
+	if (r)
+		return r;
+	buf = malloc(BENCH_OUT_MAX);
+	if (!buf) {
+		fprintf(stderr, "pfvmm bench: out of memory\n");
+		return 1;
+	}
+	if (o.output) {
+		f = fopen(o.output, "w");
+		if (!f) {
+			fprintf(stderr, "pfvmm bench: cannot write '%s': %s\n",
+				o.output, strerror(errno));
+			free(buf);
+			return 1;
+		}
+	}
+	signal(SIGPIPE, SIG_IGN);
+	r = bench_matrix(f, &o, buf);
+	if (f != stdout)
+		fclose(f);
+	free(buf);
+	return r;
+}

@@ -77,7 +77,9 @@ void cmd_bench_usage(FILE *f)
 		"Cycles are the guest's rdtsc: real cycles on a real host, emulated\n"
 		"cycles (path lengths) under Bochs.  Exit status: the number of\n"
 		"failed runs (at most 100); 1 when no run was possible; 2 on a\n"
-		"usage error.\n");
+		"usage error.\n"
+		"Environment: PFVMM_DEVICE (default /dev/pfvmm); PFVMM_BENCH_RUNNER\n"
+		"(a program run instead of 'pfvmm run', for tests).\n");
 }
 
 static int bench_usage_error(const char *fmt, const char *arg)
@@ -223,6 +225,14 @@ static unsigned long bench_mem_mb(const char *workload, unsigned long pages)
 
 /* ---- one run ---- */
 
+/* Who runs one guest: this launcher, or $PFVMM_BENCH_RUNNER (for tests). */
+static const char *bench_runner(void)
+{
+	const char *r = getenv("PFVMM_BENCH_RUNNER");
+
+	return r && *r ? r : "/proc/self/exe";
+}
+
 /* Run 'pfvmm run ...' with stdout and stderr into @buf; the exit status. */
 static int bench_spawn(char *const args[], char *buf, size_t size)
 {
@@ -241,7 +251,7 @@ static int bench_spawn(char *const args[], char *buf, size_t size)
 		dup2(fds[1], 2);
 		close(fds[0]);
 		close(fds[1]);
-		execv("/proc/self/exe", args);
+		execv(bench_runner(), args);
 		_exit(127);
 	}
 	close(fds[1]);

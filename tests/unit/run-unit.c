@@ -47,6 +47,7 @@ int main(int argc, char *argv[])
 	run_stats_tests();
 	run_cli_tests();
 	run_ux_tests();
+	run_bench_tests();
 	run_guest_sim_tests();
 	run_run_loop_tests();
 	printf("%d passed, %d failed, %d skipped\n", nr_pass, nr_fail, nr_skip);

@@ -54,6 +54,7 @@ void run_run_loop_tests(void);
 void run_elf_fuzz_tests(void);
 void run_kvm_convert_tests(void);
 void run_ux_tests(void);
+void run_bench_tests(void);
 
 #define OUT_MAX 8192
 

@@ -2,13 +2,14 @@
 #
 # pfvmm top-level Makefile: wraps Kbuild (the module) and every other target.
 #
-#   make run        fetch deps, build, boot the emulated VT-x machine and run
-#                   the hello guest (the first thing to try)
+#   make bench      the main job: fetch deps, build, boot the emulated VT-x
+#                   machine and run the fault benchmark: bench/results/ (CSV,
+#                   JSON, Markdown table, plot); FULL=1: the larger matrix
 #   make check      everything: unit tests, lint, in-VM tests under Bochs
 #                   (VT-x) and QEMU (no VT-x); last line "N passed, M failed"
+#   make run        fetch deps, build, boot and run the hello guest
+#   make bench-host the benchmark on a real VT-x host, pfvmm.ko loaded
 #   make vm-run SCRIPT=foo.sh [FILES="a b"] [VMFLAGS="--qemu --smp 2"]
-#   make bench      the fault benchmark in the emulated machine: bench/results/
-#                   (CSV, JSON, Markdown table, plot); FULL=1: larger matrix
 #   make install    module, launcher, man page, udev rule, pfvmm group
 #                   [DESTDIR=... PREFIX=/usr/local]; make uninstall
 #
@@ -25,7 +26,7 @@ VMFLAGS ?=
 FILES ?=
 
 .PHONY: all deps build module userspace guest stage run vm-run unit lint \
-	selftest check clean help fuzz bench install uninstall dkms-source
+	selftest check clean help fuzz bench bench-host install uninstall dkms-source
 
 all: build
 
@@ -79,6 +80,11 @@ fuzz:
 bench:
 	FULL=$(FULL) bench/bench.sh
 
+# The same matrix on a real VT-x host with pfvmm.ko loaded (no emulator):
+# pfvmm bench, results in real TSC cycles in bench/results-host/.
+bench-host:
+	FULL=$(FULL) bench/bench.sh --host
+
 # KDIR is passed on only when given explicitly: on a fresh machine KVER is
 # known only after deps (apt lists), so check.sh resolves it after deps.
 # Tests of the harness itself (vm-run, run-all.sh) under QEMU.
@@ -98,13 +104,16 @@ DKMS_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 # The release the built module is for (Debian's headers report another
 # "kernelrelease" than the vermagic the kernel checks).
 MODREL = $(or $(shell modinfo -F vermagic kmod/pfvmm.ko 2>/dev/null | cut -d' ' -f1),$(KVER))
+# The tree for modules_install: KDIR, or else the module's own kernel's
+# build tree (sudo make install without the KDIR the module was built with).
+INSTALL_KDIR = $(if $(wildcard $(KDIR)/Makefile),$(KDIR),/lib/modules/$(MODREL)/build)
 # Headers without the signing key (all distribution headers): do not sign.
-NOSIGN = $(if $(wildcard $(KDIR)/certs/signing_key.x509),,CONFIG_MODULE_SIG_ALL=)
+NOSIGN = $(if $(wildcard $(INSTALL_KDIR)/certs/signing_key.x509),,CONFIG_MODULE_SIG_ALL=)
 
 install:
 	@for f in kmod/pfvmm.ko userspace/pfvmm; do [ -f $$f ] || \
 		{ echo "install: $$f is not built: run 'make module userspace' first" >&2; exit 1; }; done
-	$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod modules_install \
+	$(MAKE) -C $(INSTALL_KDIR) M=$(CURDIR)/kmod modules_install \
 		INSTALL_MOD_PATH=$(DESTDIR) KERNELRELEASE=$(MODREL) DEPMOD=true $(NOSIGN)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(UDEVRULESDIR)
 	install -m 0755 userspace/pfvmm $(DESTDIR)$(BINDIR)/pfvmm

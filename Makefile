@@ -103,7 +103,8 @@ UDEVRULESDIR ?= /etc/udev/rules.d
 DKMS_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 # The release the built module is for (Debian's headers report another
 # "kernelrelease" than the vermagic the kernel checks).
-MODREL = $(or $(shell modinfo -F vermagic kmod/pfvmm.ko 2>/dev/null | cut -d' ' -f1),$(KVER))
+MODREL = $(or $(shell modinfo -F vermagic kmod/pfvmm.ko 2>/dev/null | head -n 1 | \
+		cut -d' ' -f1 | tr -cd 'A-Za-z0-9._+~-'),$(KVER))
 # The tree for modules_install: KDIR, or else the module's own kernel's
 # build tree (sudo make install without the KDIR the module was built with).
 INSTALL_KDIR = $(if $(wildcard $(KDIR)/Makefile),$(KDIR),/lib/modules/$(MODREL)/build)

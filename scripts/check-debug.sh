@@ -198,7 +198,7 @@ fi
 # Warnings and worse from the whole boot (lockdep splats are KERN_WARNING,
 # below the console's loglevel=4).
 echo "@@DMESG-BEGIN@@"
-dmesg -r | grep '^<[0-4]>' | sed 's/^<[0-9]>//'
+dmesg -r | awk '/^<[0-9]>/ { keep = (\$0 ~ /^<[0-4]>/); sub(/^<[0-9]>/, "") } keep'
 echo "@@DMESG-END@@"
 exit \$rc
 EOF

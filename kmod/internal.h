@@ -30,6 +30,14 @@
 /* Guest-physical addresses end below 64 GiB (36 bits). */
 #define PFVMM_GPA_LIMIT		BIT_ULL(36)
 
+/* An offloaded fault's walk: the L1 table of a 2 MiB range under a base. */
+struct pfvmm_walk_cache {
+	u64 upper_gen;		/* pfvmm_pvmmu's, when cached */
+	u64 base;		/* the L4 frame walked from */
+	u64 va_2m;		/* va >> 21 */
+	u64 l1;			/* the L1 frame; 0: nothing cached */
+};
+
 struct pfvmm_slot {
 	bool used;
 	u64 gpa;
@@ -67,6 +75,7 @@ struct pfvmm_vm {
 	/* offload (under mmu_lock): regions, the donated pool */
 	struct pfvmm_region regions[PFVMM_MAX_REGIONS];
 	unsigned int nr_regions;
+	struct pfvmm_walk_cache walk_cache;	/* offload's last walk to an L1 */
 	u64 *pool;			/* frame numbers, a stack */
 	unsigned long *pool_map;	/* which frames are in it */
 	u64 pool_count;

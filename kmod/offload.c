@@ -238,8 +238,8 @@ static int pool_take(struct pfvmm_vcpu *vcpu, u64 src_frame, bool copy,
 
 /* ---- resolving a fault ---- */
 
-/* Make sure the tables above @va exist; return the L1 entry's address. */
-static int ensure_tables(struct pfvmm_vcpu *vcpu, u64 va, u64 *l1e_gpa)
+/* Make sure the tables above @va exist; return the L1 table's frame. */
+static int ensure_tables(struct pfvmm_vcpu *vcpu, u64 va, u64 *l1)
 {
 	struct pfvmm_pvmmu *m = &vcpu->vm->pv;
 	u64 table = m->base;
@@ -270,7 +270,31 @@ static int ensure_tables(struct pfvmm_vcpu *vcpu, u64 va, u64 *l1e_gpa)
 		}
 		table = (pte & PFVMM_PTE_ADDR) >> PAGE_SHIFT;
 	}
-	*l1e_gpa = (table << PAGE_SHIFT) + ((va >> 12) & 511) * 8;
+	*l1 = table;
+	return 0;
+}
+
+/*
+ * The L1 entry for @va: the walk of the last fault in the same 2 MiB is
+ * reused while no table above L1 changed (faults come in runs there).
+ */
+static int l1_entry(struct pfvmm_vcpu *vcpu, u64 va, u64 *l1e_gpa)
+{
+	struct pfvmm_walk_cache *c = &vcpu->vm->walk_cache;
+	struct pfvmm_pvmmu *m = &vcpu->vm->pv;
+	int err;
+
+	if (!c->l1 || c->upper_gen != m->upper_gen || c->base != m->base ||
+	    c->va_2m != va >> 21) {
+		c->l1 = 0;
+		err = ensure_tables(vcpu, va, &c->l1);
+		if (err)
+			return err;
+		c->upper_gen = m->upper_gen;
+		c->base = m->base;
+		c->va_2m = va >> 21;
+	}
+	*l1e_gpa = (c->l1 << PAGE_SHIFT) + ((va >> 12) & 511) * 8;
 	return 0;
 }
 
@@ -284,7 +308,7 @@ static int resolve(struct pfvmm_vcpu *vcpu, const struct pfvmm_region *r,
 
 	if (m->base == PFVMM_NO_BASE)
 		return -EINVAL;
-	err = ensure_tables(vcpu, va, &l1e_gpa);
+	err = l1_entry(vcpu, va, &l1e_gpa);
 	err = err ?: pfvmm_pv_read_pte(vcpu->vm, l1e_gpa, &pte);
 	if (err)
 		return err;

@@ -270,6 +270,7 @@ int pfvmm_pvmmu_unpin(struct pfvmm_pvmmu *m, u64 frame)
 	if (frame == m->base)
 		return -EBUSY;
 	m->frames[frame].pinned = 0;
+	m->upper_gen++;
 	err = put_type(m, frame);
 	if (err)
 		m->frames[frame].pinned = 1;
@@ -294,6 +295,8 @@ int pfvmm_pvmmu_update(struct pfvmm_pvmmu *m, u64 ptr, u64 val)
 	if (!type_is_table(m->frames[frame].type) || !m->frames[frame].count)
 		return -EINVAL;		/* not a page table */
 	level = m->frames[frame].type;
+	if (level > 1)
+		m->upper_gen++;
 	err = m->ops->read_pte(m->ctx, ptr, &old);
 	if (err)
 		return err;
@@ -354,6 +357,7 @@ int pfvmm_pvmmu_new_base(struct pfvmm_pvmmu *m, u64 frame)
 	    m->frames[frame].type != PFVMM_FT_L4)
 		return -EINVAL;
 	m->base = frame;
+	m->upper_gen++;
 	return 0;
 }
 

@@ -44,6 +44,12 @@ struct pfvmm_pvmmu {
 	const struct pfvmm_pvmmu_ops *ops;
 	void *ctx;
 	u64 tables;			/* frames typed as page tables now */
+	/*
+	 * Bumped whenever a table above L1 may have changed (an update of an
+	 * L2-L4 entry, an unpin, a new base): a walk to an L1 table cached
+	 * under one value stays right while the value does.
+	 */
+	u64 upper_gen;
 	u64 max_tables;			/* bound on that number */
 	/* A copy of the table being (de)validated, one per level. */
 	u64 scratch[4][512];

@@ -144,6 +144,32 @@ static void t_pin_bottom_up(void)
 	CHECK_EQ(m.base, 4);
 }
 
+/* upper_gen moves with every change above L1, and only then. */
+static void t_upper_gen(void)
+{
+	u64 g;
+
+	setup();
+	build_tree();
+	OP(pfvmm_pvmmu_new_base(&m, 4), 0);
+	g = m.upper_gen;
+	OP(pfvmm_pvmmu_update(&m, SLOT(1, 5), E(12, PW)), 0);	/* L1 entry */
+	OP(pfvmm_pvmmu_update(&m, SLOT(1, 5), 0), 0);
+	OP(pfvmm_pvmmu_pin(&m, 20, 1), 0);	/* a new table, not linked */
+	CHECK_EQ(m.upper_gen, g);
+	OP(pfvmm_pvmmu_update(&m, SLOT(2, 1), E(20, PW)), 0);	/* L2 entry */
+	CHECK(m.upper_gen != g);
+	g = m.upper_gen;
+	OP(pfvmm_pvmmu_update(&m, SLOT(2, 1), 0), 0);	/* L2 entry cleared */
+	CHECK(m.upper_gen != g);
+	g = m.upper_gen;
+	OP(pfvmm_pvmmu_unpin(&m, 20), 0);
+	CHECK(m.upper_gen != g);
+	g = m.upper_gen;
+	OP(pfvmm_pvmmu_new_base(&m, 4), 0);
+	CHECK(m.upper_gen != g);
+}
+
 /* An L4 pinned while only referenced... cannot be: an unpinned L4 that
  * nothing references has no type, so new_base refuses it. */
 static void t_new_base_unpinned_l4(void)
@@ -623,6 +649,7 @@ static void t_count_overflow(void)
 const struct t_case pvmmu_tests[] = {
 	{ "pvmmu_pin_empty_l1", t_pin_empty_l1 },
 	{ "pvmmu_pin_bottom_up_new_base", t_pin_bottom_up },
+	{ "pvmmu_upper_gen", t_upper_gen },
 	{ "pvmmu_new_base_needs_pinned_l4", t_new_base_unpinned_l4 },
 	{ "pvmmu_writable_frame", t_writable_frame },
 	{ "pvmmu_self_map_writable", t_self_map_writable },

@@ -206,8 +206,14 @@ static void fill_args(uint64_t nr, unsigned long long a[5], bool nested)
 		a[i] = below(4) ? 0 : rnd();
 	switch (nr) {
 	case PFVMM_HC_CONSOLE_WRITE:
-		a[0] = read_ptr("fuzz\n");
-		a[1] = below(4) ? below(6) : rnd();
+		/* Readable memory would print binary: only "\n" or bad pointers. */
+		a[0] = read_ptr(NULL);
+		if (a[0] < mem_end_pa + PAGE_SIZE) {
+			a[0] = (uint64_t)"\n";
+			a[1] = below(2);
+		} else {
+			a[1] = below(2) ? below(64) : rnd();
+		}
 		break;
 	case PFVMM_HC_MMU_UPDATE:
 		n = below(4) ? 1 + below(8) : below(PFVMM_MMU_BATCH_MAX + 8);
@@ -390,7 +396,7 @@ int run_fuzz(uint64_t seed, uint64_t n)
 	}
 	if (fuzz_after())
 		n_unexpected++;
-	printk("fuzz summary: seed=%lu calls=%lu ok=%lu errors=%lu enosys=%lu skipped=%lu unexpected=%lu\n",
+	printk("\nfuzz summary: seed=%lu calls=%lu ok=%lu errors=%lu enosys=%lu skipped=%lu unexpected=%lu\n",
 	       (unsigned long)seed, (unsigned long)(n - n_skipped),
 	       (unsigned long)n_ok, (unsigned long)n_err,
 	       (unsigned long)n_enosys, (unsigned long)n_skipped,

@@ -8,8 +8,12 @@
  *   - unknown ioctls and known numbers with a wrong size -> ENOTTY,
  *   - API version, capabilities, CREATE_VM's argument,
  *   - every way SET_MEMORY_REGION can be wrong,
+ *   - the VM limit (PFVMM_CAP_MAX_VMS VMs, then ENOSPC, then one again
+ *     after a close) and every vCPU id below PFVMM_CAP_MAX_VCPUS,
  *   - CREATE_VCPU ids, register ioctls with bad pointers, SET_SREGS
  *     reserved fields, mmap of the vCPU fd,
+ *   - RUN of a fresh vCPU (entry fails: internal error), then the
+ *     spinning guest on the same vCPU (a failed entry left it unlaunched),
  *   - RUN from a second thread while a spinning guest runs (EBUSY), then
  *     a signal to the running thread (EINTR, PFVMM_EXIT_INTR),
  *   - closing the VM fd before the vCPU fd.
@@ -382,6 +386,59 @@ static void test_vcpu_regs(int vcpu)
 	EXPECT("set_sregs_reserved7", ioctl(vcpu, PFVMM_SET_SREGS, &sregs), EINVAL);
 }
 
+/* Every id below the cap can be created (id 0 exists already). */
+static void test_vcpu_all_ids(int vm)
+{
+	int fds[64], i, n = 0;
+
+	for (i = 1; i < max_vcpus && i < 64; i++) {
+		fds[n] = ioctl(vm, PFVMM_CREATE_VCPU, i);
+		if (fds[n] < 0) {
+			fail("create_vcpu_all_ids", "id %d: got %s want a vCPU fd", i,
+			     errno_name(errno));
+			break;
+		}
+		n++;
+	}
+	if (i == max_vcpus)
+		pass("create_vcpu_all_ids");
+	while (n)
+		close(fds[--n]);
+}
+
+/* PFVMM_CAP_MAX_VMS VMs at once, then ENOSPC; a close makes room again. */
+static void test_vm_limit(int sys)
+{
+	int max_vms = ioctl(sys, PFVMM_CHECK_EXTENSION, PFVMM_CAP_MAX_VMS);
+	int fds[256], n = 0, fd;
+
+	step("VM limit");
+	if (max_vms <= 0 || max_vms > 255) {
+		fail("cap_max_vms", "got %d want 1..255", max_vms);
+		return;
+	}
+	pass("cap_max_vms");
+	while (n < max_vms) {
+		fds[n] = ioctl(sys, PFVMM_CREATE_VM, 0);
+		if (fds[n] < 0)
+			break;
+		n++;
+	}
+	expect_value("vm_limit_all_created", n, max_vms);
+	EXPECT("vm_limit_one_more_enospc", fd = ioctl(sys, PFVMM_CREATE_VM, 0), ENOSPC);
+	if (fd >= 0)
+		close(fd);
+	if (n) {
+		close(fds[--n]);
+		fd = ioctl(sys, PFVMM_CREATE_VM, 0);
+		expect_errno("vm_limit_room_after_close", fd, errno, 0);
+		if (fd >= 0)
+			close(fd);
+	}
+	while (n)
+		close(fds[--n]);
+}
+
 static void test_vcpus(int sys)
 {
 	int vm, vcpu;
@@ -402,6 +459,7 @@ static void test_vcpus(int sys)
 	vcpu = ioctl(vm, PFVMM_CREATE_VCPU, 0);
 	expect_errno("create_vcpu_0", vcpu, errno, 0);
 	EXPECT("create_vcpu_0_twice", ioctl(vm, PFVMM_CREATE_VCPU, 0), EEXIST);
+	test_vcpu_all_ids(vm);
 	if (vcpu >= 0) {
 		test_vcpu_wrong_sizes(vcpu);
 		test_vcpu_regs(vcpu);
@@ -487,6 +545,19 @@ static int spin_vm_create(int sys, struct spin_vm *s)
 		return -1;
 	}
 	s->run = run;
+	/*
+	 * A fresh vCPU has no usable guest state: the entry fails.  That must
+	 * leave the VMCS unlaunched, or every later RUN fails (VMRESUME of a
+	 * VMCS that was never launched): the spinning guest below runs only
+	 * if it does.
+	 */
+	if (ioctl(s->vcpu, PFVMM_RUN, 0) == 0 &&
+	    s->run->exit_reason == PFVMM_EXIT_INTERNAL_ERROR &&
+	    s->run->internal.suberror == PFVMM_INTERNAL_ENTRY_FAILED)
+		pass("run_fresh_vcpu_entry_fails");
+	else
+		fail("run_fresh_vcpu_entry_fails", "RUN: %s, exit %u, suberror %u",
+		     errno_name(errno), s->run->exit_reason, s->run->internal.suberror);
 	return spin_vm_load(s);
 }
 
@@ -660,6 +731,7 @@ int main(void)
 	test_system(sys);
 	test_regions(sys);
 	test_vcpus(sys);
+	test_vm_limit(sys);
 	test_run(sys);
 	close(sys);
 	printf("ioctl-test: %d passed, %d failed\n", nr_passed, nr_failed);

@@ -1,0 +1,124 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# SMP (needs 2 CPUs: make check runs s-*.sh in a Bochs boot with smp=2).
+#  - migration: the launcher's threads (the vCPU thread included) are moved
+#    between CPU 0 and CPU 1 every 5 ms by "migrate" while pvkernel runs
+#    touch and cow in native, forward and offload mode: each ends with
+#    data=ok and the right fault count, and the thread was seen on both
+#    CPUs (the module must VMCLEAR on the old CPU, VMPTRLD on the new one
+#    and fix the per-CPU host state);
+#  - two guests at once, one pinned on each CPU: both data=ok;
+#  - a guest spinning forever on CPU 0 does not stall CPU 0: a shell loop
+#    pinned there too still makes progress (at least 10% of what it makes
+#    alone), and SIGTERM ends the launcher within 3 s (status 130).
+. ./lib.sh
+need_module
+
+K=$GUESTS/pvkernel.elf
+ncpu=$(grep -c '^processor' /proc/cpuinfo)
+[ "$ncpu" -ge 2 ] || fail "needs 2 CPUs, this machine has $ncpu (boot with --smp 2)"
+command -v migrate >/dev/null || fail "migrate (tests/vm/migrate.c) is not staged"
+bad=0
+
+field() {	# field NAME FILE: the value of NAME=... on the result line
+	sed -n "s/^result .*[ ]$1=\([^ ]*\).*/\1/p" "$2" | head -n 1
+}
+
+mfield() {	# mfield NAME FILE: a value of migrate's summary line
+	sed -n "s/^migrate: .*[ ]*$1=\([^ ]*\).*/\1/p" "$2" | tail -n 1
+}
+
+# guest_ok FILE STATUS PAGES: "ok" or what is wrong with the run
+guest_ok() {
+	why=
+	[ "$2" -eq 0 ] || why="$why status=$2"
+	[ "$(field data "$1")" = ok ] || why="$why data=$(field data "$1")"
+	[ "$(field faults "$1")" = "$3" ] || why="$why faults=$(field faults "$1")(want $3)"
+	echo "${why:-ok}"
+}
+
+# ---- migration every 5 ms ----
+for mode in native forward offload; do
+	for w in touch cow; do
+		out=/tmp/s-smp.$mode.$w.out
+		t0=$(date +%s)
+		migrate -i 5 -- $PFVMM run --mode "$mode" "$K" -- \
+			workload=$w pages=1024 >"$out" 2>&1
+		st=$?
+		secs=$(($(date +%s) - t0))
+		why=$(guest_ok "$out" "$st" 1024)
+		flips=$(mfield flips "$out")
+		moved=$(mfield moved "$out")
+		cpus=$(mfield cpus "$out")
+		[ "${moved:-0}" -ge 3 ] || why="${why#ok} moved=${moved:-none}(want >= 3)"
+		[ "$cpus" = 0,1 ] || why="${why#ok} cpus=${cpus:-none}(want 0,1)"
+		echo "smp migrate $mode $w pages=1024 flips=${flips:--} moved=${moved:--} cpus=${cpus:--} ${secs}s: ${why:-ok}"
+		if [ "$why" != ok ]; then
+			show "$out"
+			bad=$((bad + 1))
+		fi
+	done
+done
+
+# ---- two guests, one per CPU ----
+migrate -p 0 -- $PFVMM run --mode forward "$K" -- workload=cow pages=2048 \
+	>/tmp/s-smp.pin0.out 2>&1 &
+p0=$!
+migrate -p 1 -- $PFVMM run --mode offload "$K" -- workload=touch pages=2048 \
+	>/tmp/s-smp.pin1.out 2>&1 &
+p1=$!
+wait "$p0"
+s0=$?
+wait "$p1"
+s1=$?
+for i in 0 1; do
+	eval st=\$s$i
+	why=$(guest_ok /tmp/s-smp.pin$i.out "$st" 2048)
+	echo "smp pinned guest on cpu $i: $why"
+	if [ "$why" != ok ]; then
+		show /tmp/s-smp.pin$i.out
+		bad=$((bad + 1))
+	fi
+done
+
+# ---- a spinning guest does not stall its CPU ----
+# count_loop SECS: iterations of a shell loop pinned on CPU 0 in SECS s
+count_loop() {
+	migrate -p 0 -- sh -c 'i=0; end=$(($(date +%s) + '"$1"'))
+		while [ "$(date +%s)" -lt "$end" ]; do i=$((i + 1)); done; echo "$i"' \
+		2>/dev/null
+}
+alone=$(count_loop 2)
+migrate -p 0 -- $PFVMM run "$GUESTS/spin.elf" >/tmp/s-smp.spin.out 2>&1 &
+spid=$!
+sleep 1
+with=$(count_loop 2)
+kill -0 "$spid" 2>/dev/null || {
+	show /tmp/s-smp.spin.out
+	fail "the spinning guest ended on its own"
+}
+# migrate forwards nothing: signal the launcher itself.
+lpid=$(pgrep -P "$spid" 2>/dev/null | head -n 1)
+[ -n "$lpid" ] || lpid=$(ps -o pid,ppid | awk -v p="$spid" '$2 == p { print $1 }' | head -n 1)
+t0=$(date +%s)
+kill -TERM "$lpid"
+i=0
+while kill -0 "$spid" 2>/dev/null && [ "$i" -lt 30 ]; do
+	usleep 100000
+	i=$((i + 1))
+done
+wait "$spid"
+st=$?
+why=
+[ "$i" -lt 30 ] || why="$why still running 3 s after SIGTERM"
+[ "$st" -eq 130 ] || why="$why status=$st(want 130)"
+[ "$((with * 10))" -ge "$alone" ] || why="$why loop made $with iterations next to the spinner, $alone alone"
+echo "smp spin on cpu 0: loop alone=$alone beside-spinner=$with, SIGTERM -> exit in ~$((i * 100)) ms status $st: ${why:-ok}"
+if [ -n "$why" ]; then
+	kill -KILL "$lpid" 2>/dev/null
+	show /tmp/s-smp.spin.out
+	bad=$((bad + 1))
+fi
+
+[ "$bad" -eq 0 ] || fail "$bad SMP check(s) went wrong"
+exit 0

@@ -128,6 +128,11 @@ else
 	echo "bench: gnuplot missing (scripts/deps.sh installs gnuplot-nox): no plot" >&2
 fi
 echo "bench: wrote $(cd "$OUT" && ls | tr '\n' ' ')"
+# The README shows the latest results of the emulated machine.
+if [ "$OUT" = "$TOP/bench/results" ] && [ -z "$host" ]; then
+	python3 bench/readme.py "$OUT/results.json" README.md &&
+		echo "bench: README.md's results block refreshed"
+fi
 echo "bench: wall time $(( $(date +%s) - t0 )) s"
 
 cst=0

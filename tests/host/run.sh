@@ -3,6 +3,7 @@
 #
 # run.sh - the host-side ecosystem tests, each printing PASS/FAIL lines:
 #   install.sh  make install / uninstall into a staging DESTDIR
+#   install-real.sh  the same without DESTDIR, in a throwaway overlay of /
 #   dkms.sh     dkms add + build in a private tree against the Debian headers
 #   man.sh      docs/pfvmm.1 renders without warnings and is complete
 #   sysfs-doc.sh  docs/sysfs-pfvmm.txt covers kmod/sysfs.c in the ABI format
@@ -11,7 +12,7 @@
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$TOP" || exit 1
 fails=0
-for t in install dkms man sysfs-doc api-doc; do
+for t in install install-real dkms man sysfs-doc api-doc; do
 	sh "tests/host/$t.sh" | tee "/tmp/pfvmm-host-$$.out"
 	grep -q '^FAIL ' "/tmp/pfvmm-host-$$.out" && fails=$((fails + 1))
 done

@@ -61,10 +61,10 @@ void hint_module_not_loaded(const char *who, const char *path)
 	fprintf(stderr, "%s: %s not found: module not loaded: run 'modprobe pfvmm' "
 		"(needs VT-x; see dmesg)\n", who, path);
 	if (cpu_has_vmx() == 0)
-		fprintf(stderr, "%s: this CPU has no VT-x (no 'vmx' flag in "
-			"/proc/cpuinfo): the module refuses to load here; use a VT-x "
-			"host, or a VM with nested VT-x (see NOTES in pfvmm(1))\n",
-			who);
+		fprintf(stderr, "%s: no VT-x on this CPU (no 'vmx' flag in "
+			"/proc/cpuinfo: the CPU lacks it or the firmware disabled it): "
+			"the module refuses to load here; use a VT-x host, or a VM "
+			"with nested VT-x (see NOTES in pfvmm(1))\n", who);
 }
 
 /** hint_no_access() - @path exists but we may not open it */

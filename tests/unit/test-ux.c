@@ -111,7 +111,7 @@ static void test_ux_no_vtx(struct test_ctx *t)
 	close(fd);
 	snprintf(env1, sizeof(env1), "PFVMM_CPUINFO=%s", cpuinfo);
 	write_file(cpuinfo, "processor\t: 0\nflags\t\t: fpu sse2 svm lm\n");
-	ux_run(t, a, env, -1, 1, "this CPU has no VT-x (no 'vmx' flag");
+	ux_run(t, a, env, -1, 1, "no VT-x on this CPU (no 'vmx' flag");
 	write_file(cpuinfo, "processor\t: 0\nflags\t\t: fpu vmx sse2 lm ept\n");
 	ux_run(t, a, env, -1, 1, "run 'modprobe pfvmm'");
 	ux_lacks(t, "no VT-x");

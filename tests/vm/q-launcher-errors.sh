@@ -18,7 +18,7 @@ show "$out"
 [ "$st" -eq 1 ] || fail "pfvmm run without the module exited with $st, want 1"
 grep -q "module not loaded: run 'modprobe pfvmm' (needs VT-x; see dmesg)" "$out" ||
 	fail "pfvmm run: no 'module not loaded' message"
-grep -q "this CPU has no VT-x" "$out" || fail "pfvmm run: does not say the CPU has no VT-x"
+grep -q "no VT-x on this CPU" "$out" || fail "pfvmm run: does not say the CPU has no VT-x"
 
 $PFVMM stat >"$out" 2>&1
 st=$?

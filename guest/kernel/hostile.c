@@ -52,6 +52,15 @@ int run_hostile_all(void)
 						 PFVMM_MMU_BATCH_MAX + 1, 0),
 		     -PFVMM_E2BIG);
 
+	bad += check("mmuext-count-too-big", hypercall3(PFVMM_HC_MMUEXT_OP,
+							(unsigned long)many,
+							PFVMM_MMU_BATCH_MAX + 1, 0),
+		     -PFVMM_E2BIG);
+
+	bad += check("multicall-count-too-big",
+		     hypercall2(PFVMM_HC_MULTICALL, (unsigned long)many,
+				PFVMM_MULTICALL_MAX + 1), -PFVMM_E2BIG);
+
 	bad += check("multicall-in-table", hypercall2(PFVMM_HC_MULTICALL,
 						      kernel_l4, 1),
 		     -PFVMM_EFAULT);

@@ -75,7 +75,8 @@ void offload_setup(const char *w, uint64_t pages)
 		flags = PFVMM_REGION_DEMAND_ZERO | PFVMM_REGION_WRITE;
 	hc_check("fault_region", fault_region(UBASE, len, flags));
 	n = pool_arg == POOL_AUTO ? pool_size(w, pages) : pool_arg;
-	if (n > PFVMM_POOL_MAX)
+	/* pool=N is taken as given: above the bound the VMM must refuse. */
+	if (pool_arg == POOL_AUTO && n > PFVMM_POOL_MAX)
 		n = PFVMM_POOL_MAX;
 	pool_donate(n);
 	printk("pvkernel: offload: region 0x%lx+0x%lx flags %lu, pool %lu frames\n",
@@ -136,6 +137,23 @@ static int check(const char *name, long got, long want)
 	return got != want;
 }
 
+/*
+ * One region is registered already: fill the table (PFVMM_MAX_REGIONS) with
+ * one page each 1 GiB apart, then one more.  Returns the last result.
+ */
+static long regions_to_limit(void)
+{
+	uint64_t va = UBASE + (1ull << 30);
+	long r = 0;
+	int i;
+
+	for (i = 1; i <= PFVMM_MAX_REGIONS && !r; i++, va += 1ull << 30)
+		r = fault_region(va, PAGE_SIZE, PFVMM_REGION_DEMAND_ZERO);
+	if (i != PFVMM_MAX_REGIONS + 1)
+		printk("hostile region-limit: region %d failed\n", i - 1);
+	return r;
+}
+
 int run_hostile_offload(void)
 {
 	static uint64_t one[2];
@@ -162,6 +180,12 @@ int run_hostile_offload(void)
 	one[0] = ro >> 12;
 	bad += check("donate-good", donate(one, 1), 0);
 	bad += check("donate-twice", donate(one, 1), -PFVMM_EEXIST);
+	bad += check("donate-count-too-big", donate(batch, PFVMM_MMU_BATCH_MAX + 1),
+		     -PFVMM_E2BIG);
+	bad += check("reclaim-count-too-big",
+		     hypercall2(PFVMM_HC_POOL_RECLAIM, (unsigned long)batch,
+				PFVMM_MMU_BATCH_MAX + 1), -PFVMM_E2BIG);
+	bad += check("region-limit", regions_to_limit(), -PFVMM_E2BIG);
 	printk("hostile summary: %d failed\n", bad);
 	return bad ? 1 : 0;
 }

@@ -17,14 +17,15 @@
 #    (PML4, PDPT, PD and 16 page tables: 19);
 #  - afterwards the module's live counters are 0 and the kernel log since
 #    the start has no BUG/WARNING/Oops/general protection fault.
-# FUZZ_CALLS (default 3000) and FUZZ_OPS (default 1500) set the budgets.
+# FUZZ_CALLS (default 10000 a mode) and FUZZ_OPS (default 4000 a thread)
+# set the budgets.
 . ./lib.sh
 need_module
 
 K=$GUESTS/pvkernel.elf
 S=/sys/kernel/pfvmm
-calls=${FUZZ_CALLS:-3000}
-ops=${FUZZ_OPS:-1500}
+calls=${FUZZ_CALLS:-10000}
+ops=${FUZZ_OPS:-4000}
 mark="s-fuzz: start $$ $(date +%s)"
 echo "$mark" >/dev/kmsg
 bad=0

@@ -46,7 +46,7 @@ cycle() {
 	   p=$!
 	   usleep 300000
 	   kill -9 "$p"
-	   wait "$p"
+	   wait "$p" 2>/dev/null	# no "Killed" from the shell
 	   [ $? -eq 137 ] ;;
 	1) $PFVMM run "$GUESTS/hello.elf" >"$out" 2>&1 ;;
 	2) $PFVMM run --mode native "$K" -- workload=touch pages=32 >"$out" 2>&1 &&

@@ -9,6 +9,9 @@
 #      build/vmroot;
 #   2. in parallel:
 #        - one Bochs boot (VT-x) running tests/vm/run-all.sh 't-*.sh';
+#        - a second Bochs boot with 2 CPUs running run-all.sh 's-*.sh'
+#          (migration, pinned guests, a spinner beside a shell, the
+#          fuzzers racing on two CPUs);
 #        - on the host: unit tests (make -C tests/unit check), lint
 #          (scripts/lint.sh), install/dkms/man (tests/host/run.sh), one QEMU boot (no VT-x) running
 #          run-all.sh 'q-*.sh', then the harness's self-test
@@ -167,10 +170,16 @@ host_part >"$out/host.out" 2>&1 &
 host_pid=$!
 vm_part vm-bochs "--smp $BOCHS_SMP" 't-*.sh' "$BOCHS_TIMEOUT" &
 bochs_pid=$!
+# Two emulated CPUs run at half speed each: a longer silence is no hang.
+vm_part vm-bochs-smp "--smp 2 --hang 900" 's-*.sh' "$BOCHS_TIMEOUT" &
+smp_pid=$!
 wait $host_pid
 cat "$out/host.out"
 echo "== Bochs boot (waiting for it: $(secs "$t0") so far)"
 wait $bochs_pid
 cat "$out/vm-bochs.log"
+echo "== Bochs boot with 2 CPUs: s-*.sh (waiting for it: $(secs "$t0") so far)"
+wait $smp_pid
+cat "$out/vm-bochs-smp.log"
 finish
 }

@@ -4,7 +4,8 @@
 # run-all.sh - run the in-VM tests (busybox sh, inside scripts/vm-run).
 #
 #   sh run-all.sh [GLOB]        default GLOB: t-*.sh (the VT-x tests);
-#                               q-*.sh are the no-VMX (QEMU) tests
+#                               q-*.sh are the no-VMX (QEMU) tests,
+#                               s-*.sh the VT-x tests of the 2-CPU boot
 #
 # Each test is a shell script in this directory; exit 0 means it passed.
 # The runner prints "RUN name" before and exactly one "PASS name" or

@@ -15,25 +15,28 @@
 #   3. pfvmm at a commit (default HEAD; CHECK_DEBUG_REV) exported to
 #      build/check-debug/src: guest and userspace built as usual, the module
 #      against the debug kernel (with -g, for line numbers), staged there;
-#   4. one Bochs boot of the debug kernel (scripts/vm-run --kernel
-#      --modules --vmroot) running tests/vm/run-all.sh 't-*.sh', then a
-#      kmemleak scan (pfvmm loaded again first: with nokaslr it lands at the
-#      same address, so the module's frames in the traces resolve);
+#   4. two Bochs boots of the debug kernel at once (scripts/vm-run --kernel
+#      --modules --vmroot), as in make check: "t" (smp=BOCHS_SMP) runs
+#      tests/vm/run-all.sh 't-*.sh', "s" (smp=2) runs 's-*.sh'; each ends
+#      with a kmemleak scan (pfvmm loaded again first: with nokaslr it lands
+#      at the same address, so the module's frames in the traces resolve)
+#      and a dump of the warning-level kernel log;
 #   5. the findings: every KASAN report, lockdep/atomic-sleep splat, other
 #      WARNING/BUG, and kmemleak report, saved under build/check-debug/
 #      (kasan.txt, lockdep.txt, warn.txt, kmemleak.txt, dmesg-warn.txt,
-#      console.log), counted in a summary.  Findings are result lines too:
+#      console-t.log, console-s.log), counted in a summary.  Findings are result lines too:
 #      debug-kasan, debug-lockdep, debug-warn and debug-kmemleak-pfvmm
 #      (leaks whose allocation trace is in a module) fail when non-zero.
 # Prints PASS/FAIL lines and one last line "N passed, M failed".
 #
-#   scripts/check-debug.sh --findings CONSOLE   step 5 alone, on a console
-#                                               log an earlier run kept
+#   scripts/check-debug.sh --findings [CONSOLE...]   step 5 alone, on the
+#            console logs an earlier run left in build/check-debug/ (or on
+#            the given ones)
 #
 # Environment: CHECK_DEBUG_REV (git revision, default HEAD; "worktree": the
 # working tree as it is), BOCHS_TIMEOUT (default 14400 s), TEST_TIMEOUT (per
 # in-VM test, default 2400 s), BOCHS_HANG (default 1200 s), BOCHS_SMP
-# (default 1), DEBUG_MEGS (default 1024).
+# (default 1), DEBUG_MEGS (default 1024), CHECK_DEBUG_BOOTS (default "t s").
 set -u
 {
 TOP=$(cd "$(dirname "$0")/.." && pwd)
@@ -54,9 +57,13 @@ DEBUG_MEGS=${DEBUG_MEGS:-1024}
 
 findings_only=
 if [ "${1:-}" = --findings ]; then
-	[ -f "${2:-}" ] || { echo "usage: $0 [--findings CONSOLE-LOG]" >&2; exit 2; }
-	findings_only=$(cd "$(dirname "$2")" && pwd)/$(basename "$2")
+	findings_only=1
+	shift
+	for f in "$@"; do
+		[ -f "$f" ] || { echo "usage: $0 [--findings [CONSOLE-LOG...]]" >&2; exit 2; }
+	done
 fi
+CHECK_DEBUG_BOOTS=${CHECK_DEBUG_BOOTS:-t s}
 t0=$(date +%s)
 secs() { echo "$(( $(date +%s) - $1 ))s"; }
 indent() { sed 's/^/    | /'; }
@@ -88,8 +95,11 @@ report() {
 if [ -n "$findings_only" ]; then
 	mkdir -p "$out"
 	rm -f "$out"/debug-*.res
-	c=$out/console.log
-	[ "$findings_only" -ef "$c" ] || cp "$findings_only" "$c"
+	n=0
+	for f in "$@"; do
+		n=$((n + 1))
+		[ "$f" -ef "$out/console-$n.log" ] || cp "$f" "$out/console-$n.log"
+	done
 else
 rm -rf "$out"
 mkdir -p "$out"
@@ -173,11 +183,13 @@ st=$?
 report build-pfvmm $st "$out/build-pfvmm.out" "$(head -n 1 "$out/build-pfvmm.out")"
 [ $st -eq 0 ] || finish
 
-# ---- 4. the Bochs boot ----
-cat >"$out/vm.sh" <<EOF
+# ---- 4. the Bochs boots ----
+# vm_script GLOB: the in-VM script of one boot.
+vm_script() {
+	cat <<EOF
 export TEST_TIMEOUT=$TEST_TIMEOUT
-echo "debug kernel: \$(uname -r); \$(grep -c . /proc/modules) modules loaded"
-sh /pfvmm/tests/vm/run-all.sh 't-*.sh'
+echo "debug kernel: \$(uname -r), \$(grep -c ^processor /proc/cpuinfo) CPUs"
+sh /pfvmm/tests/vm/run-all.sh '$1'
 rc=\$?
 KL=/sys/kernel/debug/kmemleak
 if [ -w \$KL ]; then
@@ -196,45 +208,83 @@ else
 	echo "@@KMEMLEAK-UNAVAILABLE@@ (\$KL not writable)"
 fi
 # Warnings and worse from the whole boot (lockdep splats are KERN_WARNING,
-# below the console's loglevel=4).
+# below the console's loglevel=4), with their continuation lines.
 echo "@@DMESG-BEGIN@@"
 dmesg -r | awk '/^<[0-9]>/ { keep = (\$0 ~ /^<[0-4]>/); sub(/^<[0-9]>/, "") } keep'
 echo "@@DMESG-END@@"
 exit \$rc
 EOF
-echo "== Bochs boot of the debug kernel (smp=$BOCHS_SMP, ${DEBUG_MEGS} MiB," \
-     "timeout ${BOCHS_TIMEOUT}s, TEST_TIMEOUT=${TEST_TIMEOUT}s): t-*.sh"
-echo "   (tail -f $out/console.log)"
-VM_RUN_APPEND="nokaslr ${VM_RUN_APPEND:-}" scripts/vm-run --smp "$BOCHS_SMP" \
-	--kernel "$OBJ/arch/x86/boot/bzImage" --modules "$MODDIR" \
-	--vmroot "$P/build/vmroot" --megs "$DEBUG_MEGS" \
-	--timeout "$BOCHS_TIMEOUT" --hang "$BOCHS_HANG" \
-	"$out/vm.sh" >"$out/console.log" 2>&1
-st=$?
-c=$out/console.log
-# The tests' own lines (not the dumps).
-awk '/@@(KMEMLEAK|DMESG)-BEGIN@@/ { skip = 1 } !skip { print }
-     /@@(KMEMLEAK|DMESG)-END@@/ { skip = 0 }' "$c" | tee "$out/tests.out"
-grep -E '^(PASS|FAIL) ' "$out/tests.out" >"$out/tests.res"
-if grep -q '^vm-run: script exit status' "$c"; then
-	echo "PASS debug-boot" | tee "$out/boot.res"
-else
-	echo "FAIL debug-boot (no status from the guest: status $st)" | tee "$out/boot.res"
-	awk '/^RUN / { n = $2 } /^(PASS|FAIL) / && $2 == n { n = "" }
-	     END { if (n != "") print "FAIL " n " (the guest hung or died during it)" }' \
-		"$out/tests.out" | tee -a "$out/boot.res"
-fi
+}
+
+# vm_boot NAME SMP GLOB: one boot; console-NAME.log, tests-NAME.out and
+# NAME.res (its tests' result lines, and debug-boot-NAME).
+vm_boot() {
+	local name=$1 smp=$2 glob=$3 c=$out/console-$1.log st
+	vm_script "$glob" >"$out/vm-$name.sh"
+	VM_RUN_APPEND="nokaslr ${VM_RUN_APPEND:-}" scripts/vm-run --smp "$smp" \
+		--kernel "$OBJ/arch/x86/boot/bzImage" --modules "$MODDIR" \
+		--vmroot "$P/build/vmroot" --megs "$DEBUG_MEGS" \
+		--timeout "$BOCHS_TIMEOUT" --hang "$BOCHS_HANG" \
+		"$out/vm-$name.sh" >"$c" 2>&1
+	st=$?
+	# The tests' own lines (not the dumps).
+	awk '/@@(KMEMLEAK|DMESG)-BEGIN@@/ { skip = 1 } !skip { print }
+	     /@@(KMEMLEAK|DMESG)-END@@/ { skip = 0 }' "$c" >"$out/tests-$name.out"
+	grep -E '^(PASS|FAIL) ' "$out/tests-$name.out" >"$out/$name.res"
+	if grep -q '^vm-run: script exit status' "$c"; then
+		echo "PASS debug-boot-$name" >>"$out/$name.res"
+	else
+		echo "FAIL debug-boot-$name (no status from the guest: status $st)" >>"$out/$name.res"
+		awk '/^RUN / { n = $2 } /^(PASS|FAIL) / && $2 == n { n = "" }
+		     END { if (n != "") print "FAIL " n " (the guest hung or died during it)" }' \
+			"$out/tests-$name.out" >>"$out/$name.res"
+	fi
+}
+
+# t: smp=BOCHS_SMP, t-*.sh (check.sh's main boot); s: smp=2, s-*.sh
+# (check.sh's second boot).  Both at once: one emulator per core.
+echo "== Bochs boots of the debug kernel ($DEBUG_MEGS MiB, timeout ${BOCHS_TIMEOUT}s," \
+     "TEST_TIMEOUT=${TEST_TIMEOUT}s): $CHECK_DEBUG_BOOTS"
+echo "   (tail -f $out/console-*.log)"
+pids=
+for b in $CHECK_DEBUG_BOOTS; do
+	case $b in
+	t) vm_boot t "$BOCHS_SMP" 't-*.sh' & pids="$pids $!" ;;
+	s) vm_boot s 2 's-*.sh' & pids="$pids $!" ;;
+	*) echo "FAIL debug-boot-$b (unknown boot; CHECK_DEBUG_BOOTS: t, s)" >"$out/$b.res" ;;
+	esac
+done
+# shellcheck disable=SC2086
+wait $pids
+for b in $CHECK_DEBUG_BOOTS; do
+	[ -f "$out/tests-$b.out" ] || continue
+	echo "== boot $b"
+	cat "$out/tests-$b.out"
+	grep 'debug-boot-' "$out/$b.res"
+done
 fi	# not --findings
 
 # ---- 5. findings ----
-sed -n '/@@DMESG-BEGIN@@/,/@@DMESG-END@@/p' "$c" | sed '1d;$d' | tr -d '\r' \
-	>"$out/dmesg-warn.txt"
-sed -n '/@@KMEMLEAK-BEGIN@@/,/@@KMEMLEAK-END@@/p' "$c" | sed '1d;$d' | tr -d '\r' \
-	>"$out/kmemleak.txt"
-if ! grep -q '@@DMESG-BEGIN@@' "$c"; then
-	# No dump (the guest died): the console is all there is.
-	tr -d '\r' <"$c" >"$out/dmesg-warn.txt"
-fi
+# Every boot's dumps, one after the other, each under a "#### console-X" line.
+: >"$out/dmesg-warn.txt"
+: >"$out/kmemleak.txt"
+leak_note=
+for c in "$out"/console-*.log; do
+	[ -f "$c" ] || continue
+	b=$(basename "$c" .log)
+	echo "#### $b" >>"$out/dmesg-warn.txt"
+	if grep -q '@@DMESG-BEGIN@@' "$c"; then
+		sed -n '/@@DMESG-BEGIN@@/,/@@DMESG-END@@/p' "$c" | sed '1d;$d' |
+			tr -d '\r' >>"$out/dmesg-warn.txt"
+	else
+		# No dump (the guest died): the console is all there is.
+		tr -d '\r' <"$c" >>"$out/dmesg-warn.txt"
+	fi
+	echo "#### $b" >>"$out/kmemleak.txt"
+	sed -n '/@@KMEMLEAK-BEGIN@@/,/@@KMEMLEAK-END@@/p' "$c" | sed '1d;$d' |
+		tr -d '\r' >>"$out/kmemleak.txt"
+	grep -q '@@KMEMLEAK-BEGIN@@' "$c" || leak_note="$leak_note, no kmemleak dump in $b"
+done
 # blocks PATTERN END: every report whose header line matches PATTERN, up to
 # the first line matching END after it, or 150 lines.
 blocks() {
@@ -268,8 +318,7 @@ n_leak_mod=$(grep -c '^unreferenced object' "$out/kmemleak-module.txt")
 # that was unloaded: pfvmm reloaded elsewhere, or kvm).
 n_leak_pfvmm=$(awk '/^unreferenced object/ { n += hit; hit = 0 }
 	/\[pfvmm\]|\] 0xffffffffa/ { hit = 1 } END { print n + hit }' "$out/kmemleak-module.txt")
-leak_note="$n_leak reports, $n_leak_mod with a module frame"
-grep -q '@@KMEMLEAK-BEGIN@@' "$c" || leak_note="no kmemleak dump"
+leak_note="$n_leak reports, $n_leak_mod with a module frame$leak_note"
 
 res() {	# res NAME COUNT NOTE
 	if [ "$2" -eq 0 ]; then
@@ -292,6 +341,6 @@ if [ "$n_leak_mod" -gt 0 ]; then
 	echo "   kmemleak-module.txt (reports with a module frame, first 40 lines):"
 	head -n 40 "$out/kmemleak-module.txt" | indent
 fi
-grep -E '^vm-run: (\[guest up|bochs wall time)' "$c" | sed 's/^/   /'
+grep -E '^vm-run: (\[guest up|bochs wall time)' "$out"/console-*.log | sed 's/^/   /'
 finish
 }

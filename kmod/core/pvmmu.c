@@ -102,7 +102,8 @@ static int devalidate(struct pfvmm_pvmmu *m, u64 frame, int level)
 	if (err)
 		return err;
 	for (i = 0; i < ENTRIES; i++)
-		put_entry(m, level, m->scratch[level - 1][i]);
+		if (m->scratch[level - 1][i] & PFVMM_PTE_P)
+			put_entry(m, level, m->scratch[level - 1][i]);
 	return 0;
 }
 
@@ -188,6 +189,8 @@ static int validate_table(struct pfvmm_pvmmu *m, u64 frame, int level)
 	for (i = 0; i < ENTRIES; i++) {
 		u64 out;
 
+		if (!(buf[i] & PFVMM_PTE_P))
+			continue;	/* nothing to take or to change */
 		err = get_entry(m, level, buf[i], &out);
 		if (err)
 			break;

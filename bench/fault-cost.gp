@@ -11,6 +11,7 @@ set datafile missing "-"
 set title "pfvmm: emulated cycles per guest page fault (Bochs corei7_haswell_4770; emulated cycles, not hardware time)"
 set ylabel "emulated cycles / fault (log scale)"
 set logscale y
+set yrange [100:*]	# below the cheapest fault (~1,000): every bar visible
 set grid ytics
 set style data histograms
 set style histogram clustered gap 1

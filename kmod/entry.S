@@ -86,6 +86,13 @@ SYM_INNER_LABEL(pfvmm_vmx_exit, SYM_L_GLOBAL)
 	mov  %r14, REG(PFVMM_REG_R14)(%rax)
 	mov  %r15, REG(PFVMM_REG_R15)(%rax)
 	pop  REG(PFVMM_REG_RAX)(%rax)
+	/*
+	 * Before the first RET after the exit: overwrite the return stack
+	 * buffer, so that no return predicts a target the guest planted
+	 * (patched in where the host's Spectre v2 mitigation asks for it).
+	 */
+	FILL_RETURN_BUFFER %rcx, RSB_CLEAR_LOOPS, X86_FEATURE_RSB_VMEXIT, \
+			   X86_FEATURE_RSB_VMEXIT_LITE
 	xor  %eax, %eax
 	jmp  .Lout
 

@@ -189,6 +189,9 @@ vm_script() {
 	cat <<EOF
 export TEST_TIMEOUT=$TEST_TIMEOUT
 echo "debug kernel: \$(uname -r), \$(grep -c ^processor /proc/cpuinfo) CPUs"
+# Warnings (lockdep splats) on the console as they happen, not only in the
+# dump at the end: a run that dies or times out still shows them.
+dmesg -n 5
 sh /pfvmm/tests/vm/run-all.sh '$1'
 rc=\$?
 KL=/sys/kernel/debug/kmemleak

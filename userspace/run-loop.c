@@ -74,13 +74,38 @@ static void write_stdout(const char *buf, size_t len)
 	}
 }
 
+/*
+ * The guest's text as it comes, but control and non-ASCII bytes (a
+ * terminal escape sequence, say) as \xNN: a guest cannot drive the
+ * terminal of whoever runs it or write binary into their logs.
+ */
+static void write_guest_text(const char *buf, size_t len)
+{
+	char out[1024];
+	size_t n = 0, i;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)buf[i];
+
+		if (n + 5 > sizeof(out)) {
+			write_stdout(out, n);
+			n = 0;
+		}
+		if ((c >= 0x20 && c < 0x7f) || c == '\n' || c == '\t')
+			out[n++] = (char)c;
+		else
+			n += (size_t)snprintf(out + n, 5, "\\x%02x", c);
+	}
+	write_stdout(out, n);
+}
+
 static int handle_console(struct vcpu *vcpu)
 {
 	uint32_t len = vcpu->run->console.len;
 
 	if (len > PFVMM_CONSOLE_MAX)
 		len = PFVMM_CONSOLE_MAX;
-	write_stdout(vcpu->run->console.buf, len);
+	write_guest_text(vcpu->run->console.buf, len);
 	return RUN_AGAIN;
 }
 
@@ -102,7 +127,7 @@ static int handle_io(struct vcpu *vcpu)
 	if (run->io.port == DEBUG_PORT) {
 		char c = (char)(run->io.data & 0xff);
 
-		write_stdout(&c, 1);
+		write_guest_text(&c, 1);
 	}
 	if (run->io.port == EXIT_PORT) {
 		uint64_t status = run->io.data;

@@ -187,6 +187,20 @@ static void test_loop_console_shutdown(struct test_ctx *t)
 	CHECK(t, r.err[0] == '\0', "stderr '%s'", r.err);
 }
 
+/* Escape sequences and binary from the guest reach the terminal as \xNN. */
+static void test_loop_console_escaped(struct test_ctx *t)
+{
+	static const struct mock_step steps[] = {
+		CONSOLE("a\x1b[2Jb\tc\r\n"), OUT8(0xe9, 0x07), OUT8(0xe9, 0xff), OUT8(0xe9, 'z'),
+		SHUTDOWN(0),
+	};
+	struct mock_result r;
+
+	mock_scenario(steps, &r);
+	CHECK_EQ(t, r.status, 0);
+	CHECK(t, !strcmp(r.out, "a\\x1b[2Jb\tc\\x0d\n\\x07\\xffz"), "stdout '%s'", r.out);
+}
+
 static void test_loop_shutdown_status_clamped(struct test_ctx *t)
 {
 	static const struct mock_step steps[] = { SHUTDOWN(300) };
@@ -340,6 +354,7 @@ static void test_loop_run_error(struct test_ctx *t)
 void run_run_loop_tests(void)
 {
 	RUN_TEST(test_loop_console_shutdown);
+	RUN_TEST(test_loop_console_escaped);
 	RUN_TEST(test_loop_shutdown_status_clamped);
 	RUN_TEST(test_loop_console_len_clamped);
 	RUN_TEST(test_loop_port_io);

@@ -15,7 +15,7 @@ static int check(const char *name, long got, long want)
 	return got != want;
 }
 
-int run_hostile_all(void)
+static int run_hostile_all(void)
 {
 	uint64_t data = frame_alloc();
 	struct pfvmm_mmu_update req;
@@ -83,7 +83,7 @@ int run_hostile_all(void)
 	return bad ? 1 : 0;
 }
 
-void run_hostile_ptwrite(void)
+static void run_hostile_ptwrite(void)
 {
 	volatile uint64_t *l4 = (volatile uint64_t *)kernel_l4;
 
@@ -92,4 +92,56 @@ void run_hostile_ptwrite(void)
 	l4[511] = 0x1000 | PFVMM_PTE_P | PFVMM_PTE_W;
 	printk("hostile ptwrite: the write was not stopped\n");
 	shutdown(6);
+}
+
+/*
+ * The hostile modes, by name.  An early mode runs before the kernel
+ * switches to its own page tables (while the boot map still reaches every
+ * pinned table) and does not return; the others run afterwards.
+ */
+struct hostile_mode {
+	const char *name;
+	bool early;
+	union {
+		int (*run)(void);
+		void (*run_early)(void);
+	};
+};
+
+static const struct hostile_mode hostile_modes[] = {
+	{ .name = "all", .run = run_hostile_all },
+	{ .name = "offload", .run = run_hostile_offload },
+	{ .name = "ptwrite", .early = true, .run_early = run_hostile_ptwrite },
+};
+
+static const struct hostile_mode *hostile_find(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(hostile_modes) / sizeof(hostile_modes[0]); i++)
+		if (!strcmp(hostile_modes[i].name, name))
+			return &hostile_modes[i];
+	return NULL;
+}
+
+void run_hostile_early(const char *name)
+{
+	const struct hostile_mode *m = hostile_find(name);
+
+	if (m && m->early)
+		m->run_early();
+}
+
+int run_hostile(const char *name)
+{
+	const struct hostile_mode *m = hostile_find(name);
+	unsigned int i;
+
+	if (m && !m->early)
+		return m->run();
+	printk("pvkernel: hostile=%s: expected", name);
+	for (i = 0; i < sizeof(hostile_modes) / sizeof(hostile_modes[0]); i++)
+		printk(" %s", hostile_modes[i].name);
+	printk("\n");
+	return 2;
 }

@@ -345,20 +345,12 @@ int main(struct pfvmm_bootinfo *bi)
 	mmu_init(pv_mode);
 	if (pv_mode)
 		mmu_pin_all();
-	if (a.hostile && !strcmp(a.hostile, "ptwrite"))
-		run_hostile_ptwrite();		/* does not return */
+	if (a.hostile)
+		run_hostile_early(a.hostile);	/* returns for most modes */
 	mmu_switch();
 	if (a.fuzz != NO_FUZZ)
 		return run_fuzz(a.fuzz, a.calls);
-	if (a.hostile) {
-		if (!strcmp(a.hostile, "offload"))
-			return run_hostile_offload();
-		if (strcmp(a.hostile, "all")) {
-			printk("pvkernel: hostile=%s: expected all, ptwrite or offload\n",
-			       a.hostile);
-			return 2;
-		}
-		return run_hostile_all();
-	}
+	if (a.hostile)
+		return run_hostile(a.hostile);
 	return run_workload(a.workload, a.pages);
 }

@@ -106,8 +106,8 @@ void offload_finish(void);		/* reclaim the unused pool */
 int run_hostile_offload(void);
 
 /* hostile.c */
-int run_hostile_all(void);
-void run_hostile_ptwrite(void);
+void run_hostile_early(const char *mode);
+int run_hostile(const char *mode);
 
 /* fuzz.c: fuzz=SEED calls=N */
 int run_fuzz(uint64_t seed, uint64_t calls);

@@ -2,16 +2,32 @@
 /*
  * The test guests, run without VT-x: the real guest/ELF images are loaded
  * by the launcher's ELF loader and executed natively in a child process,
- * at their link address (0x100000, identity as in the VM).  Everything a
- * guest does that needs the VMM traps in user mode and is emulated here:
- *   vmcall  (#UD -> SIGILL)    hypercalls: console_write, shutdown, nop
- *   cpuid   (patched to ud2)   leaf 0x40000000 returns pfvmm's signature
- *   in/out  (#GP -> SIGSEGV)   port 0xE9 prints, IN returns all ones
- *   cli;hlt (#GP -> SIGSEGV)   the HLT exit (cli and sti alone are skipped)
- *   lidt + int3                the triple fault of bad.elf
+ * at their link address (0x100000, identity as in the VM).
+ *
+ * Nothing whose ring-3 behaviour depends on the host runs natively: VMCALL
+ * is #UD on one host, #GP on another, and on an Intel host that is itself
+ * a KVM guest it silently returns -1.  So before the image runs, every
+ * sensitive instruction objdump finds in its code (sim-sites.c: vmcall,
+ * vmmcall, cpuid, hlt, cli, sti, in, out, lidt, rdtsc[p], and the rest of
+ * the privileged and VMM instructions) gets int3 over its first byte, the
+ * child checks that not one site was left out (or it refuses to run the
+ * guest: SIM_UNPATCHED), and maps the code read+execute and everything
+ * else non-executable, so nothing but the disassembled, patched code can
+ * run.  Each int3 at a site is emulated from the site table:
+ *   vmcall, vmmcall   hypercalls: console_write, shutdown, nop
+ *   cpuid             leaf 0x40000000 returns pfvmm's signature
+ *   in, out           port 0xE9 prints, IN returns all ones
+ *   hlt               the HLT exit (cli and sti are skipped)
+ *   lidt              noted; an int3 that is no site is the guest's own:
+ *                     with an empty IDT, bad.elf's triple fault
+ *   rdtsc, rdtscp     a monotonic nanosecond count
+ *   anything else     the sim stops and names it
  * With sim_kvm set, the child plays KVM instead: leaf 0x40000000 returns
- * "KVMKVMKVM", every vmcall returns -1000 (KVM_ENOSYS), and a 32-bit OUT
- * to port 0xF4 ends the guest with that status (the kvm backend's view).
+ * "KVMKVMKVM", every hypercall returns -1000 (KVM_ENOSYS), and a 32-bit
+ * OUT to port 0xF4 ends the guest with that status (the kvm backend's view).
+ * A page shared with the child counts the patched sites and the traps, so
+ * the tests can check that every hypercall the guest made was trapped.
+ *
  * This checks the guest runtime (_start, printk, console_write, shutdown),
  * the guests' logic, the hypercall register convention and the boot-info
  * handoff, none of which can otherwise run on a machine without VT-x.
@@ -23,6 +39,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <ucontext.h>
 #include <unistd.h>
 
@@ -30,6 +47,7 @@
 #include <pfvmm/hypercall.h>
 
 #include "elf-loader.h"
+#include "sim-sites.h"
 #include "x86-setup.h"
 #include "test.h"
 
@@ -37,11 +55,26 @@
 #define SIM_HLT		200		/* child exit codes for VMM exits */
 #define SIM_TRIPLE	201
 #define SIM_CRASH	202
+#define SIM_UNPATCHED	203		/* a sensitive site left as it was */
+#define SIM_DRY		204		/* sim_dry: patched, checked, not run */
 #define SIM_OUT_MAX	4096
+#define PAGE		4096ull
+
+/* What the child did, in a page shared with the parent. */
+struct sim_stats {
+	unsigned long patched[SITE_KINDS];	/* sites patched before the run */
+	unsigned long traps[SITE_KINDS];	/* sites trapped during it */
+	unsigned long hc[PFVMM_HC_COUNT + 1];	/* by number; last: unknown */
+	unsigned long console_bytes;		/* through trapped console_write */
+};
 
 static struct pfvmm_bootinfo sim_bootinfo;
+static struct sim_sites sim_tab;	/* of the guest being run */
+static struct sim_stats *sim_stats;
 static int sim_idt_empty;
 static int sim_kvm;		/* play KVM instead of pfvmm */
+static int sim_dry;		/* patch and check, then exit SIM_DRY */
+static uint64_t sim_skip;	/* self-test: leave the site here unpatched */
 
 static void sim_out(const void *buf, size_t len)
 {
@@ -49,36 +82,52 @@ static void sim_out(const void *buf, size_t len)
 		_exit(SIM_CRASH);
 }
 
-static void sim_crash(const char *what, uint64_t rip)
+/* "sim: WHAT [NAME ]at RIP" and exit @code (async-signal-safe). */
+static void sim_stop(int code, const char *what, const char *name, uint64_t rip)
 {
 	static const char hex[] = "0123456789abcdef";
-	char line[64] = "sim: ", *p = line + 5;
+	char line[128] = "sim: ", *p = line + 5;
+	const char *w;
 	int i;
 
-	while (*what)
-		*p++ = *what++;
+	for (w = what; *w && p < line + 40; )
+		*p++ = *w++;
 	*p++ = ' ';
+	for (w = name; *w && p < line + 60; )
+		*p++ = *w++;
+	if (*name)
+		*p++ = ' ';
+	for (w = "at "; *w; )
+		*p++ = *w++;
 	for (i = 60; i >= 0; i -= 4)
 		*p++ = hex[(rip >> i) & 0xf];
 	*p++ = '\n';
 	sim_out(line, (size_t)(p - line));
-	_exit(SIM_CRASH);
+	_exit(code);
+}
+
+static void sim_crash(const char *what, uint64_t rip)
+{
+	sim_stop(SIM_CRASH, what, "", rip);
 }
 
 static void sim_hypercall(greg_t *g)
 {
+	uint64_t nr = (uint64_t)g[REG_RAX];
+
+	sim_stats->hc[nr < PFVMM_HC_COUNT ? nr : PFVMM_HC_COUNT]++;
 	if (sim_kvm) {
 		g[REG_RAX] = -1000;	/* KVM: -KVM_ENOSYS for unknown numbers */
-		g[REG_RIP] += 3;
 		return;
 	}
-	switch (g[REG_RAX]) {
+	switch (nr) {
 	case PFVMM_HC_CONSOLE_WRITE: {
 		size_t len = (size_t)g[REG_RSI];
 
 		if (len > PFVMM_CONSOLE_WRITE_MAX)
 			len = PFVMM_CONSOLE_WRITE_MAX;
 		sim_out((const void *)g[REG_RDI], len);
+		sim_stats->console_bytes += len;
 		g[REG_RAX] = (greg_t)len;
 		break;
 	}
@@ -91,7 +140,6 @@ static void sim_hypercall(greg_t *g)
 		g[REG_RAX] = -PFVMM_ENOSYS;
 	}
 	/* The ABI: everything but RAX is preserved; scribble on nothing. */
-	g[REG_RIP] += 3;
 }
 
 static void sim_cpuid(greg_t *g)
@@ -109,92 +157,128 @@ static void sim_cpuid(greg_t *g)
 	} else {
 		g[REG_RAX] = g[REG_RBX] = g[REG_RCX] = g[REG_RDX] = 0;
 	}
-	g[REG_RIP] += 2;
 }
 
-/* SIGILL: vmcall (0f 01 c1) or a patched cpuid (0f 0b). */
-static void on_sigill(int sig, siginfo_t *si, void *ctx)
-{
-	greg_t *g = ((ucontext_t *)ctx)->uc_mcontext.gregs;
-	const unsigned char *ip = (const unsigned char *)g[REG_RIP];
-
-	(void)sig;
-	(void)si;
-	if (ip[0] == 0x0f && ip[1] == 0x01 && ip[2] == 0xc1)
-		sim_hypercall(g);
-	else if (ip[0] == 0x0f && ip[1] == 0x0b)
-		sim_cpuid(g);
-	else
-		sim_crash("illegal instruction at", (uint64_t)g[REG_RIP]);
-}
-
-static int sim_port_io(greg_t *g, const unsigned char *ip)
+static void sim_out_port(greg_t *g, unsigned int port, int width)
 {
 	char c = (char)g[REG_RAX];
 
-	switch (ip[0]) {
-	case 0xe6:	/* out imm8, al */
-		if (ip[1] == 0xe9)
-			sim_out(&c, 1);
-		return 2;
-	case 0xee:	/* out dx, al */
-		if ((g[REG_RDX] & 0xffff) == 0xe9)
-			sim_out(&c, 1);
-		return 1;
-	case 0xe7:	/* out imm8, eax */
-		if (ip[1] == 0xf4 && sim_kvm)
-			_exit((int)(g[REG_RAX] & 0xff));
-		return 2;
-	case 0xef:	/* out dx, eax */
-		if ((g[REG_RDX] & 0xffff) == 0xf4 && sim_kvm)
-			_exit((int)(g[REG_RAX] & 0xff));
-		return 1;
-	case 0xe4:	/* in al, imm8 */
-		g[REG_RAX] |= 0xff;
-		return 2;
-	case 0xec:	/* in al, dx */
-		g[REG_RAX] |= 0xff;
-		return 1;
-	}
-	return 0;
+	if (port == 0xe9 && width == 1)
+		sim_out(&c, 1);
+	if (port == 0xf4 && width == 4 && sim_kvm)
+		_exit((int)(g[REG_RAX] & 0xff));
 }
 
-/* SIGSEGV: privileged instructions (#GP in user mode). */
+/* in/out from the site's bytes: [66] e4-e7 ib (port imm8), [66] ec-ef (dx). */
+static void sim_port_io(greg_t *g, const struct sim_site *s)
+{
+	const uint8_t *b = s->bytes;
+	int data16 = b[0] == 0x66, width;
+	unsigned int port;
+	uint8_t op;
+
+	b += data16;
+	op = b[0];
+	if ((op & 0xf4) != 0xe4)
+		sim_stop(SIM_CRASH, "unemulated", s->name, s->addr);
+	port = op & 0x08 ? (unsigned int)(g[REG_RDX] & 0xffff) : b[1];
+	width = !(op & 1) ? 1 : data16 ? 2 : 4;
+	if (op & 0x02)
+		sim_out_port(g, port, width);
+	else if (width == 4)
+		g[REG_RAX] = 0xffffffff;	/* a 32-bit write clears the top */
+	else
+		g[REG_RAX] |= width == 2 ? 0xffff : 0xff;
+}
+
+/* lidt disp32(%rip) (0f 01 /3, modrm 00 011 101): note an empty IDT. */
+static void sim_lidt(const struct sim_site *s)
+{
+	const unsigned char *desc;
+	int32_t disp;
+
+	if (s->len != 7 || s->bytes[0] != 0x0f || s->bytes[2] != 0x1d)
+		sim_stop(SIM_CRASH, "unemulated operand of", s->name, s->addr);
+	memcpy(&disp, &s->bytes[3], sizeof(disp));
+	desc = (const unsigned char *)(s->addr + s->len + (int64_t)disp);
+	sim_idt_empty = desc[0] == 0 && desc[1] == 0;
+}
+
+static void sim_rdtsc(greg_t *g, int rdtscp)
+{
+	struct timespec ts;
+	uint64_t ns;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	ns = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	g[REG_RAX] = (greg_t)(ns & 0xffffffff);
+	g[REG_RDX] = (greg_t)(ns >> 32);
+	if (rdtscp)
+		g[REG_RCX] = 0;		/* TSC_AUX: CPU 0 */
+}
+
+static void sim_emulate(greg_t *g, const struct sim_site *s)
+{
+	switch (s->kind) {
+	case SITE_HYPERCALL:
+		sim_hypercall(g);
+		break;
+	case SITE_CPUID:
+		sim_cpuid(g);
+		break;
+	case SITE_HLT:
+		_exit(SIM_HLT);
+	case SITE_CLI:
+	case SITE_STI:
+		break;		/* no interrupts come here anyway */
+	case SITE_IO:
+		sim_port_io(g, s);
+		break;
+	case SITE_LIDT:
+		sim_lidt(s);
+		break;
+	case SITE_RDTSC:
+	case SITE_RDTSCP:
+		sim_rdtsc(g, s->kind == SITE_RDTSCP);
+		break;
+	default:
+		sim_stop(SIM_CRASH, "unemulated", s->name, s->addr);
+	}
+}
+
+/* SIGTRAP: a patched site (int3 over its first byte), or the guest's own int3. */
+static void on_sigtrap(int sig, siginfo_t *si, void *ctx)
+{
+	greg_t *g = ((ucontext_t *)ctx)->uc_mcontext.gregs;
+	const struct sim_site *s = sites_find(&sim_tab, (uint64_t)g[REG_RIP] - 1);
+
+	(void)sig;
+	(void)si;
+	if (!s)		/* int3 with an empty IDT is a triple fault */
+		_exit(sim_idt_empty ? SIM_TRIPLE : SIM_CRASH);
+	sim_stats->traps[s->kind]++;
+	g[REG_RIP] = (greg_t)(s->addr + s->len);
+	sim_emulate(g, s);
+}
+
+/* SIGILL: ud2 or an undefined opcode; no sensitive instruction is left. */
+static void on_sigill(int sig, siginfo_t *si, void *ctx)
+{
+	greg_t *g = ((ucontext_t *)ctx)->uc_mcontext.gregs;
+
+	(void)sig;
+	(void)si;
+	sim_crash("illegal instruction", (uint64_t)g[REG_RIP]);
+}
+
+/* SIGSEGV: a page fault (code is not writable, data not executable), or #GP. */
 static void on_sigsegv(int sig, siginfo_t *si, void *ctx)
 {
 	greg_t *g = ((ucontext_t *)ctx)->uc_mcontext.gregs;
-	const unsigned char *ip = (const unsigned char *)g[REG_RIP];
-	int len;
 
 	(void)sig;
-	if (si->si_code != SI_KERNEL)
-		sim_crash("page fault at", (uint64_t)g[REG_RIP]);
-	if (ip[0] == 0xf4 || (ip[0] == 0xfa && ip[1] == 0xf4))
-		_exit(SIM_HLT);
-	if (ip[0] == 0xfa || ip[0] == 0xfb) {	/* cli, sti */
-		g[REG_RIP] += 1;
-		return;
-	}
-	if (ip[0] == 0x0f && ip[1] == 0x01 && ip[2] == 0x1d) {	/* lidt rip+disp32 */
-		const unsigned char *desc = ip + 7 + *(const int32_t *)(ip + 3);
-
-		sim_idt_empty = desc[0] == 0 && desc[1] == 0;
-		g[REG_RIP] += 7;
-		return;
-	}
-	len = sim_port_io(g, ip);
-	if (!len)
-		sim_crash("general protection at", (uint64_t)g[REG_RIP]);
-	g[REG_RIP] += len;
-}
-
-/* SIGTRAP: int3 with an empty IDT is a triple fault. */
-static void on_sigtrap(int sig, siginfo_t *si, void *ctx)
-{
-	(void)sig;
-	(void)si;
-	(void)ctx;
-	_exit(sim_idt_empty ? SIM_TRIPLE : SIM_CRASH);
+	sim_crash(si->si_code == SI_KERNEL ? "general protection" : "page fault",
+		  (uint64_t)g[REG_RIP]);
 }
 
 static void sim_install(int sig, void (*fn)(int, siginfo_t *, void *))
@@ -208,17 +292,46 @@ static void sim_install(int sig, void (*fn)(int, siginfo_t *, void *))
 	sigaction(sig, &sa, NULL);
 }
 
-/* Replace cpuid (0f a2) by ud2 (0f 0b) in the loaded image. */
-static void sim_patch_cpuid(unsigned char *p, size_t len)
+/* Code pages read+execute, the rest of the image area read+write. */
+static void sim_protect(void)
 {
-	size_t i;
+	uint64_t lo = sim_tab.code_lo & ~(PAGE - 1);
+	uint64_t hi = (sim_tab.code_hi + PAGE - 1) & ~(PAGE - 1);
 
-	for (i = 0; i + 1 < len; i++)
-		if (p[i] == 0x0f && p[i + 1] == 0xa2)
-			p[i + 1] = 0x0b;
+	if (lo < PFVMM_BOOT_LOW_END || hi > SIM_MEM || lo >= hi)
+		sim_stop(SIM_CRASH, "code outside the image area", "", lo);
+	if (mprotect((void *)PFVMM_BOOT_LOW_END, lo - PFVMM_BOOT_LOW_END,
+		     PROT_READ | PROT_WRITE) ||
+	    mprotect((void *)lo, hi - lo, PROT_READ | PROT_EXEC) ||
+	    mprotect((void *)hi, SIM_MEM - hi, PROT_READ | PROT_WRITE))
+		sim_stop(SIM_CRASH, "mprotect failed", "", lo);
 }
 
-/* In the child: map the image at its address, then jump to it. */
+/* In the child, on the mapped image: every site patched, or no run. */
+static void sim_patch_image(void)
+{
+	unsigned char *at = (unsigned char *)PFVMM_BOOT_LOW_END;
+	const struct sim_site *s;
+	size_t i;
+
+	if (sim_tab.code_lo < PFVMM_BOOT_LOW_END || sim_tab.code_hi > SIM_MEM)
+		sim_stop(SIM_CRASH, "code outside the image area", "", sim_tab.code_lo);
+	s = sites_mismatch(&sim_tab, at, PFVMM_BOOT_LOW_END);
+	if (s)
+		sim_stop(SIM_CRASH, "objdump's bytes are not the image's for", s->name,
+			 s->addr);
+	sites_patch(&sim_tab, at, PFVMM_BOOT_LOW_END, sim_skip);
+	s = sites_unpatched(&sim_tab, at, PFVMM_BOOT_LOW_END);
+	if (s)
+		sim_stop(SIM_UNPATCHED, "unpatched", s->name, s->addr);
+	for (i = 0; i < sim_tab.n; i++)
+		sim_stats->patched[sim_tab.site[i].kind]++;
+	sim_protect();
+	if (sim_dry)
+		_exit(SIM_DRY);
+}
+
+/* In the child: map the image at its address, patch it, then jump to it. */
 static void sim_child(const unsigned char *mem, const struct elf_image *img,
 		      const char *cmdline)
 {
@@ -227,11 +340,11 @@ static void sim_child(const unsigned char *mem, const struct elf_image *img,
 	void *at = (void *)PFVMM_BOOT_LOW_END;
 	size_t size = SIM_MEM - PFVMM_BOOT_LOW_END;
 
-	if (mmap(at, size, PROT_READ | PROT_WRITE | PROT_EXEC,
+	if (mmap(at, size, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0) != at)
-		_exit(SIM_CRASH + 1);
+		_exit(SIM_CRASH + 10);
 	memcpy(at, mem + PFVMM_BOOT_LOW_END, size);
-	sim_patch_cpuid((unsigned char *)img->start, img->end - img->start);
+	sim_patch_image();
 	sim_bootinfo.magic = PFVMM_BOOTINFO_MAGIC;
 	sim_bootinfo.version = PFVMM_BOOTINFO_VERSION;
 	sim_bootinfo.size = sizeof(sim_bootinfo);
@@ -245,7 +358,34 @@ static void sim_child(const unsigned char *mem, const struct elf_image *img,
 	sim_install(SIGTRAP, on_sigtrap);
 	alarm(5);	/* spin.elf never ends: SIGALRM kills it */
 	((void (*)(struct pfvmm_bootinfo *))img->entry)(&sim_bootinfo);
-	_exit(SIM_CRASH + 2);
+	_exit(SIM_CRASH + 11);
+}
+
+/* The stats page, zeroed for a new run; NULL if it cannot be mapped. */
+static struct sim_stats *sim_stats_reset(void)
+{
+	if (!sim_stats) {
+		void *p = mmap(NULL, sizeof(*sim_stats), PROT_READ | PROT_WRITE,
+			       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+		if (p == MAP_FAILED)
+			return NULL;
+		sim_stats = p;
+	}
+	memset(sim_stats, 0, sizeof(*sim_stats));
+	return sim_stats;
+}
+
+/* The site table of @path into sim_tab; non-zero (and SKIP or CHECK) if none. */
+static int sim_scan(struct test_ctx *t, const char *path, const void *file, size_t size)
+{
+	int r = sites_scan(file, size, &sim_tab);
+
+	if (r == 127)
+		SKIP(t, "%s", sim_tab.err);
+	else
+		CHECK(t, !r, "%s: %s", path, sim_tab.err);
+	return r;
 }
 
 /* Run guest @name with @cmdline; its console into @out.  Returns the wait status. */
@@ -271,6 +411,12 @@ static int sim_run(struct test_ctx *t, const char *name, const char *cmdline,
 		CHECK(t, 0, "%s: %s", path, msg);
 		goto out_free;
 	}
+	if (sim_scan(t, path, file, size) || !sim_stats_reset()) {
+		CHECK(t, t->skipped, "%s: no stats page", path);
+		close(pipefd[0]);
+		close(pipefd[1]);
+		goto out_free;
+	}
 	fflush(stdout);
 	pid = fork();
 	if (pid == 0) {
@@ -285,6 +431,7 @@ static int sim_run(struct test_ctx *t, const char *name, const char *cmdline,
 	close(pipefd[0]);
 	waitpid(pid, &status, 0);
 out_free:
+	sites_free(&sim_tab);
 	free(tgt.mem);
 	free(file);
 	return status;

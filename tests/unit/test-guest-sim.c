@@ -526,8 +526,210 @@ static void test_sim_printk_long_output(struct test_ctx *t)
 	}
 }
 
+/* ---- the site table: found at instruction boundaries, all patched ---- */
+
+/* objdump -d -w of a few instructions, as binutils 2.40 prints them. */
+static const char sites_listing[] =
+	"\nx.elf:     file format elf64-x86-64\n\n\nDisassembly of section .text:\n\n"
+	"0000000000100000 <_start>:\n"
+	"  100000:\tb8 f4 fa ee 00       \tmov    $0xeefaf4,%eax\n"
+	"  100005:\tc6 05 1b 00 00 00 e4 \tmovb   $0xe4,0x1b(%rip)        # 100027 <x>\n"
+	"  10000c:\t0f 01 c1             \tvmcall\n"
+	"  10000f:\t0f 01 d9             \tvmmcall\n"
+	"  100012:\t66 ef                \tout    %ax,(%dx)\n"
+	"  100014:\tf3 6c                \trep insb (%dx),%es:(%rdi)\n"
+	"  100016:\t0f 20 c0             \tmov    %cr0,%rax\n"
+	"  100019:\t2e 0f a2             \tcs cpuid\n"
+	"  10001c:\tcc                   \tint3\n"
+	"  10001d:\tf4                   \thlt\n"
+	"\t...\n";
+
+/* Sites only where an instruction starts, never inside an immediate. */
+static void test_sim_sites_parse(struct test_ctx *t)
+{
+	static const struct { uint64_t addr; int len, kind; const char *name; } want[] = {
+		{ 0x10000c, 3, SITE_HYPERCALL, "vmcall" },
+		{ 0x10000f, 3, SITE_HYPERCALL, "vmmcall" },
+		{ 0x100012, 2, SITE_IO, "out" },
+		{ 0x100014, 2, SITE_OTHER, "insb" },
+		{ 0x100016, 3, SITE_OTHER, "mov" },
+		{ 0x100019, 3, SITE_CPUID, "cpuid" },
+		{ 0x10001d, 1, SITE_HLT, "hlt" },
+	};
+	struct sim_sites tab = { 0 };
+	FILE *f = fmemopen((void *)sites_listing, sizeof(sites_listing) - 1, "r");
+	size_t i;
+
+	CHECK(t, f && !sites_parse(f, &tab), "sites_parse: %s", tab.err);
+	CHECK_EQ(t, tab.nr_insns, 10);
+	CHECK_EQ(t, tab.code_lo, 0x100000);
+	CHECK_EQ(t, tab.code_hi, 0x10001e);
+	CHECK_EQ(t, tab.n, sizeof(want) / sizeof(want[0]));
+	for (i = 0; !t->failed && i < tab.n; i++) {
+		CHECK_EQ(t, tab.site[i].addr, want[i].addr);
+		CHECK_EQ(t, tab.site[i].len, want[i].len);
+		CHECK_EQ(t, tab.site[i].kind, want[i].kind);
+		CHECK(t, !strcmp(tab.site[i].name, want[i].name), "site %zu is '%s', want '%s'",
+		      i, tab.site[i].name, want[i].name);
+	}
+	CHECK(t, !sites_find(&tab, 0x10001c) && sites_find(&tab, 0x10001d),
+	      "int3 is no site, hlt is");
+	if (f)
+		fclose(f);
+	sites_free(&tab);
+}
+
+/* Bytes objdump cannot decode: the sim cannot vouch for them, so refuses. */
+static void test_sim_sites_undecodable(struct test_ctx *t)
+{
+	static const char *const listings[] = {
+		"  100000:\t0f ff                \t(bad)\n",
+		"  100000:\t0f                   \t.byte 0xf\n",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(listings) / sizeof(listings[0]); i++) {
+		struct sim_sites tab = { 0 };
+		FILE *f = fmemopen((void *)listings[i], strlen(listings[i]), "r");
+
+		CHECK(t, f && sites_parse(f, &tab) < 0 && strstr(tab.err, "cannot decode"),
+		      "listing %zu accepted: '%s'", i, tab.err);
+		if (f)
+			fclose(f);
+		sites_free(&tab);
+	}
+}
+
+/* Guest @name's bytes into @file/@size, or SKIP. */
+static int sim_read(struct test_ctx *t, const char *name, void **file, size_t *size)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/%s", guest_dir, name);
+	if (!elf_file_read(path, file, size))
+		return 0;
+	SKIP(t, "%s not built", path);
+	return -1;
+}
+
+/* vmcall/vmmcall lines of objdump's listing, counted apart from sim-sites.c. */
+static long count_hypercall_lines(const void *file, size_t size)
+{
+	char line[1024], err[256];
+	long n = 0;
+	pid_t pid;
+	FILE *f = sites_objdump(file, size, &pid, err, sizeof(err));
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		n += strstr(line, "\tvmcall") || strstr(line, "\tvmmcall");
+	return sites_objdump_close(f, pid) ? -1 : n;
+}
+
+/* Every guest: as many hypercall sites patched as objdump shows vmcalls. */
+static void test_sim_sites_complete(struct test_ctx *t)
+{
+	static const char *const guests[] = { "hello.elf", "spin.elf", "bad.elf" };
+	static char out[SIM_OUT_MAX];
+	size_t i, size;
+	void *file;
+	long want;
+	int st;
+
+	for (i = 0; !t->failed && i < sizeof(guests) / sizeof(guests[0]); i++) {
+		if (sim_read(t, guests[i], &file, &size))
+			return;
+		want = count_hypercall_lines(file, size);
+		free(file);
+		CHECK(t, want > 0, "%s: objdump shows %ld vmcall/vmmcall", guests[i], want);
+		sim_dry = 1;
+		st = sim_run(t, guests[i], "", out);
+		sim_dry = 0;
+		if (t->failed || t->skipped)
+			return;
+		CHECK(t, WIFEXITED(st) && WEXITSTATUS(st) == SIM_DRY,
+		      "%s: wait status 0x%x, want exit %d; output: %s", guests[i], st,
+		      SIM_DRY, out);
+		CHECK(t, sim_stats->patched[SITE_HYPERCALL] == (unsigned long)want,
+		      "%s: %lu hypercall sites patched, objdump shows %ld", guests[i],
+		      sim_stats->patched[SITE_HYPERCALL], want);
+		CHECK(t, sim_stats->patched[SITE_CPUID] && sim_stats->patched[SITE_HLT] &&
+		      sim_stats->patched[SITE_IO], "%s: no cpuid, hlt or io site patched",
+		      guests[i]);
+	}
+}
+
+/*
+ * The self-test of the check above: leave the first site of each kind in
+ * hello.elf as it was.  The child must refuse to run the guest (exit
+ * SIM_UNPATCHED, naming the site) whatever the host would have done with it.
+ */
+static void test_sim_unpatched_detected(struct test_ctx *t)
+{
+	static char out[SIM_OUT_MAX];
+	struct sim_sites tab;
+	char want[128];
+	size_t size, i;
+	int kinds = 0, seen[SITE_KINDS] = { 0 }, st;
+	void *file;
+
+	if (sim_read(t, "hello.elf", &file, &size))
+		return;
+	st = sites_scan(file, size, &tab);
+	free(file);
+	if (st) {
+		CHECK(t, 0, "hello.elf: %s", tab.err);
+		return;
+	}
+	for (i = 0; !t->failed && i < tab.n; i++) {
+		if (seen[tab.site[i].kind]++)
+			continue;
+		kinds++;
+		sim_skip = tab.site[i].addr;
+		st = sim_run(t, "hello.elf", "", out);
+		sim_skip = 0;
+		snprintf(want, sizeof(want), "sim: unpatched %s at %016llx\n",
+			 tab.site[i].name, (unsigned long long)tab.site[i].addr);
+		CHECK(t, WIFEXITED(st) && WEXITSTATUS(st) == SIM_UNPATCHED && !strcmp(out, want),
+		      "%s left at 0x%llx: wait status 0x%x, want exit %d; output '%s'",
+		      tab.site[i].name, (unsigned long long)tab.site[i].addr, st,
+		      SIM_UNPATCHED, out);
+	}
+	CHECK(t, kinds >= 4, "only %d kinds of site in hello.elf", kinds);
+	sites_free(&tab);
+}
+
+/* All the guest printed came through trapped hypercalls; each IN/OUT trapped. */
+static void test_sim_hypercalls_trapped(struct test_ctx *t)
+{
+	static const char io_out[] = "bad: hello through port 0xe9\n";
+	static char out[SIM_OUT_MAX];
+	unsigned long sum = 0;
+	int i, st = sim_run(t, "hello.elf", "", out);
+
+	if (t->failed || t->skipped)
+		return;
+	CHECK(t, WIFEXITED(st) && !WEXITSTATUS(st) && strstr(out, "Hello from pfvmm"),
+	      "hello.elf: wait status 0x%x; output: %s", st, out);
+	for (i = 0; i <= PFVMM_HC_COUNT; i++)
+		sum += sim_stats->hc[i];
+	CHECK(t, sim_stats->console_bytes == strlen(out),
+	      "%lu bytes through console_write, %zu printed", sim_stats->console_bytes,
+	      strlen(out));
+	CHECK_EQ(t, sim_stats->hc[PFVMM_HC_SHUTDOWN], 1);
+	CHECK_EQ(t, sim_stats->traps[SITE_HYPERCALL], sum);
+	CHECK(t, sum >= 4, "only %lu hypercalls", sum);
+	sim_expect(t, "bad.elf", "badhc", 0, "hypercall 9999 returned -38\n");
+	CHECK_EQ(t, sim_stats->hc[PFVMM_HC_COUNT], 1);
+	sim_expect(t, "bad.elf", "io", 0, io_out);
+	CHECK_EQ(t, sim_stats->traps[SITE_IO], strlen(io_out) + 1);
+}
+
 void run_guest_sim_tests(void)
 {
+	RUN_TEST(test_sim_sites_parse);
+	RUN_TEST(test_sim_sites_undecodable);
 #ifdef __SANITIZE_ADDRESS__
 	/* Guest code on its own stack confuses ASan: the sim runs unsanitized. */
 	printf("SKIP test_sim_*: built with -fsanitize=address\n");
@@ -539,4 +741,7 @@ void run_guest_sim_tests(void)
 	RUN_TEST(test_sim_spin);
 	RUN_TEST(test_sim_bad_modes);
 	RUN_TEST(test_sim_printk_long_output);
+	RUN_TEST(test_sim_sites_complete);
+	RUN_TEST(test_sim_unpatched_detected);
+	RUN_TEST(test_sim_hypercalls_trapped);
 }

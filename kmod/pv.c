@@ -4,13 +4,17 @@
  * (core/pvmmu.c) access to guest memory and the EPT, and implements the
  * MMU hypercalls and the forwarding of page faults into a pv guest.
  *
- * Guest memory is read and written through the launcher's mapping; a
- * frame the validator types as a page table loses write access in the
- * EPT, so from then on only the module can change it.  Everything here
- * runs under vm->mmu_lock; EPT changes take vm->lock inside it.
+ * Guest memory is read and written through the module's own mapping of
+ * the launcher's pages; a frame the validator types as a page table loses
+ * write access in the EPT, so from then on no vCPU can change it.  The
+ * launcher still can, through its own mapping: the validator keeps a
+ * shadow copy of each table (a page from here) and trusts only that.
+ * Everything here runs under vm->mmu_lock; EPT changes take vm->lock
+ * inside it.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/gfp.h>
 #include <linux/kernel.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
@@ -57,11 +61,25 @@ int pfvmm_pv_read_pte(struct pfvmm_vm *vm, u64 gpa, u64 *val)
 	return pv_read_pte(vm, gpa, val);
 }
 
+/* A table's shadow is one page, charged to the VM's creator. */
+static u64 *pv_alloc_shadow(void *ctx)
+{
+	BUILD_BUG_ON(PFVMM_PT_ENTRIES * sizeof(u64) != PAGE_SIZE);
+	return (u64 *)__get_free_page(GFP_KERNEL_ACCOUNT);
+}
+
+static void pv_free_shadow(void *ctx, u64 *shadow)
+{
+	free_page((unsigned long)shadow);
+}
+
 static const struct pfvmm_pvmmu_ops pv_mmu_ops = {
 	.read_pte	= pv_read_pte,
 	.write_pte	= pv_write_pte,
 	.map_table	= pv_map_table,
 	.protect	= pv_protect,
+	.alloc_shadow	= pv_alloc_shadow,
+	.free_shadow	= pv_free_shadow,
 };
 
 /**
@@ -93,6 +111,12 @@ int pfvmm_pv_init(struct pfvmm_vm *vm)
 void pfvmm_pv_destroy(struct pfvmm_vm *vm)
 {
 	pfvmm_offload_destroy(vm);
+	if (vm->pv.frames) {
+		u64 freed = pfvmm_pvmmu_destroy(&vm->pv);
+
+		/* Either would be a validator bug: say so once. */
+		WARN_ON_ONCE(freed != vm->pv.tables || vm->pv.bad_drops);
+	}
 	vfree(vm->pv.frames);
 	vm->pv.frames = NULL;
 }

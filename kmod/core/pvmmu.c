@@ -14,11 +14,21 @@
  * Entries this code validates get their accessed bit (and the dirty bit
  * for writable L1 entries) set: page-table frames are read-only in the
  * EPT, so the CPU could not set them itself.
+ *
+ * Guest memory is not the validator's to trust: the launcher's mapping of
+ * it stays writable whatever the EPT says, and a frame is writable for
+ * other vCPUs until protect() returns.  So a table is write-protected
+ * (and the TLBs flushed) before it is read for validation, the entries
+ * validated are kept in a shadow copy only this code writes, and every
+ * reference is dropped, every walk made, from the shadow.  Guest memory
+ * is only read once per pin and written with what was validated: if the
+ * launcher changes it, the guest sees its own corruption, the validator
+ * does not.
  */
 #include "../../include/pfvmm/pte.h"
 #include "pvmmu.h"
 
-#define ENTRIES		512
+#define ENTRIES		PFVMM_PT_ENTRIES
 /* Bits 52-62 (software-available or protection keys) are refused. */
 #define PTE_RESERVED	0x7ff0000000000000ULL
 /* A count never wraps: past this, new references are refused. */
@@ -52,6 +62,29 @@ void pfvmm_pvmmu_init(struct pfvmm_pvmmu *m, struct pfvmm_frame *frames,
 	m->tables = 0;
 	/* Tables can never outnumber frames; callers may lower this. */
 	m->max_tables = nframes;
+	m->bad_drops = 0;
+}
+
+/**
+ * pfvmm_pvmmu_destroy() - free every table's shadow
+ * @m: the validator state; no call may follow but pfvmm_pvmmu_init()
+ *
+ * Types and counts are left as they are.
+ *
+ * Return: the number of shadows freed (m->tables when the counts are right).
+ */
+u64 pfvmm_pvmmu_destroy(struct pfvmm_pvmmu *m)
+{
+	u64 fr, n = 0;
+
+	for (fr = 0; fr < m->nframes; fr++) {
+		if (!m->frames[fr].shadow)
+			continue;
+		m->ops->free_shadow(m->ctx, m->frames[fr].shadow);
+		m->frames[fr].shadow = NULL;
+		n++;
+	}
+	return n;
 }
 
 bool pfvmm_pvmmu_is_table(const struct pfvmm_pvmmu *m, u64 frame)
@@ -59,7 +92,7 @@ bool pfvmm_pvmmu_is_table(const struct pfvmm_pvmmu *m, u64 frame)
 	return frame < m->nframes && type_is_table(m->frames[frame].type);
 }
 
-static int put_type(struct pfvmm_pvmmu *m, u64 frame);
+static void put_type(struct pfvmm_pvmmu *m, u64 frame);
 
 /* Drop the reference an entry of a level-@level table holds. */
 static void put_entry(struct pfvmm_pvmmu *m, int level, u64 pte)
@@ -70,10 +103,9 @@ static void put_entry(struct pfvmm_pvmmu *m, int level, u64 pte)
 		put_type(m, pte_frame(pte));
 }
 
-/* Copy a level-@level table into its scratch buffer. */
-static int read_table(struct pfvmm_pvmmu *m, u64 frame, int level)
+/* Copy a level-@level table from guest memory into @buf. */
+static int read_table(struct pfvmm_pvmmu *m, u64 frame, u64 *buf)
 {
-	u64 *buf = m->scratch[level - 1];
 	const u64 *table = m->ops->map_table ?
 			   m->ops->map_table(m->ctx, frame) : NULL;
 	unsigned int i;
@@ -93,46 +125,46 @@ static int read_table(struct pfvmm_pvmmu *m, u64 frame, int level)
 	return 0;
 }
 
-/* The frame's last typed reference went: drop what its entries hold. */
-static int devalidate(struct pfvmm_pvmmu *m, u64 frame, int level)
+/*
+ * The frame's last typed reference went: drop what its validated entries
+ * hold (from the shadow: guest memory says nothing here) and free it.
+ */
+static void devalidate(struct pfvmm_pvmmu *m, u64 frame, int level)
 {
+	u64 *shadow = m->frames[frame].shadow;
 	unsigned int i;
-	int err = read_table(m, frame, level);
 
-	if (err)
-		return err;
 	for (i = 0; i < ENTRIES; i++)
-		if (m->scratch[level - 1][i] & PFVMM_PTE_P)
-			put_entry(m, level, m->scratch[level - 1][i]);
-	return 0;
+		if (shadow[i] & PFVMM_PTE_P)
+			put_entry(m, level, shadow[i]);
+	m->frames[frame].shadow = NULL;
+	m->ops->free_shadow(m->ctx, shadow);
 }
 
 /*
- * Drop one typed reference.  If it was the last one of a table whose
- * entries cannot be read, the reference stays and the error is returned.
+ * Drop one typed reference.  Every reference comes from a validated entry
+ * or a pin, so the frame is in range and counted; if not, the drop is
+ * refused and counted in bad_drops.
  */
-static int put_type(struct pfvmm_pvmmu *m, u64 frame)
+static void put_type(struct pfvmm_pvmmu *m, u64 frame)
 {
-	struct pfvmm_frame *f = &m->frames[frame];
-	int err;
+	struct pfvmm_frame *f;
 
-	if (!f->count)
-		return 0;	/* cannot happen while counts are right */
+	if (frame >= m->nframes || !m->frames[frame].count) {
+		m->bad_drops++;
+		return;
+	}
+	f = &m->frames[frame];
 	if (--f->count)
-		return 0;
+		return;
 	if (type_is_table(f->type)) {
-		err = devalidate(m, frame, f->type);
-		if (err) {
-			f->count = 1;
-			return err;
-		}
+		devalidate(m, frame, f->type);
 		m->tables--;
 		f->type = PFVMM_FT_NONE;
 		m->ops->protect(m->ctx, frame, false);
 	} else {
 		f->type = PFVMM_FT_NONE;
 	}
-	return 0;
 }
 
 /*
@@ -175,14 +207,16 @@ static int get_entry(struct pfvmm_pvmmu *m, int level, u64 pte, u64 *out)
 }
 
 /*
- * Validate a table from one copy of it, so that a rollback drops exactly
- * the references that were taken.
+ * Validate a table from one copy of it, @buf (its shadow to be), so that
+ * a rollback drops exactly the references that were taken.  The frame is
+ * write-protected already: the copy is what the table holds, and the A/D
+ * bits written back make guest memory equal to it.
  */
-static int validate_table(struct pfvmm_pvmmu *m, u64 frame, int level)
+static int validate_table(struct pfvmm_pvmmu *m, u64 frame, int level,
+			  u64 *buf)
 {
-	u64 *buf = m->scratch[level - 1];
 	unsigned int i, j;
-	int err = read_table(m, frame, level);
+	int err = read_table(m, frame, buf);
 
 	if (err)
 		return err;
@@ -210,20 +244,52 @@ static int validate_table(struct pfvmm_pvmmu *m, u64 frame, int level)
 	return err;
 }
 
+/*
+ * Type a fresh frame as a level-@level table: write-protect it, then read,
+ * validate and keep its entries.  On failure nothing is left changed.
+ */
+static int new_table(struct pfvmm_pvmmu *m, u64 frame, int level)
+{
+	struct pfvmm_frame *f = &m->frames[frame];
+	u64 *shadow = m->ops->alloc_shadow(m->ctx);
+	int err;
+
+	if (!shadow)
+		return -ENOMEM;
+	/* Typed first, so the table cannot map itself writable. */
+	f->type = PFVMM_FT_L1 + level - 1;
+	m->ops->protect(m->ctx, frame, true);
+	err = validate_table(m, frame, level, shadow);
+	if (err) {
+		f->type = PFVMM_FT_NONE;
+		m->ops->protect(m->ctx, frame, false);
+		m->ops->free_shadow(m->ctx, shadow);
+		return err;
+	}
+	f->shadow = shadow;
+	f->count = 1;
+	f->pinned = 1;
+	m->tables++;
+	return 0;
+}
+
 /**
  * pfvmm_pvmmu_pin() - type a frame as a level-@level table and pin it
  * @m: the validator state
  * @frame: the guest frame
  * @level: 1..4
  *
+ * The frame is write-protected before its entries are read, so what is
+ * validated is what the table holds from then on.
+ *
  * Return: 0; -EINVAL for a bad frame, level or entry; -EEXIST if already
  * pinned; -EBUSY if the frame holds another type; -ENOMEM past the bound
- * on tables.
+ * on tables or without memory for the shadow; a read or write error of
+ * guest memory.
  */
 int pfvmm_pvmmu_pin(struct pfvmm_pvmmu *m, u64 frame, int level)
 {
 	struct pfvmm_frame *f;
-	int err;
 
 	if (level < 1 || level > 4 || frame >= m->nframes)
 		return -EINVAL;
@@ -241,18 +307,7 @@ int pfvmm_pvmmu_pin(struct pfvmm_pvmmu *m, u64 frame, int level)
 	}
 	if (m->tables >= m->max_tables)
 		return -ENOMEM;
-	/* Typed during validation, so the table cannot map itself. */
-	f->type = PFVMM_FT_L1 + level - 1;
-	err = validate_table(m, frame, level);
-	if (err) {
-		f->type = PFVMM_FT_NONE;
-		return err;
-	}
-	f->count = 1;
-	f->pinned = 1;
-	m->tables++;
-	m->ops->protect(m->ctx, frame, true);
-	return 0;
+	return new_table(m, frame, level);
 }
 
 /**
@@ -260,24 +315,21 @@ int pfvmm_pvmmu_pin(struct pfvmm_pvmmu *m, u64 frame, int level)
  * @m: the validator state
  * @frame: the guest frame
  *
- * Return: 0; -EINVAL if not pinned; -EBUSY for the current base table;
- * the read error if the table's entries cannot be read (then it stays
- * pinned).
+ * Dropping the last reference drops the ones its entries hold, as they
+ * were validated (whatever guest memory says now).
+ *
+ * Return: 0; -EINVAL if not pinned; -EBUSY for the current base table.
  */
 int pfvmm_pvmmu_unpin(struct pfvmm_pvmmu *m, u64 frame)
 {
-	int err;
-
 	if (frame >= m->nframes || !m->frames[frame].pinned)
 		return -EINVAL;
 	if (frame == m->base)
 		return -EBUSY;
 	m->frames[frame].pinned = 0;
 	m->upper_gen++;
-	err = put_type(m, frame);
-	if (err)
-		m->frames[frame].pinned = 1;
-	return err;
+	put_type(m, frame);
+	return 0;
 }
 
 /**
@@ -286,23 +338,27 @@ int pfvmm_pvmmu_unpin(struct pfvmm_pvmmu *m, u64 frame)
  * @ptr: guest-physical address of the entry; low 2 bits: sub-command
  * @val: the new entry
  *
- * Return: 0, or -EINVAL for a bad command, address, target or entry.
+ * The old entry's reference is the one the shadow records; the new entry
+ * goes to guest memory and to the shadow.
+ *
+ * Return: 0, or -EINVAL for a bad command, address, target or entry; the
+ * write error of guest memory (then nothing changed).
  */
 int pfvmm_pvmmu_update(struct pfvmm_pvmmu *m, u64 ptr, u64 val)
 {
 	u64 frame = ptr >> 12, old, out;
+	struct pfvmm_frame *f;
+	unsigned int index = (ptr & 0xfff) / 8;
 	int level, err;
 
 	if ((ptr & 3) != 0 || (ptr & 4) || frame >= m->nframes)
 		return -EINVAL;
-	if (!type_is_table(m->frames[frame].type) || !m->frames[frame].count)
+	f = &m->frames[frame];
+	if (!type_is_table(f->type) || !f->count || !f->shadow)
 		return -EINVAL;		/* not a page table */
-	level = m->frames[frame].type;
+	level = f->type;
 	if (level > 1)
 		m->upper_gen++;
-	err = m->ops->read_pte(m->ctx, ptr, &old);
-	if (err)
-		return err;
 	err = get_entry(m, level, val, &out);
 	if (err)
 		return err;
@@ -311,7 +367,45 @@ int pfvmm_pvmmu_update(struct pfvmm_pvmmu *m, u64 ptr, u64 val)
 		put_entry(m, level, out);
 		return err;
 	}
+	old = f->shadow[index];
+	f->shadow[index] = out;
 	put_entry(m, level, old);
+	return 0;
+}
+
+/*
+ * The validated entry at @gpa, a typed table's; NULL if @gpa is not in
+ * one (out of range, misaligned, another type).
+ */
+static const u64 *shadow_entry(const struct pfvmm_pvmmu *m, u64 gpa)
+{
+	u64 frame = gpa >> 12;
+	const struct pfvmm_frame *f;
+
+	if ((gpa & 7) || frame >= m->nframes)
+		return NULL;
+	f = &m->frames[frame];
+	if (!type_is_table(f->type) || !f->shadow)
+		return NULL;
+	return &f->shadow[(gpa & 0xfff) / 8];
+}
+
+/**
+ * pfvmm_pvmmu_entry() - the validator's record of a page-table entry
+ * @m: the validator state
+ * @gpa: the entry's guest-physical address
+ * @val: the entry as last validated (guest memory holds the same unless
+ *       the launcher wrote it)
+ *
+ * Return: 0, or -EINVAL if @gpa is not an entry of a typed table.
+ */
+int pfvmm_pvmmu_entry(const struct pfvmm_pvmmu *m, u64 gpa, u64 *val)
+{
+	const u64 *e = shadow_entry(m, gpa);
+
+	if (!e)
+		return -EINVAL;
+	*val = *e;
 	return 0;
 }
 
@@ -321,27 +415,28 @@ int pfvmm_pvmmu_update(struct pfvmm_pvmmu *m, u64 ptr, u64 val)
  * @va: a canonical guest-virtual address
  * @pte_gpa: the entry's guest-physical address
  *
+ * The walk reads the validated entries (shadows), so every table on the
+ * way is typed, of the right level, inside guest memory.
+ *
  * Return: 0, -EINVAL without a base or for a non-canonical address,
  * -EFAULT if an upper level is not present.
  */
 int pfvmm_pvmmu_va_entry(struct pfvmm_pvmmu *m, u64 va, u64 *pte_gpa)
 {
 	u64 table = m->base, top = va >> 47;
-	int level, err;
+	int level;
 
 	if (table == PFVMM_NO_BASE || (top != 0 && top != 0x1ffff))
 		return -EINVAL;
 	for (level = 4; level > 1; level--) {
-		u64 pte;
+		const u64 *pte = shadow_entry(m, table_gpa(table,
+					(va >> (12 + 9 * (level - 1))) & 511));
 
-		err = m->ops->read_pte(m->ctx, table_gpa(table,
-					(va >> (12 + 9 * (level - 1))) & 511),
-				       &pte);
-		if (err)
-			return err;
-		if (!(pte & PFVMM_PTE_P))
+		if (!pte)
+			return -EFAULT;		/* cannot happen */
+		if (!(*pte & PFVMM_PTE_P))
 			return -EFAULT;
-		table = pte_frame(pte);
+		table = pte_frame(*pte);
 	}
 	*pte_gpa = table_gpa(table, (va >> 12) & 511);
 	return 0;
@@ -378,8 +473,11 @@ static void count_entry_refs(const struct pfvmm_pvmmu *m, int level, u64 pte,
  * @m: the validator state
  * @scratch: room for nframes counters
  *
- * Return: 0 when every count and type is what the tables say, -EINVAL
- * at the first frame where they differ.
+ * The tables are the shadows: guest memory may say anything.
+ *
+ * Return: 0 when every count and type is what the tables say and every
+ * table (and only a table) has a shadow, -EINVAL at the first frame where
+ * they differ.
  */
 int pfvmm_pvmmu_check(const struct pfvmm_pvmmu *m, u32 *scratch)
 {
@@ -392,14 +490,10 @@ int pfvmm_pvmmu_check(const struct pfvmm_pvmmu *m, u32 *scratch)
 
 		if (f->pinned)
 			scratch[fr]++;
-		if (!type_is_table(f->type) || !f->count)
+		if (!type_is_table(f->type) || !f->count || !f->shadow)
 			continue;
-		for (i = 0; i < ENTRIES; i++) {
-			u64 pte;
-
-			if (!m->ops->read_pte(m->ctx, table_gpa(fr, i), &pte))
-				count_entry_refs(m, f->type, pte, scratch);
-		}
+		for (i = 0; i < ENTRIES; i++)
+			count_entry_refs(m, f->type, f->shadow[i], scratch);
 	}
 	for (fr = 0; fr < m->nframes; fr++) {
 		const struct pfvmm_frame *f = &m->frames[fr];
@@ -407,6 +501,8 @@ int pfvmm_pvmmu_check(const struct pfvmm_pvmmu *m, u32 *scratch)
 		if (scratch[fr] != f->count)
 			return -EINVAL;
 		if (!f->count != !f->type)
+			return -EINVAL;
+		if (!f->shadow != !(type_is_table(f->type) && f->count))
 			return -EINVAL;
 	}
 	return 0;

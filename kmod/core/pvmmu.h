@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The paravirtual MMU's validator (portable core): frame types and
- * reference counts, pinning, page-table updates, the base pointer.
+ * reference counts, pinning, page-table updates, the base pointer, and
+ * the validator's own copy of every table it validated.
  * It touches guest memory only through the callbacks in
  * struct pfvmm_pvmmu_ops, so it runs unchanged in the unit tests and the
  * fuzzer.  Callers serialise all calls on one struct pfvmm_pvmmu.
@@ -20,11 +21,20 @@ enum pfvmm_frame_type {
 	PFVMM_FT_WRITABLE = 5,
 };
 
+#define PFVMM_PT_ENTRIES	512
+
 struct pfvmm_frame {
 	u8 type;		/* enum pfvmm_frame_type */
 	u8 pinned;
 	u16 pad;
 	u32 count;		/* references holding the type */
+	/*
+	 * A table's entries as validated (PFVMM_PT_ENTRIES of them), NULL
+	 * for any other type.  Only the validator writes it: references are
+	 * dropped from here, never from guest memory, which the launcher's
+	 * mapping (or another vCPU, before write protection) can change.
+	 */
+	u64 *shadow;
 };
 
 struct pfvmm_pvmmu_ops {
@@ -33,8 +43,14 @@ struct pfvmm_pvmmu_ops {
 	int (*write_pte)(void *ctx, u64 gpa, u64 val);
 	/* Optional: the frame's 512 entries, readable in place, or NULL. */
 	const u64 *(*map_table)(void *ctx, u64 frame);
-	/* @frame became a page table (@table) or stopped being one. */
+	/*
+	 * @frame became a page table (@table) or stopped being one.  When
+	 * this returns true, no vCPU can write the frame any more.
+	 */
 	void (*protect)(void *ctx, u64 frame, bool table);
+	/* Room for one table's shadow (PFVMM_PT_ENTRIES u64s), or NULL. */
+	u64 *(*alloc_shadow)(void *ctx);
+	void (*free_shadow)(void *ctx, u64 *shadow);
 };
 
 struct pfvmm_pvmmu {
@@ -51,8 +67,8 @@ struct pfvmm_pvmmu {
 	 */
 	u64 upper_gen;
 	u64 max_tables;			/* bound on that number */
-	/* A copy of the table being (de)validated, one per level. */
-	u64 scratch[4][512];
+	/* References dropped that were not held: a bug if ever non-zero. */
+	u64 bad_drops;
 };
 
 #define PFVMM_NO_BASE	(~0ULL)
@@ -60,10 +76,12 @@ struct pfvmm_pvmmu {
 void pfvmm_pvmmu_init(struct pfvmm_pvmmu *m, struct pfvmm_frame *frames,
 		      u64 nframes, const struct pfvmm_pvmmu_ops *ops,
 		      void *ctx);
+u64 pfvmm_pvmmu_destroy(struct pfvmm_pvmmu *m);
 int pfvmm_pvmmu_pin(struct pfvmm_pvmmu *m, u64 frame, int level);
 int pfvmm_pvmmu_unpin(struct pfvmm_pvmmu *m, u64 frame);
 int pfvmm_pvmmu_update(struct pfvmm_pvmmu *m, u64 ptr, u64 val);
 int pfvmm_pvmmu_va_entry(struct pfvmm_pvmmu *m, u64 va, u64 *pte_gpa);
+int pfvmm_pvmmu_entry(const struct pfvmm_pvmmu *m, u64 gpa, u64 *val);
 int pfvmm_pvmmu_new_base(struct pfvmm_pvmmu *m, u64 frame);
 bool pfvmm_pvmmu_is_table(const struct pfvmm_pvmmu *m, u64 frame);
 int pfvmm_pvmmu_check(const struct pfvmm_pvmmu *m, u32 *scratch);

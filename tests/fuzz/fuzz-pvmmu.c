@@ -5,11 +5,16 @@
  * The input is a sequence of operations on a 64-frame guest: pin, unpin,
  * mmu_update, new_base, va_entry, a raw guest write to a frame that is not
  * a page table (tables are write-protected: the guest cannot write them),
- * and lowering max_tables.  Frames, entry indexes and entry values are
+ * a write by the launcher through its own mapping, which nothing protects
+ * (to any frame, page tables included), a pin raced by another vCPU's
+ * write (it lands at the N-th read or protect() call of the pin unless the
+ * frame is write-protected by then), and lowering max_tables.  Frames, entry indexes and entry values are
  * biased to a few frames and to the interesting bits (P, W, PS, reserved,
  * out-of-range frames).  After every operation the fuzzer checks
- * pfvmm_pvmmu_check() and the invariants of ../unit/core/pvmmu-inv.h, and
- * the effect the operation promised (return codes, stored entries).
+ * pfvmm_pvmmu_check() and the invariants of ../unit/core/pvmmu-inv.h
+ * (over the validator's shadows), that guest memory of every table the
+ * launcher did not write holds what was validated, and the effect the
+ * operation promised (return codes, stored entries).
  */
 #include <errno.h>
 #include <stdint.h>
@@ -25,6 +30,10 @@
 static u64 mem[NFR][512];
 static bool dirty[NFR];
 static bool prot[NFR];
+static bool tampered[NFR];	/* typed, and written by the launcher since */
+/* The racing write of op_race_pin: at the race_at-th call (0: none). */
+static unsigned int race_at, race_calls;
+static u64 race_gpa, race_val;
 static struct pfvmm_frame frames[NFR];
 static u32 scratch[NFR];
 static struct pfvmm_pvmmu m;
@@ -38,9 +47,24 @@ static int step;
 	abort();							\
 } while (0)
 
+/* A read or protect() call: the armed racing write may land now. */
+static void race_tick(void)
+{
+	u64 fr = race_gpa >> 12;
+
+	if (!race_at || ++race_calls != race_at)
+		return;
+	race_at = 0;
+	if (prot[fr])
+		return;		/* the EPT stops the other vCPU's write */
+	mem[fr][(race_gpa & 0xfff) / 8] = race_val;
+	dirty[fr] = true;
+}
+
 static int rd(void *ctx, u64 gpa, u64 *val)
 {
 	(void)ctx;
+	race_tick();
 	if (gpa & 7)
 		return -EINVAL;
 	if ((gpa >> 12) >= NFR)
@@ -64,15 +88,35 @@ static int wr(void *ctx, u64 gpa, u64 val)
 static void protect(void *ctx, u64 frame, bool table)
 {
 	(void)ctx;
+	race_tick();
 	if (frame >= NFR)
 		FAIL("protect(%llu) beyond memory", (unsigned long long)frame);
 	if (prot[frame] == table)
 		FAIL("protect(%llu, %d) twice", (unsigned long long)frame, table);
 	prot[frame] = table;
+	if (!table)
+		tampered[frame] = false;	/* plain memory again */
+}
+
+static long shadows;	/* allocated, not freed */
+
+static u64 *alloc_shadow(void *ctx)
+{
+	(void)ctx;
+	shadows++;
+	return malloc(512 * sizeof(u64));
+}
+
+static void free_shadow(void *ctx, u64 *p)
+{
+	(void)ctx;
+	shadows--;
+	free(p);
 }
 
 static const struct pfvmm_pvmmu_ops ops = {
 	.read_pte = rd, .write_pte = wr, .protect = protect,
+	.alloc_shadow = alloc_shadow, .free_shadow = free_shadow,
 };
 
 /* The input, consumed byte by byte (zeros past the end). */
@@ -172,6 +216,11 @@ static void check_all_(const char *what, int r, bool force)
 		return;		/* nothing changed: the last check holds */
 	if (pvmmu_inv(&m, prot, scratch, why, sizeof(why)))
 		FAIL("after %s: %s", what, why);
+	if (pvmmu_view(&m, tampered, why, sizeof(why)))
+		FAIL("after %s: %s", what, why);
+	if (shadows != (long)m.tables)
+		FAIL("after %s: %ld shadows for %llu tables", what, shadows,
+		     (unsigned long long)m.tables);
 	take_snapshot();
 }
 
@@ -185,10 +234,8 @@ static void expect_err(const char *what, int r, int a, int b, int c, int d)
 		FAIL("%s returned %d", what, r);
 }
 
-static void op_pin(struct in *in)
+static void pin_frame(u64 fr, int level)
 {
-	u64 fr = pick_frame(in);
-	int level = byte(in) % 5;	/* 0 is a bad level */
 	struct pfvmm_frame before = fr < NFR ? frames[fr] : (struct pfvmm_frame){0};
 	int r = pfvmm_pvmmu_pin(&m, fr, level);
 
@@ -206,6 +253,13 @@ static void op_pin(struct in *in)
 		FAIL("pin -EBUSY on a frame of type %u count %u",
 		     before.type, before.count);
 	check_all("pin", r);
+}
+
+static void op_pin(struct in *in)
+{
+	u64 fr = pick_frame(in);
+
+	pin_frame(fr, byte(in) % 5);	/* level 0 is bad */
 }
 
 static void op_unpin(struct in *in)
@@ -315,6 +369,42 @@ static void op_raw_write(struct in *in)
 	check_all("raw write", 0);	/* no-op unless the state changed */
 }
 
+/* The launcher's store: its mapping of guest memory is never protected. */
+static void op_launcher_write(struct in *in)
+{
+	u64 fr = pick_frame(in) % NFR;
+	unsigned int i = pick_index(in);
+
+	mem[fr][i] = pick_val(in);
+	dirty[fr] = true;
+	if (prot[fr])
+		tampered[fr] = true;
+	check_all("launcher write", 0);
+}
+
+/*
+ * A pin while another vCPU writes a frame (usually the one being pinned):
+ * the write lands at the chosen read or protect() call unless the frame
+ * is write-protected by then.
+ */
+static void op_race_pin(struct in *in)
+{
+	uint8_t b;
+
+	race_gpa = ((pick_frame(in) % NFR) << 12) + pick_index(in) * 8;
+	race_val = pick_val(in);
+	b = byte(in);
+	/* Mostly the first few calls, else anywhere up to the 670th. */
+	race_at = b < 0x20 ? b % 4 + 1 : (b - 0x20) * 3 + 1;
+	race_calls = 0;
+	if (byte(in) & 1)
+		pin_frame(race_gpa >> 12, byte(in) % 5);	/* the one raced */
+	else
+		op_pin(in);
+	race_at = 0;
+	check_all("racing pin", 0);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct in in = { data, size };
@@ -325,13 +415,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			memset(mem[fr], 0, sizeof(mem[fr]));
 		dirty[fr] = false;
 		prot[fr] = false;
+		tampered[fr] = false;
 	}
+	race_at = 0;
+	if (m.frames)
+		pfvmm_pvmmu_destroy(&m);	/* nothing, if the last run passed */
+	shadows = 0;
 	pfvmm_pvmmu_init(&m, frames, NFR, &ops, NULL);
 	take_snapshot();
 	for (step = 0; in.n && step < 32; step++) {
 		uint8_t op = byte(&in);
 
-		switch (op % 9) {
+		switch (op % 11) {
 		case 0: op_pin(&in); break;
 		case 1: op_unpin(&in); break;
 		case 2: case 3: op_update(&in); break;
@@ -344,6 +439,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			else
 				op_raw_write(&in);
 			break;
+		case 9: op_launcher_write(&in); break;
+		case 10: op_race_pin(&in); break;
 		}
 	}
 	/* The end (the state was checked after its last change): tear it
@@ -358,5 +455,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (frames[fr].count || frames[fr].type || prot[fr])
 			FAIL("frame %u type %u count %u after unpinning all",
 			     fr, frames[fr].type, frames[fr].count);
+	if (shadows)
+		FAIL("%ld shadows left after unpinning all", shadows);
 	return 0;
 }

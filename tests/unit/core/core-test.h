@@ -28,6 +28,20 @@ struct gmem {
 	bool failing;
 	int fail_err;
 	bool protect_error;		/* protect() called twice the same way */
+	/* Frames the launcher wrote through its own mapping while typed. */
+	bool tampered[GM_FRAMES];
+	/*
+	 * A racing write by another vCPU: at the race_at-th read or protect()
+	 * call from now on (1-based; 0 = none), race_val is stored at
+	 * race_gpa unless the frame is write-protected by then (the EPT stops
+	 * a guest write: race_refused).  protect() ticks before it acts.
+	 */
+	unsigned long race_at, race_calls;
+	__u64 race_gpa, race_val;
+	bool race_landed, race_refused;
+	/* Shadows allocated and not freed; the next allocation fails. */
+	long shadows;
+	bool fail_alloc;
 };
 
 extern struct gmem gm;
@@ -36,6 +50,10 @@ void gm_reset(void);
 int gm_read(void *ctx, __u64 gpa, __u64 *val);
 int gm_write(void *ctx, __u64 gpa, __u64 val);
 void gm_protect(void *ctx, __u64 frame, bool table);
+__u64 *gm_alloc_shadow(void *ctx);
+void gm_free_shadow(void *ctx, __u64 *shadow);
+/* The launcher's store through its own mapping: never write-protected. */
+void gm_launcher_write(__u64 frame, unsigned int index, __u64 val);
 
 /* The runner. */
 extern int t_failed;
@@ -68,5 +86,6 @@ struct t_case {
 
 extern const struct t_case gpt_tests[];
 extern const struct t_case pvmmu_tests[];
+void pvmmu_teardown(void);	/* frees what the last pvmmu test left */
 
 #endif

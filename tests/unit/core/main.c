@@ -2,6 +2,7 @@
 /* The runner of the kmod/core unit tests: one line per test. */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 #include "core-test.h"
 
@@ -18,10 +19,34 @@ void gm_reset(void)
 	gm.fail_err = -EIO;
 }
 
+/* One read or protect() call: the armed racing write may land now. */
+static void gm_race_tick(void)
+{
+	__u64 fr = gm.race_gpa >> 12;
+
+	if (!gm.race_at || ++gm.race_calls != gm.race_at)
+		return;
+	gm.race_at = 0;
+	if (fr >= GM_FRAMES || gm.prot[fr]) {
+		gm.race_refused = true;
+		return;
+	}
+	gm.mem[fr][(gm.race_gpa & 0xfff) / 8] = gm.race_val;
+	gm.race_landed = true;
+}
+
+void gm_launcher_write(__u64 frame, unsigned int index, __u64 val)
+{
+	gm.mem[frame][index] = val;
+	if (gm.prot[frame])
+		gm.tampered[frame] = true;
+}
+
 int gm_read(void *ctx, __u64 gpa, __u64 *val)
 {
 	(void)ctx;
 	gm.reads++;
+	gm_race_tick();
 	if (gm.fail_read_nth && !--gm.fail_read_nth)
 		gm.failing = true;
 	if (gm.failing)
@@ -58,11 +83,38 @@ void gm_protect(void *ctx, __u64 frame, bool table)
 {
 	(void)ctx;
 	gm.protect_calls++;
+	gm_race_tick();
 	if (frame >= GM_FRAMES || gm.prot[frame] == table) {
 		gm.protect_error = true;
 		return;
 	}
 	gm.prot[frame] = table;
+	if (!table)
+		gm.tampered[frame] = false;	/* plain memory again */
+}
+
+__u64 *gm_alloc_shadow(void *ctx)
+{
+	__u64 *p;
+
+	(void)ctx;
+	if (gm.fail_alloc) {
+		gm.fail_alloc = false;
+		return NULL;
+	}
+	p = malloc(512 * sizeof(*p));
+	if (p) {
+		memset(p, 0xa5, 512 * sizeof(*p));	/* not zeroed for us */
+		gm.shadows++;
+	}
+	return p;
+}
+
+void gm_free_shadow(void *ctx, __u64 *shadow)
+{
+	(void)ctx;
+	gm.shadows--;
+	free(shadow);
 }
 
 void t_fail(const char *file, int line, const char *fmt, ...)
@@ -105,6 +157,7 @@ int main(int argc, char **argv)
 	(void)argv;
 	run(gpt_tests, &runs, &fails);
 	run(pvmmu_tests, &runs, &fails);
+	pvmmu_teardown();
 	printf("%d tests, %d failed\n", runs, fails);
 	return fails ? 1 : 0;
 }

@@ -2,7 +2,9 @@
 /*
  * The invariants of the PV MMU validator, checked from the outside after
  * every operation by the unit tests and the fuzzer (on top of
- * pfvmm_pvmmu_check(), which recounts references only).
+ * pfvmm_pvmmu_check(), which recounts references only).  The tables are
+ * the validator's shadows; pvmmu_view() checks separately that guest
+ * memory holds the same wherever the launcher did not write.
  */
 #ifndef PFVMM_PVMMU_INV_H
 #define PFVMM_PVMMU_INV_H
@@ -37,6 +39,11 @@ static inline const char *pvmmu_inv(const struct pfvmm_pvmmu *m,
 		snprintf(buf, len, "pfvmm_pvmmu_check() = %d", err);
 		return buf;
 	}
+	if (m->bad_drops) {
+		snprintf(buf, len, "%llu references dropped that were not held",
+			 (unsigned long long)m->bad_drops);
+		return buf;
+	}
 	for (fr = 0; fr < m->nframes; fr++) {
 		const struct pfvmm_frame *f = &m->frames[fr];
 		bool table = inv_is_table(f->type);
@@ -62,10 +69,8 @@ static inline const char *pvmmu_inv(const struct pfvmm_pvmmu *m,
 			continue;
 		tables++;
 		for (i = 0; i < 512; i++) {
-			u64 pte, t;
+			u64 pte = f->shadow[i], t;
 
-			if (m->ops->read_pte(m->ctx, (fr << 12) + i * 8, &pte))
-				continue;
 			if (!(pte & INV_P))
 				continue;
 			t = (pte & INV_ADDR) >> 12;
@@ -104,6 +109,39 @@ static inline const char *pvmmu_inv(const struct pfvmm_pvmmu *m,
 		snprintf(buf, len, "base %llu is not a pinned L4",
 			 (unsigned long long)m->base);
 		return buf;
+	}
+	return NULL;
+}
+
+/*
+ * Guest memory of every table holds what the validator validated, except
+ * where the launcher wrote (@tampered[fr]).  NULL when it does.
+ */
+static inline const char *pvmmu_view(const struct pfvmm_pvmmu *m,
+				     const bool *tampered, char *buf,
+				     size_t len)
+{
+	u64 fr;
+
+	for (fr = 0; fr < m->nframes; fr++) {
+		const struct pfvmm_frame *f = &m->frames[fr];
+		unsigned int i;
+
+		if (!inv_is_table(f->type) || tampered[fr])
+			continue;
+		for (i = 0; i < 512; i++) {
+			u64 pte;
+
+			if (m->ops->read_pte(m->ctx, (fr << 12) + i * 8, &pte))
+				continue;
+			if (pte != f->shadow[i]) {
+				snprintf(buf, len, "L%u frame %llu entry %u: guest memory %#llx, validated %#llx",
+					 f->type, (unsigned long long)fr, i,
+					 (unsigned long long)pte,
+					 (unsigned long long)f->shadow[i]);
+				return buf;
+			}
+		}
 	}
 	return NULL;
 }

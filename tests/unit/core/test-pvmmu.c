@@ -23,6 +23,8 @@ static const struct pfvmm_pvmmu_ops ops = {
 	.read_pte = gm_read,
 	.write_pte = gm_write,
 	.protect = gm_protect,
+	.alloc_shadow = gm_alloc_shadow,
+	.free_shadow = gm_free_shadow,
 };
 
 static struct pfvmm_pvmmu m;
@@ -30,16 +32,36 @@ static struct pfvmm_frame frames[GM_FRAMES];
 static u32 scratch[GM_FRAMES];
 static char invbuf[256];
 
+/* A fresh validator; the last one's shadows are freed first. */
 static void setup(void)
 {
+	if (m.frames)
+		pfvmm_pvmmu_destroy(&m);
+	gm.shadows = 0;
 	pfvmm_pvmmu_init(&m, frames, GM_FRAMES, &ops, NULL);
+}
+
+void pvmmu_teardown(void)
+{
+	if (m.frames)
+		pfvmm_pvmmu_destroy(&m);
 }
 
 static const char *inv(void)
 {
+	const char *why;
+
 	if (gm.protect_error)
 		return "protect() called twice with the same value";
-	return pvmmu_inv(&m, gm.prot, scratch, invbuf, sizeof(invbuf));
+	why = pvmmu_inv(&m, gm.prot, scratch, invbuf, sizeof(invbuf));
+	if (why)
+		return why;
+	if (gm.shadows != (long)m.tables) {
+		snprintf(invbuf, sizeof(invbuf), "%ld shadows for %llu tables",
+			 gm.shadows, (unsigned long long)m.tables);
+		return invbuf;
+	}
+	return pvmmu_view(&m, gm.tampered, invbuf, sizeof(invbuf));
 }
 
 /* Run @expr, expect @want, then check every invariant. */
@@ -540,6 +562,7 @@ static void t_va_entry(void)
 static void t_read_fail_rollback(void)
 {
 	unsigned int i, at;
+	unsigned long reads;
 
 	for (at = 0; at < 12; at++) {
 		gm_reset();
@@ -550,7 +573,8 @@ static void t_read_fail_rollback(void)
 		gm.fail_read_gpa = SLOT(1, at);
 		OP(pfvmm_pvmmu_pin(&m, 1, 1), -EIO);
 		all_none();
-		CHECK_EQ(gm.protect_calls, 0);
+		/* Write-protected before the read, given back after it. */
+		CHECK_EQ(gm.protect_calls, 2);
 		/* Nothing is left behind: the pin works afterwards. */
 		OP(pfvmm_pvmmu_pin(&m, 1, 1), 0);
 		for (i = 0; i < 10; i++)
@@ -580,11 +604,19 @@ static void t_read_fail_rollback(void)
 	gm.fail_write_gpa = SLOT(1, 1);
 	OP(pfvmm_pvmmu_pin(&m, 1, 1), -EIO);
 	all_none();
-	/* Update: read of the old entry fails, write of the new fails. */
+	/*
+	 * Update: the old entry comes from the shadow, so a read that would
+	 * fail is never made; a write of the new entry that fails changes
+	 * nothing.
+	 */
 	OP(pfvmm_pvmmu_pin(&m, 1, 1), 0);
-	gm.fail_read_gpa = SLOT(1, 2);
-	OP(pfvmm_pvmmu_update(&m, SLOT(1, 2), E(12, PW)), -EIO);
-	FRAME(12, PFVMM_FT_NONE, 0, 0);
+	gm.fail_read_gpa = SLOT(1, 3);
+	reads = gm.reads;
+	CHECK_EQ(pfvmm_pvmmu_update(&m, SLOT(1, 3), E(13, PW)), 0);
+	CHECK_EQ(gm.reads, reads);
+	gm.fail_read_gpa = GM_NOFAIL;
+	OP(0, 0);
+	FRAME(13, PFVMM_FT_WRITABLE, 1, 0);
 	gm.fail_write_gpa = SLOT(1, 2);
 	OP(pfvmm_pvmmu_update(&m, SLOT(1, 2), E(12, PW)), -EIO);
 	FRAME(12, PFVMM_FT_NONE, 0, 0);
@@ -595,22 +627,39 @@ static void t_read_fail_rollback(void)
 }
 
 /*
- * A read that fails while the last reference of a table is dropped
- * (devalidate): the unpin fails with the read error and changes nothing,
- * so no reference is leaked; once reads work, the unpin succeeds.
+ * Dropping the last reference of a table (devalidate) reads no guest
+ * memory: the references its entries hold come from the shadow, so an
+ * unpin cannot fail on a read, nor leak, with every read failing.
  */
-static void t_read_fail_devalidate(void)
+static void t_devalidate_reads_nothing(void)
+{
+	unsigned long reads;
+
+	setup();
+	build_tree();
+	reads = gm.reads;
+	gm.failing = true;
+	CHECK_EQ(pfvmm_pvmmu_unpin(&m, 1), 0);
+	CHECK_EQ(pfvmm_pvmmu_unpin(&m, 2), 0);
+	CHECK_EQ(pfvmm_pvmmu_unpin(&m, 3), 0);
+	CHECK_EQ(pfvmm_pvmmu_unpin(&m, 4), 0);
+	gm.failing = false;
+	CHECK_EQ(gm.reads, reads);
+	all_none();
+	CHECK_EQ(gm.shadows, 0);
+}
+
+/* No memory for a shadow: the pin fails and leaves nothing behind. */
+static void t_shadow_alloc_fails(void)
 {
 	setup();
 	gm.mem[1][0] = E(10, PW);
+	gm.fail_alloc = true;
+	OP(pfvmm_pvmmu_pin(&m, 1, 1), -ENOMEM);
+	all_none();
+	CHECK_EQ(gm.protect_calls, 0);
 	OP(pfvmm_pvmmu_pin(&m, 1, 1), 0);
-	gm.fail_read_gpa = SLOT(1, 0);
-	OP(pfvmm_pvmmu_unpin(&m, 1), -EIO);
-	FRAME(1, PFVMM_FT_L1, 1, 1);
 	FRAME(10, PFVMM_FT_WRITABLE, 1, 0);
-	OP(pfvmm_pvmmu_unpin(&m, 1), 0);
-	FRAME(1, PFVMM_FT_NONE, 0, 0);
-	FRAME(10, PFVMM_FT_NONE, 0, 0);
 }
 
 static void t_read_fail_rollback_reread(void)
@@ -646,6 +695,154 @@ static void t_count_overflow(void)
 	CHECK(frames[5].count != 0);
 }
 
+/*
+ * The launcher's mapping of guest memory stays writable while a frame is
+ * a table: what it stores there must never decide which references are
+ * dropped.  Each value below replaces a validated L1 entry (frame 10,
+ * writable), then the guest updates the entry: exactly the reference the
+ * validator took goes (frame 10's), the stored value is ignored.  Junk
+ * frame numbers come last: the first is one past the frames array (ASan
+ * sees the overflow), then (1 << 48) | P | W, the reproduced host crash.
+ */
+static const u64 junk_entries[] = {
+	E(11, PW),		/* another frame, never referenced */
+	E(1, PW),		/* the table itself, writable */
+	E(12, P),		/* read-only: holds nothing */
+	E(GM_FRAMES, PW),
+	(1ULL << 48) | PW,
+	0x000ffffffffff000ULL | PW,
+};
+
+static void t_launcher_write_update(void)
+{
+	unsigned int k;
+
+	for (k = 0; k < sizeof(junk_entries) / sizeof(junk_entries[0]); k++) {
+		gm_reset();
+		setup();
+		gm.mem[1][0] = E(10, PW);
+		OP(pfvmm_pvmmu_pin(&m, 1, 1), 0);
+		gm_launcher_write(1, 0, junk_entries[k]);
+		CHECK_EQ(pfvmm_pvmmu_update(&m, SLOT(1, 0), E(13, P)), 0);
+		FRAME(10, PFVMM_FT_NONE, 0, 0);
+		FRAME(11, PFVMM_FT_NONE, 0, 0);
+		FRAME(1, PFVMM_FT_L1, 1, 1);
+		CHECK_EQ(gm.mem[1][0], E(13, P | A));
+		OP(0, 0);
+		OP(pfvmm_pvmmu_unpin(&m, 1), 0);
+		all_none();
+	}
+}
+
+/* The same when the last reference goes (devalidation): every entry junk. */
+static void t_launcher_write_unpin(void)
+{
+	unsigned int i;
+
+	setup();
+	for (i = 0; i < 4; i++)
+		gm.mem[1][i] = E(10 + i, PW);
+	OP(pfvmm_pvmmu_pin(&m, 1, 1), 0);
+	FRAME(10, PFVMM_FT_WRITABLE, 1, 0);
+	for (i = 0; i < 512; i++)
+		gm_launcher_write(1, i, junk_entries[i % 6] + ((u64)(i / 6) << 12));
+	CHECK_EQ(pfvmm_pvmmu_unpin(&m, 1), 0);
+	all_none();
+	OP(0, 0);
+}
+
+/*
+ * Upper levels: the launcher moves an L2's reference from L1 5 to L1 6.
+ * Unpinning the L2 must drop 5's reference (taken), not 6's (never taken:
+ * 6 would lose its pin's reference and stop being a table while pinned).
+ */
+static void t_launcher_write_l2(void)
+{
+	setup();
+	OP(pfvmm_pvmmu_pin(&m, 5, 1), 0);
+	OP(pfvmm_pvmmu_pin(&m, 6, 1), 0);
+	gm.mem[2][0] = E(5, PW);
+	OP(pfvmm_pvmmu_pin(&m, 2, 2), 0);
+	FRAME(5, PFVMM_FT_L1, 2, 1);
+	gm_launcher_write(2, 0, 0);
+	gm_launcher_write(2, 1, E(6, PW));
+	CHECK_EQ(pfvmm_pvmmu_unpin(&m, 2), 0);
+	FRAME(2, PFVMM_FT_NONE, 0, 0);
+	FRAME(5, PFVMM_FT_L1, 1, 1);
+	FRAME(6, PFVMM_FT_L1, 1, 1);
+	OP(0, 0);
+	OP(pfvmm_pvmmu_unpin(&m, 5), 0);
+	OP(pfvmm_pvmmu_unpin(&m, 6), 0);
+	all_none();
+}
+
+/*
+ * Another vCPU writes the table while it is being pinned, at every point
+ * of the pin (each read and protect() call).  A write that lands is one
+ * the frame was still writable for; what is validated must be exactly what
+ * the table holds afterwards, so unpinning drops what was taken: L1s 1 and
+ * 2 keep their pins, the L2 goes.  @val is what the other vCPU stores in
+ * entry 7 (the L2 maps L1 1 at entry 0).
+ */
+static void pin_race(u64 val)
+{
+	unsigned long at;
+
+	for (at = 1; at <= 515; at++) {
+		gm_reset();
+		setup();
+		OP(pfvmm_pvmmu_pin(&m, 1, 1), 0);
+		OP(pfvmm_pvmmu_pin(&m, 2, 1), 0);
+		gm.mem[3][0] = E(1, PW);
+		gm.race_at = at;
+		gm.race_gpa = SLOT(3, 7);
+		gm.race_val = val;
+		gm.race_calls = 0;
+		if (pfvmm_pvmmu_pin(&m, 3, 2)) {
+			/* Refused: only because the racing entry was seen. */
+			CHECK(gm.race_landed);
+			FRAME(3, PFVMM_FT_NONE, 0, 0);
+		} else {
+			gm.race_at = 0;
+			OP(0, 0);
+			CHECK_EQ(gm.mem[3][7] != 0, gm.race_landed);
+			CHECK_EQ(pfvmm_pvmmu_unpin(&m, 3), 0);
+		}
+		gm.race_at = 0;
+		FRAME(1, PFVMM_FT_L1, 1, 1);
+		FRAME(2, PFVMM_FT_L1, 1, 1);
+		FRAME(3, PFVMM_FT_NONE, 0, 0);
+		OP(0, 0);
+	}
+}
+
+/*
+ * White-box: even a shadow that went wrong (a validator bug) cannot make
+ * a drop index outside the frames: the drop is refused and counted.
+ */
+static void t_bad_drop_bounded_whitebox(void)
+{
+	setup();
+	OP(pfvmm_pvmmu_pin(&m, 1, 1), 0);
+	frames[1].shadow[0] = (1ULL << 48) | PW;
+	frames[1].shadow[1] = E(GM_FRAMES, PW);
+	frames[1].shadow[2] = E(9, PW);		/* in range, count 0 */
+	CHECK_EQ(pfvmm_pvmmu_update(&m, SLOT(1, 0), 0), 0);
+	CHECK_EQ(pfvmm_pvmmu_unpin(&m, 1), 0);
+	CHECK_EQ(m.bad_drops, 3);
+	all_none();
+}
+
+static void t_pin_race(void)
+{
+	pin_race(E(2, PW));
+}
+
+static void t_pin_race_junk(void)
+{
+	pin_race((1ULL << 48) | PW);
+}
+
 const struct t_case pvmmu_tests[] = {
 	{ "pvmmu_pin_empty_l1", t_pin_empty_l1 },
 	{ "pvmmu_pin_bottom_up_new_base", t_pin_bottom_up },
@@ -663,8 +860,16 @@ const struct t_case pvmmu_tests[] = {
 	{ "pvmmu_ad_bits", t_ad_bits },
 	{ "pvmmu_va_entry", t_va_entry },
 	{ "pvmmu_read_fail_rollback", t_read_fail_rollback },
-	{ "pvmmu_read_fail_devalidate_leaks", t_read_fail_devalidate },
+	{ "pvmmu_devalidate_reads_nothing", t_devalidate_reads_nothing },
+	{ "pvmmu_shadow_alloc_fails", t_shadow_alloc_fails },
 	{ "pvmmu_read_fail_rollback_reread", t_read_fail_rollback_reread },
 	{ "pvmmu_count_overflow_whitebox", t_count_overflow },
+	{ "pvmmu_launcher_write_l2_unpin", t_launcher_write_l2 },
+	{ "pvmmu_pin_race", t_pin_race },
+	{ "pvmmu_bad_drop_bounded_whitebox", t_bad_drop_bounded_whitebox },
+	/* Last: on a validator that trusts guest memory these overflow. */
+	{ "pvmmu_launcher_write_update", t_launcher_write_update },
+	{ "pvmmu_launcher_write_unpin", t_launcher_write_unpin },
+	{ "pvmmu_pin_race_junk", t_pin_race_junk },
 	T_LIST_END
 };

@@ -7,7 +7,8 @@
  * enters the guest with VMLAUNCH (first time) or VMRESUME.  A VM exit lands
  * at pfvmm_vmx_exit (HOST_RIP) on the same stack; the guest's registers are
  * stored back and the function returns 0.  If the entry instruction itself
- * fails, it returns 1 and the caller reads VM_INSTRUCTION_ERROR.
+ * fails, or faults because a reboot turned VMX off, it returns 1 and the
+ * caller reads VM_INSTRUCTION_ERROR.
  *
  * pfvmm_vmx_do_host_irq() hands an interrupt or NMI that arrived while
  * the guest ran to the host's handler, with the frame the handler expects.
@@ -59,11 +60,15 @@ SYM_FUNC_START(pfvmm_vmx_run)
 	mov  REG(PFVMM_REG_RAX)(%rax), %rax
 	UNWIND_HINT_SAVE
 	jz   .Llaunch
+.Lvmresume:
 	vmresume
 	jmp  .Lfail
 .Llaunch:
 	vmlaunch
 	jmp  .Lfail
+	/* VMX turned off under us (reboot): the entry fails, no oops. */
+	_ASM_EXTABLE(.Lvmresume, .Lfail)
+	_ASM_EXTABLE(.Llaunch, .Lfail)
 
 SYM_INNER_LABEL(pfvmm_vmx_exit, SYM_L_GLOBAL)
 	UNWIND_HINT_RESTORE

@@ -165,7 +165,11 @@ static int handle_triple_fault(struct pfvmm_vcpu *vcpu)
 				 "triple fault: the guest could not handle an exception");
 }
 
-static void cpuid_hypervisor(u32 leaf, u32 *a, u32 *b, u32 *c, u32 *d)
+/* No PMU (leaf 0xA): RDPMC and the counter MSRs get #GP. */
+#define CPUID_LEAF_PMU	0xa
+
+/* The leaves pfvmm makes up: its signature, zeros for the others. */
+static void cpuid_synthesized(u32 leaf, u32 *a, u32 *b, u32 *c, u32 *d)
 {
 	*a = *b = *c = *d = 0;
 	if (leaf == PFVMM_CPUID_LEAF_BASE) {
@@ -182,13 +186,14 @@ static int handle_cpuid(struct pfvmm_vcpu *vcpu)
 	u32 leaf = gpr[PFVMM_REG_RAX], sub = gpr[PFVMM_REG_RCX];
 	u32 a, b, c, d;
 
-	if ((leaf & 0xffffff00) == PFVMM_CPUID_LEAF_BASE) {
-		cpuid_hypervisor(leaf, &a, &b, &c, &d);
+	if ((leaf & 0xffffff00) == PFVMM_CPUID_LEAF_BASE ||
+	    leaf == CPUID_LEAF_PMU) {
+		cpuid_synthesized(leaf, &a, &b, &c, &d);
 	} else {
 		cpuid_count(leaf, sub, &a, &b, &c, &d);
 		if (leaf == 1) {
-			/* No nested VMX, no XSAVE, no MONITOR; say "hypervisor". */
-			c &= ~(BIT(5) | BIT(26) | BIT(27) | BIT(3));
+			/* No nested VMX, no XSAVE, no MONITOR, no PDCM; say "hypervisor". */
+			c &= ~(BIT(5) | BIT(26) | BIT(27) | BIT(3) | BIT(15));
 			c |= BIT(31);
 		}
 	}
@@ -222,7 +227,7 @@ static int handle_io(struct pfvmm_vcpu *vcpu)
 	run->io.port = qual >> 16;
 	run->io.data = run->io.in ? 0 :
 		       vcpu->regs.gpr[PFVMM_REG_RAX] & GENMASK_ULL(size * 8 - 1, 0);
-	vcpu->io_in_pending = run->io.in;
+	vcpu->io_in_size = run->io.in ? size : 0;
 	pfvmm_skip_instruction(vcpu);
 	return 0;
 }
@@ -246,6 +251,15 @@ static bool mov_to_cr(struct pfvmm_vcpu *vcpu, int cr, unsigned long val)
 	unsigned long old;
 
 	switch (cr) {
+	case 8:
+		/*
+		 * The guest's task priority, kept here: with CR8 exiting off
+		 * it would be the physical APIC's TPR of this host CPU.
+		 */
+		if (val >> 4)
+			return false;
+		vcpu->cr8 = val;
+		return true;
 	case 0:
 		old = vmcs_readl(CR0_READ_SHADOW);
 		if ((old ^ val) & ~CR0_GUEST_CHANGEABLE || val >> 32)
@@ -288,10 +302,10 @@ static int handle_cr(struct pfvmm_vcpu *vcpu)
 		if (!mov_to_cr(vcpu, cr, val))
 			return handle_gp(vcpu);
 		break;
-	case 1:	/* MOV from CR: only CR3 can exit this way */
-		if (cr != 3 || reg == PFVMM_REG_RSP)
+	case 1:	/* MOV from CR: only CR3 and CR8 can exit this way */
+		if ((cr != 3 && cr != 8) || reg == PFVMM_REG_RSP)
 			return handle_gp(vcpu);
-		*cr_gpr(vcpu, reg) = vmcs_readl(GUEST_CR3);
+		*cr_gpr(vcpu, reg) = cr == 8 ? vcpu->cr8 : vmcs_readl(GUEST_CR3);
 		break;
 	case 2:	/* CLTS */
 		pfvmm_set_guest_cr0(vmcs_readl(CR0_READ_SHADOW) & ~X86_CR0_TS);
@@ -364,6 +378,8 @@ static const pfvmm_exit_handler exit_handlers[] = {
 	[EXIT_REASON_INVEPT]		= handle_ud,
 	[EXIT_REASON_INVVPID]		= handle_ud,
 	[EXIT_REASON_XSETBV]		= handle_gp,
+	[EXIT_REASON_RDPMC]		= handle_gp,
+	[EXIT_REASON_WBINVD]		= handle_skip,
 	[EXIT_REASON_PREEMPTION_TIMER]	= handle_resume,
 };
 

@@ -4,7 +4,8 @@
  * main.c (device, limits), vmx.c (VMX operation and capabilities),
  * vm.c (VM fd, memory slots), ept.c (EPT), vcpu.c (vCPU fd, run loop),
  * exits.c (exit dispatch), hypercall.c (hypercalls), guest_mem.c
- * (reading guest memory through its page tables).
+ * (reading guest memory through its page tables), switch.c (host state
+ * that VM entry and exit leave alone).
  */
 #ifndef PFVMM_INTERNAL_H
 #define PFVMM_INTERNAL_H
@@ -15,6 +16,8 @@
 #include <linux/mutex.h>
 #include <linux/preempt.h>
 #include <linux/types.h>
+#include <asm/fpu/types.h>
+#include <asm/vmx.h>
 #include "../include/uapi/pfvmm.h"
 #include "../include/pfvmm/hypercall.h"
 #include "core/pvmmu.h"
@@ -67,7 +70,7 @@ struct pfvmm_vm {
 	u64 mem_total;
 	struct pfvmm_ept ept;
 	struct pfvmm_vcpu *vcpus[PFVMM_MAX_VCPUS];
-	unsigned int nr_vcpus;
+	unsigned int created_vcpus;	/* ever created: fixes config and slots */
 	struct pfvmm_vm_config config;
 	/* pv VMs: the validator state, under mmu_lock (taken before lock) */
 	struct mutex mmu_lock;
@@ -81,6 +84,21 @@ struct pfvmm_vm {
 	u64 pool_count;
 	/* Counters of vCPUs already destroyed are folded in here. */
 	struct pfvmm_vm_stats dead_stats;
+};
+
+/* What pfvmm_switch_to_guest() saved of the host (switch.c). */
+struct pfvmm_host_state {
+	bool loaded;		/* the guest's values are in the CPU */
+	u16 ds_sel, es_sel, fs_sel, gs_sel, ldt_sel;
+	unsigned long fs_base;
+	u64 kernel_gs_base;	/* the launcher thread's user GS base */
+};
+
+/* The VMCS MSR-load lists for perf's MSRs: one page, 16-byte entries. */
+#define PFVMM_SWITCH_MSRS_MAX	8
+struct pfvmm_msr_lists {
+	struct vmx_msr_entry guest[PFVMM_SWITCH_MSRS_MAX];	/* at entry */
+	struct vmx_msr_entry host[PFVMM_SWITCH_MSRS_MAX];	/* at exit */
 };
 
 struct pfvmm_vcpu {
@@ -98,7 +116,13 @@ struct pfvmm_vcpu {
 	unsigned long host_cr3, host_cr4;	/* as last written */
 	unsigned long cr2;	/* the guest's CR2 while it is not running */
 	u64 host_debugctl;		/* read at load, restored after exits */
-	bool io_in_pending;	/* IN exit: io.data goes to RAX at next run */
+	struct fpu_guest guest_fpu;	/* the guest's FPU/SIMD registers */
+	u8 cr8;				/* the guest's TPR: CR8 always exits */
+	u64 guest_kernel_gs_base;	/* while the host's is loaded */
+	struct pfvmm_host_state host;
+	struct pfvmm_msr_lists *msr_lists;
+	unsigned int nr_switch_msrs;	/* entries in use in both lists */
+	u8 io_in_size;		/* IN exit of this size: io.data to RAX next */
 	struct pfvmm_vm_stats stats;	/* written only by the vCPU thread */
 };
 
@@ -225,6 +249,12 @@ void pfvmm_set_guest_cr0(unsigned long val);
 void pfvmm_set_guest_cr4(unsigned long val);
 void pfvmm_vcpu_stats_add(struct pfvmm_vm_stats *sum,
 			  const struct pfvmm_vm_stats *s);
+
+/* switch.c */
+void pfvmm_switch_to_guest(struct pfvmm_vcpu *vcpu);
+void pfvmm_switch_to_host(struct pfvmm_vcpu *vcpu);
+void pfvmm_switch_perf_msrs(struct pfvmm_vcpu *vcpu);
+void pfvmm_switch_setup_vmcs(struct pfvmm_vcpu *vcpu);
 
 /* exits.c */
 int pfvmm_handle_exit(struct pfvmm_vcpu *vcpu, u32 exit_reason);

@@ -3,14 +3,18 @@
  * A vCPU and its fd: the VMCS, register access, the shared run page, and
  * the run loop.
  *
- * The run loop is where the host's safety lives.  Each trip into the guest
- * happens with preemption and interrupts off; on the way out the host's
- * descriptor tables and debug state are put back before interrupts come
- * on again (an interrupt that caused the exit is then taken by the host as
- * usual; an NMI is handed to the host's NMI handler first).  Exits are
- * handled with preemption on: a preempt notifier moves the VMCS if the
- * scheduler moves the thread.  The loop returns to userspace for I/O,
- * console output, HLT, shutdown, errors, or a pending signal.
+ * The run loop is where the host's safety lives.  PFVMM_RUN swaps the
+ * thread's FPU state for the vCPU's own (fpu_swap_kvm_fpstate(), as KVM
+ * does), so the guest never sees another task's registers and no task sees
+ * the guest's.  Each trip into the guest happens with preemption and
+ * interrupts off, with the guest's share of the MSRs and selectors loaded
+ * (switch.c); on the way out the host's debug state is put back before
+ * interrupts come on again (an interrupt that caused the exit is then
+ * taken by the host as usual; an NMI is handed to the host's NMI handler
+ * first).  Exits are handled with preemption on: a preempt notifier puts
+ * the host's state back when the thread leaves the CPU and moves the VMCS
+ * if the scheduler moves the thread.  The loop returns to userspace for
+ * I/O, console output, HLT, shutdown, errors, or a pending signal.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -52,13 +56,10 @@ static void vcpu_set_host_percpu(int cpu)
 static void vcpu_load(struct pfvmm_vcpu *vcpu, int cpu)
 {
 	bool moved = vcpu->cpu != cpu;
-	u64 fs_base;
 
 	pfvmm_vcpu_load_on_cpu(vcpu, cpu);
 	if (moved)
 		vcpu_set_host_percpu(cpu);
-	rdmsrl(MSR_FS_BASE, fs_base);
-	vmcs_writel(HOST_FS_BASE, fs_base);
 	/* Some CPUs (and emulators) lack the MSR: then there is none. */
 	if (rdmsrl_safe(MSR_IA32_DEBUGCTLMSR, &vcpu->host_debugctl))
 		vcpu->host_debugctl = 0;
@@ -77,7 +78,11 @@ static void vcpu_sched_in(struct preempt_notifier *pn, int cpu)
 static void vcpu_sched_out(struct preempt_notifier *pn,
 			   struct task_struct *next)
 {
-	/* The VMCS stays cached on this CPU; sched_in moves it if needed. */
+	/*
+	 * The next task gets the host's MSRs and selectors; the VMCS stays
+	 * cached on this CPU, and sched_in moves it if needed.
+	 */
+	pfvmm_switch_to_host(preempt_to_vcpu(pn));
 }
 
 static struct preempt_ops vcpu_preempt_ops = {
@@ -133,9 +138,7 @@ static void vcpu_setup_controls(struct pfvmm_vcpu *vcpu)
 	vmcs_write32(PAGE_FAULT_ERROR_CODE_MASK, 0);
 	vmcs_write32(PAGE_FAULT_ERROR_CODE_MATCH, 0);
 	vmcs_write32(CR3_TARGET_COUNT, 0);
-	vmcs_write32(VM_EXIT_MSR_STORE_COUNT, 0);
-	vmcs_write32(VM_EXIT_MSR_LOAD_COUNT, 0);
-	vmcs_write32(VM_ENTRY_MSR_LOAD_COUNT, 0);
+	pfvmm_switch_setup_vmcs(vcpu);
 	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, 0);
 	vmcs_write64(EPT_POINTER, vcpu->vm->ept.eptp);
 	if (c->vpid)
@@ -319,6 +322,41 @@ static void set_sregs(struct pfvmm_vcpu *vcpu, void *arg)
 	vmcs_write32(VM_ENTRY_CONTROLS, entry);
 }
 
+/* CR4 bits a guest may have: what VMX allows, minus what pfvmm hides. */
+#define CR4_SREGS_ALLOWED	(X86_CR4_VME | X86_CR4_PVI | X86_CR4_TSD | \
+				 X86_CR4_DE | X86_CR4_PSE | X86_CR4_PAE | \
+				 X86_CR4_MCE | X86_CR4_PGE | X86_CR4_PCE | \
+				 X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT | \
+				 X86_CR4_UMIP | X86_CR4_FSGSBASE | \
+				 X86_CR4_PCIDE | X86_CR4_SMEP | X86_CR4_SMAP)
+/* VMX access-rights bit 13: a 64-bit code segment. */
+#define SEG_AR_L		BIT(13)
+
+/* The CR0 rules KVM's kvm_is_valid_cr0() checks. */
+static bool sregs_cr0_valid(u64 cr0)
+{
+	if (cr0 >> 32)
+		return false;
+	if ((cr0 & X86_CR0_NW) && !(cr0 & X86_CR0_CD))
+		return false;
+	return !(cr0 & X86_CR0_PG) || (cr0 & X86_CR0_PE);
+}
+
+/*
+ * SDM 27.3.1.1 and KVM's kvm_is_valid_sregs(): paging with EFER.LME is
+ * IA-32e mode (needs CR4.PAE and EFER.LMA, a CR3 within MAXPHYADDR);
+ * otherwise neither EFER.LMA nor a 64-bit CS.  VM entry checks this too,
+ * but a /dev/pfvmm user must not depend on the CPU (or an emulator) to
+ * fail the entry cleanly.
+ */
+static bool sregs_mode_valid(const struct pfvmm_sregs *s)
+{
+	if ((s->efer & EFER_LME) && (s->cr0 & X86_CR0_PG))
+		return (s->cr4 & X86_CR4_PAE) && (s->efer & EFER_LMA) &&
+		       !(s->cr3 >> boot_cpu_data.x86_phys_bits);
+	return !(s->efer & EFER_LMA) && !(s->cs.ar & SEG_AR_L);
+}
+
 static int check_sregs(const struct pfvmm_sregs *s)
 {
 	int i;
@@ -326,8 +364,15 @@ static int check_sregs(const struct pfvmm_sregs *s)
 	for (i = 0; i < ARRAY_SIZE(s->reserved); i++)
 		if (s->reserved[i])
 			return -EINVAL;
-	/* Nothing the VMCS cannot hold; the rest is checked by VM entry. */
-	if (s->efer & ~(u64)(EFER_SCE | EFER_LME | EFER_LMA | EFER_NX))
+	/*
+	 * No EFER.SCE: SYSCALL would use the host's STAR/LSTAR/SFMASK, which
+	 * pfvmm does not switch yet (docs/host-safety.md).
+	 */
+	if (s->efer & ~(u64)(EFER_LME | EFER_LMA | EFER_NX))
+		return -EINVAL;
+	if (s->cr4 & ~(CR4_SREGS_ALLOWED & pfvmm_caps.cr4_fixed1))
+		return -EINVAL;
+	if (!sregs_cr0_valid(s->cr0) || !sregs_mode_valid(s))
 		return -EINVAL;
 	return 0;
 }
@@ -358,19 +403,11 @@ static void handle_host_irq(u32 reason)
 	pfvmm_vmx_do_host_irq(gate_offset(idt + (info & INTR_INFO_VECTOR_MASK)));
 }
 
-/*
- * One trip through the guest.  Returns the exit reason, or -1 if the
- * entry instruction failed.
- */
-static long vcpu_enter_guest(struct pfvmm_vcpu *vcpu)
+/* Host CR3/CR4 in the VMCS as they are now (PCID, CR4 shadow changes). */
+static void vcpu_refresh_host_crs(struct pfvmm_vcpu *vcpu)
 {
 	unsigned long cr3, cr4;
-	u32 reason = 0;
-	int fail;
 
-	/* Guest FPU use must not leak into any task's FPU state. */
-	kernel_fpu_begin_mask(0);
-	local_irq_disable();
 	cr3 = __get_current_cr3_fast();
 	if (unlikely(cr3 != vcpu->host_cr3)) {
 		vmcs_writel(HOST_CR3, cr3);
@@ -381,6 +418,32 @@ static long vcpu_enter_guest(struct pfvmm_vcpu *vcpu)
 		vmcs_writel(HOST_CR4, cr4);
 		vcpu->host_cr4 = cr4;
 	}
+}
+
+/*
+ * One trip through the guest.  Returns the exit reason, or -1 if the
+ * entry instruction failed.
+ */
+static long vcpu_enter_guest(struct pfvmm_vcpu *vcpu)
+{
+	u32 reason = 0;
+	int fail;
+
+	preempt_disable();
+	pfvmm_switch_to_guest(vcpu);
+	local_irq_disable();
+	/* After the reboot notifier this CPU may be out of VMX operation. */
+	if (unlikely(READ_ONCE(pfvmm_rebooting))) {
+		local_irq_enable();
+		preempt_enable();
+		return -1;
+	}
+	/* The guest's FPU registers, if a kernel user or a switch took them. */
+	fpregs_assert_state_consistent();
+	if (test_thread_flag(TIF_NEED_FPU_LOAD))
+		switch_fpu_return();
+	vcpu_refresh_host_crs(vcpu);
+	pfvmm_switch_perf_msrs(vcpu);
 	/* CR2 is not in the VMCS: the guest's lives in the register. */
 	if (native_read_cr2() != vcpu->cr2)
 		native_write_cr2(vcpu->cr2);
@@ -389,9 +452,10 @@ static long vcpu_enter_guest(struct pfvmm_vcpu *vcpu)
 
 	vcpu->cr2 = native_read_cr2();
 
-	/* The exit left a 0xffff GDT limit, a short TSS, DR7 and DEBUGCTL reset. */
-	load_fixmap_gdt(smp_processor_id());
-	invalidate_tss_limit();
+	/*
+	 * The exit set DR7 to 0x400 and cleared DEBUGCTL (the debug controls
+	 * saved the guest's); the GDT and TSS limits wait for switch_to_host.
+	 */
 	if (hw_breakpoint_active())
 		hw_breakpoint_restore();
 	if (vcpu->host_debugctl)
@@ -404,7 +468,7 @@ static long vcpu_enter_guest(struct pfvmm_vcpu *vcpu)
 		handle_host_irq(reason);
 	}
 	local_irq_enable();
-	kernel_fpu_end();
+	preempt_enable();
 	return fail ? -1 : reason;
 }
 
@@ -413,10 +477,10 @@ static void vcpu_complete_io_in(struct pfvmm_vcpu *vcpu)
 	struct pfvmm_run *run = vcpu->run;
 	unsigned long *rax = &vcpu->regs.gpr[PFVMM_REG_RAX];
 
-	if (!vcpu->io_in_pending)
+	if (!vcpu->io_in_size)
 		return;
-	vcpu->io_in_pending = false;
-	switch (run->io.size) {
+	/* The size is the kernel's copy: userspace may rewrite the run page. */
+	switch (vcpu->io_in_size) {
 	case 1:
 		*rax = (*rax & ~0xffUL) | (u8)run->io.data;
 		break;
@@ -427,11 +491,16 @@ static void vcpu_complete_io_in(struct pfvmm_vcpu *vcpu)
 		*rax = (u32)run->io.data;	/* 32-bit writes zero-extend */
 		break;
 	}
+	vcpu->io_in_size = 0;
 }
 
 static int vcpu_entry_failed(struct pfvmm_vcpu *vcpu)
 {
-	u32 err = vmcs_read32(VM_INSTRUCTION_ERROR);
+	u32 err;
+
+	if (READ_ONCE(pfvmm_rebooting))
+		return -EIO;
+	err = vmcs_read32(VM_INSTRUCTION_ERROR);
 
 	pr_err_ratelimited("VM entry failed: VM-instruction error %u\n", err);
 	pfvmm_vmcs_dump(vcpu);
@@ -453,6 +522,9 @@ static int vcpu_run_loop(struct pfvmm_vcpu *vcpu)
 		reason = vcpu_enter_guest(vcpu);
 		if (reason < 0)
 			return vcpu_entry_failed(vcpu);
+		/* The exit's interrupt may have been the reboot's VMXOFF IPI. */
+		if (unlikely(READ_ONCE(pfvmm_rebooting)))
+			return -EIO;
 		r = pfvmm_handle_exit(vcpu, reason);
 		if (r <= 0)
 			return r;
@@ -468,6 +540,7 @@ static int vcpu_run(struct pfvmm_vcpu *vcpu)
 	vcpu->run->exit_reason = PFVMM_EXIT_NONE;
 	vcpu_complete_io_in(vcpu);
 
+	fpu_swap_kvm_fpstate(&vcpu->guest_fpu, true);
 	preempt_notifier_init(&vcpu->preempt, &vcpu_preempt_ops);
 	cpu = get_cpu();
 	preempt_notifier_register(&vcpu->preempt);
@@ -477,8 +550,10 @@ static int vcpu_run(struct pfvmm_vcpu *vcpu)
 	r = vcpu_run_loop(vcpu);
 
 	preempt_disable();
+	pfvmm_switch_to_host(vcpu);
 	preempt_notifier_unregister(&vcpu->preempt);
 	preempt_enable();
+	fpu_swap_kvm_fpstate(&vcpu->guest_fpu, false);
 	mutex_unlock(&vcpu->run_lock);
 	return r;
 }
@@ -570,8 +645,14 @@ static const struct vm_operations_struct vcpu_vm_ops = {
 
 static int vcpu_mmap(struct file *file, struct vm_area_struct *vma)
 {
+	struct pfvmm_vcpu *vcpu = file->private_data;
+
+	if (vcpu->vm->mm != current->mm)
+		return -EIO;
 	if (vma->vm_pgoff != 0 || vma_pages(vma) != 1)
 		return -EINVAL;
+	/* A forked child does not inherit the run page either. */
+	vma->vm_flags |= VM_DONTCOPY | VM_DONTEXPAND;
 	vma->vm_ops = &vcpu_vm_ops;
 	return 0;
 }
@@ -592,13 +673,20 @@ void pfvmm_vcpu_stats_add(struct pfvmm_vm_stats *sum,
 		dst[i] += src[i];
 }
 
+static void vcpu_free_parts(struct pfvmm_vcpu *vcpu)
+{
+	fpu_free_guest_fpstate(&vcpu->guest_fpu);
+	free_page((unsigned long)vcpu->msr_lists);
+	free_page((unsigned long)vcpu->run);
+	pfvmm_vmcs_free(vcpu->vmcs);
+	kfree(vcpu);
+}
+
 static void vcpu_free(struct pfvmm_vcpu *vcpu)
 {
 	pfvmm_vcpu_clear(vcpu);
 	pfvmm_vpid_free(vcpu->vpid);
-	pfvmm_vmcs_free(vcpu->vmcs);
-	free_page((unsigned long)vcpu->run);
-	kfree(vcpu);
+	vcpu_free_parts(vcpu);
 	pfvmm_live_add(PFVMM_LIVE_VCPUS, -1);
 }
 
@@ -631,12 +719,13 @@ static struct pfvmm_vcpu *vcpu_alloc(struct pfvmm_vm *vm, unsigned int id)
 
 	if (!vcpu)
 		return NULL;
+	BUILD_BUG_ON(sizeof(struct pfvmm_msr_lists) > PAGE_SIZE);
 	vcpu->run = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
 	vcpu->vmcs = pfvmm_vmcs_alloc();
-	if (!vcpu->run || !vcpu->vmcs) {
-		free_page((unsigned long)vcpu->run);
-		pfvmm_vmcs_free(vcpu->vmcs);
-		kfree(vcpu);
+	vcpu->msr_lists = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+	if (!vcpu->run || !vcpu->vmcs || !vcpu->msr_lists ||
+	    !fpu_alloc_guest_fpstate(&vcpu->guest_fpu)) {
+		vcpu_free_parts(vcpu);
 		return NULL;
 	}
 	vcpu->vm = vm;
@@ -668,7 +757,6 @@ int pfvmm_vcpu_create(struct pfvmm_vm *vm, unsigned long id)
 	vcpu = vcpu_alloc(vm, id);
 	if (!vcpu)
 		return -ENOMEM;
-	vcpu_setup_vmcs(vcpu);
 	mutex_lock(&vm->lock);
 	err = vm->vcpus[id] ? -EEXIST : 0;
 	if (!err && pfvmm_vm_is_pv(vm))
@@ -678,15 +766,20 @@ int pfvmm_vcpu_create(struct pfvmm_vm *vm, unsigned long id)
 		vcpu_free(vcpu);
 		return err;
 	}
+	/*
+	 * Under vm->lock with created_vcpus about to be non-zero: the VM's
+	 * config (native or pv controls) cannot change under the setup.
+	 */
+	vcpu_setup_vmcs(vcpu);
 	/* Published before the fd exists: its release takes vm->lock. */
 	vm->vcpus[id] = vcpu;
-	vm->nr_vcpus++;
+	vm->created_vcpus++;
 	pfvmm_vm_get(vm);
 	fd = anon_inode_getfd("pfvmm-vcpu", &vcpu_fops, vcpu,
 			      O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
 		vm->vcpus[id] = NULL;
-		vm->nr_vcpus--;
+		vm->created_vcpus--;
 	}
 	mutex_unlock(&vm->lock);
 	if (fd < 0) {

@@ -116,7 +116,7 @@ static int vm_set_memory_region(struct pfvmm_vm *vm, void __user *argp)
 		return err;
 	mutex_lock(&vm->lock);
 	slot = &vm->slots[r.slot];
-	if (pfvmm_vm_is_pv(vm) && vm->nr_vcpus) {
+	if (pfvmm_vm_is_pv(vm) && vm->created_vcpus) {
 		err = -EBUSY;	/* the frame table is sized already */
 	} else if (slot->used || region_overlaps(vm, &r)) {
 		err = -EEXIST;
@@ -171,7 +171,7 @@ static int vm_set_config(struct pfvmm_vm *vm, void __user *argp)
 	if (c.mmu_mode > PFVMM_MMU_PV || c.offload < -1 || c.offload > 1)
 		return -EINVAL;
 	mutex_lock(&vm->lock);
-	if (vm->nr_vcpus)
+	if (vm->created_vcpus)
 		err = -EBUSY;
 	else
 		vm->config = c;

@@ -8,7 +8,8 @@
  * goes, as KVM does, so pfvmm and kvm_intel can take turns.  CPU hotplug
  * follows: a CPU coming online while VMs exist enters VMX, a CPU going
  * offline first clears every VMCS it holds and then leaves.  A reboot or
- * kexec takes every CPU out of VMX first.
+ * kexec takes every CPU out of VMX first, suspend the boot CPU (the others
+ * are offline by then) and resume puts it back.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -23,6 +24,7 @@
 #include <asm/cpufeature.h>
 #include <asm/msr.h>
 #include <linux/reboot.h>
+#include <linux/syscore_ops.h>
 #include <asm/tlbflush.h>
 #include "internal.h"
 #include "vmx_ops.h"
@@ -44,9 +46,30 @@ static enum cpuhp_state hp_state;
 static DECLARE_BITMAP(vpid_used, PFVMM_MAX_VPID);
 static DEFINE_SPINLOCK(vpid_lock);
 
-void pfvmm_vmx_insn_failed(const char *insn, unsigned long field)
+/* Set (for good) by the reboot notifier: VMX instructions may fault. */
+bool pfvmm_rebooting;
+
+/**
+ * pfvmm_vmx_insn_failed() - a VMX instruction failed or faulted
+ * @insn: its name
+ * @field: the VMCS field or INVEPT/INVVPID type involved
+ * @status: VMX_FAILED (VMfail) or VMX_FAULTED (the fixup skipped it)
+ */
+void pfvmm_vmx_insn_failed(const char *insn, unsigned long field, u8 status)
 {
-	pr_err_ratelimited("%s failed for field 0x%lx\n", insn, field);
+	if (status == VMX_FAILED) {
+		pr_err_ratelimited("%s failed for field 0x%lx\n", insn, field);
+		return;
+	}
+	/*
+	 * VMX was turned off under us: expected only while rebooting.
+	 * Otherwise someone else left VMX operation; reads give 0, writes
+	 * are lost and the next entry fails, so RUN reports an error.
+	 */
+	if (READ_ONCE(pfvmm_rebooting))
+		return;
+	WARN_ONCE(1, "pfvmm: %s faulted (field 0x%lx): VMX is off on this CPU\n",
+		  insn, field);
 }
 
 /*
@@ -90,18 +113,24 @@ static int probe_controls(u64 basic)
 			      CPU_BASED_HLT_EXITING | CPU_BASED_UNCOND_IO_EXITING |
 			      CPU_BASED_MOV_DR_EXITING | CPU_BASED_MWAIT_EXITING |
 			      CPU_BASED_MONITOR_EXITING |
+			      CPU_BASED_CR8_LOAD_EXITING |
+			      CPU_BASED_CR8_STORE_EXITING |
+			      CPU_BASED_RDPMC_EXITING |
 			      CPU_BASED_ACTIVATE_SECONDARY_CONTROLS,
 			      0, proc_msr, &c->proc);
 	err = err ?: adjust_controls("secondary", SECONDARY_EXEC_ENABLE_EPT,
 			      SECONDARY_EXEC_ENABLE_VPID |
-			      SECONDARY_EXEC_UNRESTRICTED_GUEST,
+			      SECONDARY_EXEC_UNRESTRICTED_GUEST |
+			      SECONDARY_EXEC_WBINVD_EXITING,
 			      MSR_IA32_VMX_PROCBASED_CTLS2, &c->proc2);
 	err = err ?: adjust_controls("VM-exit",
 			      VM_EXIT_HOST_ADDR_SPACE_SIZE |
 			      VM_EXIT_SAVE_IA32_EFER | VM_EXIT_LOAD_IA32_EFER |
-			      VM_EXIT_ACK_INTR_ON_EXIT,
+			      VM_EXIT_ACK_INTR_ON_EXIT |
+			      VM_EXIT_SAVE_DEBUG_CONTROLS,
 			      0, exit_msr, &c->exit);
-	err = err ?: adjust_controls("VM-entry", VM_ENTRY_LOAD_IA32_EFER,
+	err = err ?: adjust_controls("VM-entry", VM_ENTRY_LOAD_IA32_EFER |
+			      VM_ENTRY_LOAD_DEBUG_CONTROLS,
 			      0, entry_msr, &c->entry);
 	if (err)
 		return err;
@@ -218,9 +247,11 @@ static void clear_loaded_vmcss(struct pfvmm_cpu *pc)
 
 	list_for_each_entry_safe(vcpu, tmp, &pc->loaded, loaded_link) {
 		vmx_vmclear(__pa(vcpu->vmcs));
-		vcpu->cpu = -1;
 		vcpu->launched = false;
 		list_del_init(&vcpu->loaded_link);
+		/* Off the list before cpu = -1: pairs with the loader's smp_rmb(). */
+		smp_wmb();
+		WRITE_ONCE(vcpu->cpu, -1);
 	}
 }
 
@@ -333,26 +364,57 @@ static int cpu_online_cb(unsigned int cpu)
 
 static int cpu_offline_cb(unsigned int cpu)
 {
-	preempt_disable();
+	unsigned long flags;
+
+	/* No VMCLEAR IPI may walk the list while it is being emptied. */
+	local_irq_save(flags);
 	cpu_vmx_disable();
-	preempt_enable();
+	local_irq_restore(flags);
 	return 0;
 }
 
 /*
- * Reboot and kexec: leave VMX so that the next kernel can use it.  (The
- * kernel's emergency path turns VMX off on every CPU by itself; the
- * emergency callback slot is not used, since kvm_intel owns it.)
+ * Reboot and kexec: leave VMX so that the next kernel can use it, every
+ * VMCS cleared first.  vCPUs may be running: from now on a VMX instruction
+ * may fault (vmx_ops.h), and the run loop refuses to enter (-EIO).  The
+ * kernel's emergency path (panic, crash kexec) does not turn VMX off by
+ * itself in 6.1: it calls one registered callback, and that slot belongs
+ * to kvm_intel (docs/host-safety.md says what this means for kdump).
  */
 static int vmx_reboot_notify(struct notifier_block *nb, unsigned long code,
 			     void *unused)
 {
+	WRITE_ONCE(pfvmm_rebooting, true);
 	on_each_cpu(cpu_vmx_disable_ipi, NULL, 1);
 	return NOTIFY_OK;
 }
 
 static struct notifier_block vmx_reboot_nb = {
 	.notifier_call = vmx_reboot_notify,
+};
+
+/*
+ * Suspend to RAM and hibernation: the other CPUs are offline by now (the
+ * hotplug callbacks took them out of VMX), tasks are frozen and interrupts
+ * are off; the boot CPU leaves VMX here and enters it again on resume, as
+ * KVM's kvm_suspend()/kvm_resume() do.  vmx_users cannot change meanwhile.
+ */
+static int vmx_suspend(void)
+{
+	if (vmx_users)
+		cpu_vmx_disable();
+	return 0;
+}
+
+static void vmx_resume(void)
+{
+	if (vmx_users)
+		WARN_ON(cpu_vmx_enable());
+}
+
+static struct syscore_ops vmx_syscore_ops = {
+	.suspend	= vmx_suspend,
+	.resume		= vmx_resume,
 };
 
 /* ---- where a vCPU's VMCS lives ---- */
@@ -362,11 +424,12 @@ static void vmclear_on_this_cpu(void *arg)
 	struct pfvmm_vcpu *vcpu = arg;
 
 	if (vcpu->cpu != smp_processor_id())
-		return;
+		return;	/* it moved, or this CPU went offline meanwhile */
 	vmx_vmclear(__pa(vcpu->vmcs));
-	list_del_init(&vcpu->loaded_link);
-	vcpu->cpu = -1;
 	vcpu->launched = false;
+	list_del_init(&vcpu->loaded_link);
+	smp_wmb();	/* pairs with the loader's smp_rmb() */
+	WRITE_ONCE(vcpu->cpu, -1);
 }
 
 /**
@@ -394,15 +457,19 @@ void pfvmm_vcpu_load_on_cpu(struct pfvmm_vcpu *vcpu, int cpu)
 	struct pfvmm_cpu *pc = this_cpu_ptr(&pfvmm_cpus);
 	unsigned long flags;
 
-	if (vcpu->cpu != cpu) {
+	if (READ_ONCE(vcpu->cpu) != cpu) {
 		pfvmm_vcpu_clear(vcpu);
 		local_irq_save(flags);
+		/*
+		 * cpu read as -1 before the node is reused: the old CPU's
+		 * list_del_init() is done (its smp_wmb()), as in KVM.
+		 */
+		smp_rmb();
 		list_add(&vcpu->loaded_link, &pc->loaded);
-		vcpu->cpu = cpu;
+		WRITE_ONCE(vcpu->cpu, cpu);
 		local_irq_restore(flags);
 	}
-	if (!vmx_vmptrld(__pa(vcpu->vmcs)))
-		pr_err_ratelimited("VMPTRLD failed on CPU %d\n", cpu);
+	vmx_vmptrld(__pa(vcpu->vmcs));
 }
 
 static void invept_ipi(void *eptp)
@@ -491,11 +558,13 @@ int pfvmm_vmx_init(void)
 	}
 	hp_state = err;
 	register_reboot_notifier(&vmx_reboot_nb);
+	register_syscore_ops(&vmx_syscore_ops);
 	return 0;
 }
 
 void pfvmm_vmx_exit_module(void)
 {
+	unregister_syscore_ops(&vmx_syscore_ops);
 	unregister_reboot_notifier(&vmx_reboot_nb);
 	cpuhp_remove_state_nocalls(hp_state);
 	/* Every VM is gone (the fds pin the module), so VMX is off. */

@@ -4,7 +4,9 @@
  *
  * Command line (boot info): mode=native|pv workload=W pages=N (for
  * workload=exit, N is the number of timed CPUID and VMCALL exits), or
- * mode=pv hostile=all|ptwrite|offload; with mode=pv also offload=0|1
+ * mode=pv hostile=all|ptwrite|offload; or probe=cr8|swapgs|fpu|insns
+ * [calls=N] (probe.c: what the guest sees of host-shared CPU state); with
+ * mode=pv also offload=0|1
  * (register fault regions and donate a pool) and pool=N (donate N frames
  * instead of what the workload needs; 0: none); or fuzz=SEED calls=N
  * (fuzz.c: N random hypercalls, either mode).  Shutdown status: 0 ok; 1 data mismatch;
@@ -150,6 +152,8 @@ static void do_syscall(struct trapframe *tf)
 void trap_dispatch(struct trapframe *tf);
 void trap_dispatch(struct trapframe *tf)
 {
+	if (probe_fixup(tf))
+		return;
 	if (tf->vector == 14)
 		handle_page_fault(tf);
 	else if (tf->vector == SYSCALL_VECTOR)
@@ -213,6 +217,7 @@ struct args {
 	const char *mode;
 	const char *workload;
 	const char *hostile;
+	const char *probe;
 	uint64_t pages;
 	uint64_t offload;
 	uint64_t pool;
@@ -247,6 +252,7 @@ static int parse_args(struct args *a)
 	a->mode = "native";
 	a->workload = NULL;
 	a->hostile = NULL;
+	a->probe = NULL;
 	a->pages = 64;
 	a->offload = 0;
 	a->pool = POOL_AUTO;
@@ -279,6 +285,8 @@ static int parse_args(struct args *a)
 			a->workload = val;
 		} else if (!strcmp(key, "hostile")) {
 			a->hostile = val;
+		} else if (!strcmp(key, "probe")) {
+			a->probe = val;
 		} else if (!strcmp(key, "pages")) {
 			if (parse_num(val, &a->pages))
 				return -1;
@@ -303,8 +311,8 @@ static int parse_args(struct args *a)
 		printk("pvkernel: mode=%s: expected native or pv\n", a->mode);
 		return -1;
 	}
-	if (!a->workload && !a->hostile && a->fuzz == NO_FUZZ) {
-		printk("pvkernel: need workload=touch|cow|remap|sparse|reaccess|exit or hostile=all|ptwrite|offload\n");
+	if (!a->workload && !a->hostile && !a->probe && a->fuzz == NO_FUZZ) {
+		printk("pvkernel: need workload=touch|cow|remap|sparse|reaccess|exit, hostile=all|ptwrite|offload or probe=cr8|swapgs|fpu|insns\n");
 		return -1;
 	}
 	if (a->offload && strcmp(a->mode, "pv")) {
@@ -350,6 +358,8 @@ int main(struct pfvmm_bootinfo *bi)
 	mmu_switch();
 	if (a.fuzz != NO_FUZZ)
 		return run_fuzz(a.fuzz, a.calls);
+	if (a.probe)
+		return run_probe(a.probe, a.calls);
 	if (a.hostile)
 		return run_hostile(a.hostile);
 	return run_workload(a.workload, a.pages);

@@ -31,6 +31,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -327,6 +328,33 @@ static void test_regions(int sys)
 
 /* ---- vCPUs ---- */
 
+/*
+ * A forked child (another mm) may not map the run page, and does not
+ * inherit the parent's mapping of it.  The child reports through its
+ * exit status: 0 both refused, 1 mmap worked, 2 the old mapping is there.
+ */
+static void test_vcpu_mmap_child(int vcpu, void *parent_map)
+{
+	int st = -1;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		void *p = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, vcpu, 0);
+		unsigned char v;
+
+		if (p != MAP_FAILED || errno != EIO)
+			_exit(1);
+		/* mincore fails with ENOMEM where nothing is mapped. */
+		if (parent_map != MAP_FAILED && !mincore(parent_map, PAGE, &v))
+			_exit(2);
+		_exit(0);
+	}
+	if (pid > 0)
+		waitpid(pid, &st, 0);
+	expect_value("mmap_from_forked_child_refused",
+		     WIFEXITED(st) ? WEXITSTATUS(st) : -1, 0);
+}
+
 static void test_vcpu_mmap(int vcpu)
 {
 	void *p;
@@ -341,6 +369,7 @@ static void test_vcpu_mmap(int vcpu)
 		munmap(p, 2 * PAGE);
 	p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu, 0);
 	expect_errno("mmap_one_page", p == MAP_FAILED ? -1 : 0, errno, 0);
+	test_vcpu_mmap_child(vcpu, p);
 	if (p != MAP_FAILED)
 		munmap(p, PAGE);
 }
@@ -361,6 +390,77 @@ static void test_vcpu_wrong_sizes(int vcpu)
 	EXPECT("vcpu_get_regs_size_zero", ioctl(vcpu, _IO(PFVMMIO, 0x81), &regs), ENOTTY);
 	EXPECT("vcpu_run_with_size", ioctl(vcpu, _IOW(PFVMMIO, 0x80, uint64_t), &regs),
 	       ENOTTY);
+}
+
+/*
+ * SET_SREGS refuses state that VM entry would refuse (or that takes an
+ * emulator down: CR0 = 0 with EFER.LMA panicked Bochs), as KVM does, and
+ * EFER.SCE (the SYSCALL MSRs are not switched).  Each case is the boot
+ * state with one thing wrong; the boot state itself still goes through.
+ */
+struct bad_sregs {
+	const char *name;
+	void (*spoil)(struct pfvmm_sregs *s);
+};
+
+static void sregs_cr0_zero(struct pfvmm_sregs *s) { s->cr0 = 0; }
+static void sregs_pg_no_pe(struct pfvmm_sregs *s) { s->cr0 &= ~1ull; }
+static void sregs_cr0_high(struct pfvmm_sregs *s) { s->cr0 |= 1ull << 32; }
+static void sregs_nw_no_cd(struct pfvmm_sregs *s) { s->cr0 |= 1ull << 29; }
+static void sregs_no_pae(struct pfvmm_sregs *s) { s->cr4 &= ~0x20ull; }
+static void sregs_lme_no_lma(struct pfvmm_sregs *s) { s->efer &= ~0x400ull; }
+static void sregs_lma_no_lme(struct pfvmm_sregs *s) { s->efer &= ~0x100ull; }
+static void sregs_sce(struct pfvmm_sregs *s) { s->efer |= 1; }
+static void sregs_efer_reserved(struct pfvmm_sregs *s) { s->efer |= 1ull << 20; }
+static void sregs_cr4_vmxe(struct pfvmm_sregs *s) { s->cr4 |= 1ull << 13; }
+static void sregs_cr4_pke(struct pfvmm_sregs *s) { s->cr4 |= 1ull << 22; }
+static void sregs_cr4_osxsave(struct pfvmm_sregs *s) { s->cr4 |= 1ull << 18; }
+static void sregs_cr4_high(struct pfvmm_sregs *s) { s->cr4 |= 1ull << 40; }
+static void sregs_cr3_huge(struct pfvmm_sregs *s) { s->cr3 |= 1ull << 62; }
+
+static void sregs_no_paging_lma(struct pfvmm_sregs *s)
+{
+	s->cr0 &= ~(1ull << 31);	/* PG off, LMA still set */
+}
+
+static void sregs_cs_l_outside_long(struct pfvmm_sregs *s)
+{
+	s->cr0 &= ~(1ull << 31);
+	s->efer = 0;			/* protected mode, CS.L still set */
+}
+
+static const struct bad_sregs bad_sregs[] = {
+	{ "set_sregs_cr0_zero_with_lma", sregs_cr0_zero },
+	{ "set_sregs_pg_without_pe", sregs_pg_no_pe },
+	{ "set_sregs_cr0_bits_63_32", sregs_cr0_high },
+	{ "set_sregs_nw_without_cd", sregs_nw_no_cd },
+	{ "set_sregs_long_mode_without_pae", sregs_no_pae },
+	{ "set_sregs_lme_pg_without_lma", sregs_lme_no_lma },
+	{ "set_sregs_lma_without_lme", sregs_lma_no_lme },
+	{ "set_sregs_lma_without_paging", sregs_no_paging_lma },
+	{ "set_sregs_cs_l_outside_long_mode", sregs_cs_l_outside_long },
+	{ "set_sregs_efer_sce", sregs_sce },
+	{ "set_sregs_efer_reserved", sregs_efer_reserved },
+	{ "set_sregs_cr4_vmxe", sregs_cr4_vmxe },
+	{ "set_sregs_cr4_pke", sregs_cr4_pke },
+	{ "set_sregs_cr4_osxsave", sregs_cr4_osxsave },
+	{ "set_sregs_cr4_bits_63_32", sregs_cr4_high },
+	{ "set_sregs_cr3_beyond_maxphyaddr", sregs_cr3_huge },
+};
+
+static void test_sregs_rejected(int vcpu)
+{
+	struct pfvmm_sregs s;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(bad_sregs) / sizeof(bad_sregs[0]); i++) {
+		x86_boot_sregs(&s);
+		bad_sregs[i].spoil(&s);
+		EXPECT(bad_sregs[i].name, ioctl(vcpu, PFVMM_SET_SREGS, &s), EINVAL);
+	}
+	x86_boot_sregs(&s);
+	EXPECT("set_sregs_boot_state_after_rejections",
+	       ioctl(vcpu, PFVMM_SET_SREGS, &s), 0);
 }
 
 static void test_vcpu_regs(int vcpu)
@@ -384,6 +484,7 @@ static void test_vcpu_regs(int vcpu)
 	sregs.reserved[0] = 0;
 	sregs.reserved[7] = 1;
 	EXPECT("set_sregs_reserved7", ioctl(vcpu, PFVMM_SET_SREGS, &sregs), EINVAL);
+	test_sregs_rejected(vcpu);
 }
 
 /* Every id below the cap can be created (id 0 exists already). */

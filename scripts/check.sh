@@ -43,14 +43,20 @@ indent() { sed 's/^/    | /'; }
 
 # Every part writes its PASS/FAIL lines into $out/<part>.log.
 finish() {
-	local p f
+	local p f s
 	p=$(cat "$out"/*.log 2>/dev/null | grep -c '^PASS ')
 	f=$(cat "$out"/*.log 2>/dev/null | grep -c '^FAIL ')
+	# SKIP: a test this host cannot run (the line says why); not a failure.
+	s=$(cat "$out"/*.log 2>/dev/null | grep -c '^SKIP ')
 	echo "== make check finished in $(secs "$t0") (logs: $out/)"
+	if [ "$s" -gt 0 ]; then
+		echo "skipped:"
+		cat "$out"/*.log | sed -n 's/^SKIP /    /p'
+	fi
 	if [ "$f" -gt 0 ]; then
 		echo "failed:$(cat "$out"/*.log | sed -n 's/^FAIL \([^ ]*\).*/\1/p' | tr '\n' ' ')"
 	fi
-	echo "$p passed, $f failed"
+	echo "$p passed, $f failed, $s skipped"
 	[ "$f" -eq 0 ]
 	exit
 }

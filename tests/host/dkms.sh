@@ -17,6 +17,12 @@ if ! command -v dkms >/dev/null; then
 	echo "FAIL dkms-build: dkms is not installed (scripts/deps.sh installs it)"
 	exit 1
 fi
+# KDIR given (make check KDIR=/lib/modules/$(uname -r)/build on a real
+# host): its kernel release, not the one the emulated machine boots.
+if [ -z "${KVER:-}" ] && [ -n "${KDIR:-}" ]; then
+	KVER=$(sed -n 's/^#define UTS_RELEASE "\(.*\)"$/\1/p' \
+		"$KDIR/include/generated/utsrelease.h" 2>/dev/null)
+fi
 KVER=${KVER:-$(scripts/deps.sh --kver)}
 KDIR=${KDIR:-/usr/src/linux-headers-$KVER}
 ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)

@@ -4,8 +4,9 @@
  *
  * Command line (boot info): mode=native|pv workload=W pages=N (for
  * workload=exit, N is the number of timed CPUID and VMCALL exits), or
- * mode=pv hostile=all|ptwrite|offload; or probe=cr8|swapgs|fpu|insns
- * [calls=N] (probe.c: what the guest sees of host-shared CPU state); with
+ * mode=pv hostile=all|ptwrite|offload; or probe=cr8|swapgs|fpu|insns|cpufuzz
+ * [calls=N] [seed=S] (probe.c: what the guest sees of host-shared CPU
+ * state); with
  * mode=pv also offload=0|1
  * (register fault regions and donate a pool) and pool=N (donate N frames
  * instead of what the workload needs; 0: none); or fuzz=SEED calls=N
@@ -222,6 +223,7 @@ struct args {
 	uint64_t offload;
 	uint64_t pool;
 	uint64_t fuzz, calls;	/* fuzz=SEED (NO_FUZZ: none) calls=N */
+	uint64_t seed;		/* seed=S: probe=cpufuzz's */
 };
 
 #define NO_FUZZ	(~0ull)
@@ -258,6 +260,7 @@ static int parse_args(struct args *a)
 	a->pool = POOL_AUTO;
 	a->fuzz = NO_FUZZ;
 	a->calls = 1000;
+	a->seed = 1;
 	while (*p) {
 		char *key, *val = NULL;
 
@@ -302,6 +305,9 @@ static int parse_args(struct args *a)
 		} else if (!strcmp(key, "calls")) {
 			if (parse_num(val, &a->calls))
 				return -1;
+		} else if (!strcmp(key, "seed")) {
+			if (parse_num(val, &a->seed))
+				return -1;
 		} else {
 			printk("pvkernel: unknown argument '%s'\n", key);
 			return -1;
@@ -312,7 +318,7 @@ static int parse_args(struct args *a)
 		return -1;
 	}
 	if (!a->workload && !a->hostile && !a->probe && a->fuzz == NO_FUZZ) {
-		printk("pvkernel: need workload=touch|cow|remap|sparse|reaccess|exit, hostile=all|ptwrite|offload or probe=cr8|swapgs|fpu|insns\n");
+		printk("pvkernel: need workload=touch|cow|remap|sparse|reaccess|exit, hostile=all|ptwrite|offload or probe=cr8|swapgs|fpu|insns|cpufuzz\n");
 		return -1;
 	}
 	if (a->offload && strcmp(a->mode, "pv")) {
@@ -359,7 +365,7 @@ int main(struct pfvmm_bootinfo *bi)
 	if (a.fuzz != NO_FUZZ)
 		return run_fuzz(a.fuzz, a.calls);
 	if (a.probe)
-		return run_probe(a.probe, a.calls);
+		return run_probe(a.probe, a.calls, a.seed);
 	if (a.hostile)
 		return run_hostile(a.hostile);
 	return run_workload(a.workload, a.pages);

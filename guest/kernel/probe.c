@@ -18,23 +18,29 @@
  *   insns   SYSCALL gets #UD (EFER.SCE is refused), RDPMC #GP, MOV DR
  *           #GP, XSETBV #UD or #GP, VMX instructions #UD, WBINVD and INVD
  *           run (no fault), RDMSR/WRMSR of host-state MSRs #GP
+ *   cpufuzz a seeded random mix of all of these and more, at CPL0 and
+ *           CPL3 (cpufuzz.c)
  *
  * Ends with "result probe=NAME failed=N" and status 0 when N is 0.
  */
 #include "pvkernel.h"
+#include "probe.h"
 
-/* Where a fault in the probed instruction resumes; 0: no probe running. */
 uint64_t probe_resume_rip;
-static volatile long probe_fault;
+volatile long probe_fault;
 
 /**
  * probe_fixup() - resume a faulting probed instruction after itself
  * @tf: the trap frame
  *
+ * A CPL3 instruction of the cpufuzz probe ends its trip to ring 3 instead
+ * (cpufuzz_user_fault() does not return then).
+ *
  * Return: true if the trap was a probe's: the vector is recorded.
  */
 bool probe_fixup(struct trapframe *tf)
 {
+	cpufuzz_user_fault(tf);
 	if (!probe_resume_rip)
 		return false;
 	probe_fault = (long)tf->vector;
@@ -42,20 +48,6 @@ bool probe_fixup(struct trapframe *tf)
 	probe_resume_rip = 0;
 	return true;
 }
-
-/*
- * PROBE(insn, asm operands): run @insn; evaluates to the vector of the
- * fault it raised, or -1.  The operands must include the "memory" clobber.
- */
-#define PROBE(insn, ...)						\
-	({								\
-		probe_fault = -1;					\
-		asm volatile("movq $1f, probe_resume_rip(%%rip)\n\t"	\
-			     insn "\n"					\
-			     "1:\tmovq $0, probe_resume_rip(%%rip)"	\
-			     __VA_ARGS__);				\
-		probe_fault;						\
-	})
 
 #define X86_TRAP_UD	6
 #define X86_TRAP_GP	13
@@ -334,13 +326,16 @@ static void probe_insns(void)
 /**
  * run_probe() - probe=NAME
  * @name: the probe
- * @rounds: calls=N, the fpu probe's rounds
+ * @rounds: calls=N, the fpu probe's rounds, cpufuzz's instructions
+ * @seed: seed=S, cpufuzz's
  *
  * Return: the shutdown status: 0 if every check held, 1 if not, 2 for an
  * unknown name.
  */
-int run_probe(const char *name, uint64_t rounds)
+int run_probe(const char *name, uint64_t rounds, uint64_t seed)
 {
+	if (!strcmp(name, "cpufuzz"))
+		return run_cpufuzz(seed, rounds);
 	if (!strcmp(name, "cr8"))
 		probe_cr8();
 	else if (!strcmp(name, "swapgs"))
@@ -350,7 +345,7 @@ int run_probe(const char *name, uint64_t rounds)
 	else if (!strcmp(name, "insns"))
 		probe_insns();
 	else {
-		printk("pvkernel: probe=%s: expected cr8, swapgs, fpu or insns\n",
+		printk("pvkernel: probe=%s: expected cr8, swapgs, fpu, insns or cpufuzz\n",
 		       name);
 		return 2;
 	}

@@ -105,9 +105,10 @@ uint64_t offload_resolved(void);	/* faults the VMM resolved so far */
 void offload_finish(void);		/* reclaim the unused pool */
 int run_hostile_offload(void);
 
-/* probe.c */
+/* probe.c, cpufuzz.c */
 bool probe_fixup(struct trapframe *tf);	/* a probed instruction faulted */
-int run_probe(const char *name, uint64_t rounds);
+int run_probe(const char *name, uint64_t rounds, uint64_t seed);
+bool cpufuzz_user_fault(struct trapframe *tf);	/* a CPL3 probe faulted */
 
 /* hostile.c */
 void run_hostile_early(const char *mode);

@@ -148,7 +148,8 @@ static int handle_exception_nmi(struct pfvmm_vcpu *vcpu)
 {
 	u32 info = vmcs_read32(VM_EXIT_INTR_INFO);
 
-	if ((info & INTR_INFO_INTR_TYPE_MASK) == INTR_TYPE_NMI_INTR)
+	if ((info & INTR_INFO_INTR_TYPE_MASK) == INTR_TYPE_NMI_INTR ||
+	    (info & INTR_INFO_VECTOR_MASK) == X86_TRAP_MC)
 		return 1;	/* the host's handler already ran */
 	if ((info & INTR_INFO_VECTOR_MASK) == X86_TRAP_PF &&
 	    pfvmm_vm_is_pv(vcpu->vm))

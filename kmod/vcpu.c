@@ -29,6 +29,7 @@
 #include <asm/desc.h>
 #include <asm/fpu/api.h>
 #include <asm/idtentry.h>
+#include <asm/mce.h>
 #include <asm/msr.h>
 #include <asm/mmu_context.h>
 #include <asm/tlbflush.h>
@@ -128,13 +129,17 @@ static void vcpu_setup_controls(struct pfvmm_vcpu *vcpu)
 	 */
 	if (c->pin & PIN_BASED_VMX_PREEMPTION_TIMER)
 		vmcs_write32(VMX_PREEMPTION_TIMER_VALUE, PFVMM_GUEST_SLICE);
-	/* A pv guest's CR3 loads and page faults go through the VMM. */
+	/*
+	 * A pv guest's CR3 loads and page faults go through the VMM; a
+	 * machine check always does (the host handles it, never the guest).
+	 */
 	vmcs_write32(CPU_BASED_VM_EXEC_CONTROL,
 		     c->proc | (pv ? CPU_BASED_CR3_LOAD_EXITING : 0));
 	vmcs_write32(SECONDARY_VM_EXEC_CONTROL, c->proc2);
 	vmcs_write32(VM_EXIT_CONTROLS, c->exit);
 	vmcs_write32(VM_ENTRY_CONTROLS, c->entry);
-	vmcs_write32(EXCEPTION_BITMAP, pv ? BIT(X86_TRAP_PF) : 0);
+	vmcs_write32(EXCEPTION_BITMAP,
+		     BIT(X86_TRAP_MC) | (pv ? BIT(X86_TRAP_PF) : 0));
 	vmcs_write32(PAGE_FAULT_ERROR_CODE_MASK, 0);
 	vmcs_write32(PAGE_FAULT_ERROR_CODE_MATCH, 0);
 	vmcs_write32(CR3_TARGET_COUNT, 0);
@@ -380,15 +385,34 @@ static int check_sregs(const struct pfvmm_sregs *s)
 /* ---- the run loop ---- */
 
 /*
+ * A machine check belongs to the host, whatever ran (KVM's
+ * kvm_machine_check()): the host's handler with a frame that says "user
+ * mode", so that it may kill a task rather than panic where it can.
+ */
+static void handle_host_machine_check(void)
+{
+	struct pt_regs regs = {
+		.cs = 3,
+		.flags = X86_EFLAGS_IF,
+	};
+
+	do_machine_check(&regs);
+}
+
+/*
  * An external interrupt was acknowledged by the exit (so the guest cannot
- * hold it off), or an NMI arrived: run the host's handler for it now,
- * through the host IDT, before interrupts come back on.
+ * hold it off), an NMI arrived, or a machine check: run the host's handler
+ * for it now, before interrupts come back on.
  */
 static void handle_host_irq(u32 reason)
 {
 	gate_desc *idt = (gate_desc *)vmcs_readl(HOST_IDTR_BASE);
-	u32 info;
+	u32 info, type;
 
+	if ((u16)reason == EXIT_REASON_MCE_DURING_VMENTRY) {
+		handle_host_machine_check();
+		return;
+	}
 	if ((u16)reason != EXIT_REASON_EXTERNAL_INTERRUPT &&
 	    (u16)reason != EXIT_REASON_EXCEPTION_NMI)
 		return;
@@ -396,8 +420,12 @@ static void handle_host_irq(u32 reason)
 	if (!(info & INTR_INFO_VALID_MASK))
 		return;
 	if ((u16)reason == EXIT_REASON_EXCEPTION_NMI) {
-		if ((info & INTR_INFO_INTR_TYPE_MASK) == INTR_TYPE_NMI_INTR)
+		type = info & INTR_INFO_INTR_TYPE_MASK;
+		if (type == INTR_TYPE_NMI_INTR)
 			pfvmm_vmx_do_host_irq((unsigned long)asm_exc_nmi_noist);
+		else if (type == INTR_TYPE_HARD_EXCEPTION &&
+			 (info & INTR_INFO_VECTOR_MASK) == X86_TRAP_MC)
+			handle_host_machine_check();
 		return;
 	}
 	pfvmm_vmx_do_host_irq(gate_offset(idt + (info & INTR_INFO_VECTOR_MASK)));
@@ -465,7 +493,7 @@ static long vcpu_enter_guest(struct pfvmm_vcpu *vcpu)
 		/* A VM-entry failure (e.g. bad guest state) leaves it unlaunched. */
 		if (!(reason & VMX_EXIT_REASONS_FAILED_VMENTRY))
 			vcpu->launched = true;
-		handle_host_irq(reason);
+		handle_host_irq(reason);	/* MCE during entry too */
 	}
 	local_irq_enable();
 	preempt_enable();

@@ -11,7 +11,8 @@
 #        - one Bochs boot (VT-x) running tests/vm/run-all.sh 't-*.sh';
 #        - a second Bochs boot with 2 CPUs running run-all.sh 's-*.sh'
 #          (migration, pinned guests, a spinner beside a shell, the
-#          fuzzers racing on two CPUs);
+#          fuzzers racing on two CPUs), then reboot-live.sh (reboot -f
+#          with guests running on both CPUs);
 #        - on the host: unit tests (make -C tests/unit check), lint
 #          (scripts/lint.sh), install/dkms/man (tests/host/run.sh), one QEMU boot (no VT-x) running
 #          run-all.sh 'q-*.sh', then the harness's self-test
@@ -106,11 +107,13 @@ fi
 echo "   ($(secs "$t0"))"
 
 # ---- 2. the emulated machines and the host-side tests ----
-# vm_part NAME EMULATOR-FLAGS GLOB TIMEOUT: one boot running run-all.sh GLOB.
+# vm_part NAME EMULATOR-FLAGS GLOB TIMEOUT [LAST]: one boot running
+# run-all.sh GLOB, then the in-VM script LAST (reboot-live.sh: it ends the
+# boot with a reboot that scripts/vm-run judges).
 # Writes $out/NAME.log (the streamed console: the tests' PASS/FAIL lines)
 # and adds "FAIL NAME-boot" when the guest produced no status.
 vm_part() {
-	local name=$1 flags=$2 glob=$3 tmo=$4 st
+	local name=$1 flags=$2 glob=$3 tmo=$4 last=${5:-} st
 	if [ -z "$built" ]; then
 		echo "FAIL $name (skipped: the build failed)" >"$out/$name.log"
 		return
@@ -118,6 +121,7 @@ vm_part() {
 	cat >"$out/$name.sh" <<EOF
 export TEST_TIMEOUT=$TEST_TIMEOUT
 sh /pfvmm/tests/vm/run-all.sh '$glob'
+${last:+cd /pfvmm/tests/vm && sh ./$last}
 EOF
 	# shellcheck disable=SC2086
 	scripts/vm-run $flags --timeout "$tmo" "$out/$name.sh" >"$out/$name.log" 2>&1
@@ -177,7 +181,7 @@ host_pid=$!
 vm_part vm-bochs "--smp $BOCHS_SMP" 't-*.sh' "$BOCHS_TIMEOUT" &
 bochs_pid=$!
 # Two emulated CPUs run at half speed each: a longer silence is no hang.
-vm_part vm-bochs-smp "--smp 2 --hang 900" 's-*.sh' "$BOCHS_TIMEOUT" &
+vm_part vm-bochs-smp "--smp 2 --hang 900" 's-*.sh' "$BOCHS_TIMEOUT" reboot-live.sh &
 smp_pid=$!
 wait $host_pid
 cat "$out/host.out"

@@ -7,7 +7,10 @@
 #
 #   harness-status    vm-run exits with the script's status (3), FILEs are
 #                     copied to /work, /pfvmm and /kmods are populated
-#   harness-timeout   a script that never ends is killed: status 124
+#   harness-timeout   a script that never ends is killed: status 124 (the
+#                     timeout: twice the boot time harness-status measured
+#                     plus 15 s, at least 25 s, so that a slow or busy host
+#                     still boots and starts the script before it)
 #   harness-hang      a silent guest (heartbeat stopped) is killed: status 125
 #   harness-run-all   run-all.sh reports PASS/FAIL, kills a test at its
 #                     timeout with all its children, and dmesg-clean catches
@@ -61,21 +64,7 @@ EOF
 vm status.log status.sh data.txt &
 p1=$!
 
-# 2. timeout
-printf 'echo looping\nwhile :; do sleep 1; done\n' >forever.sh
-vm timeout.log --timeout 25 --hang 0 forever.sh &
-p2=$!
-wait $p1 $p2
-check harness-status 3 status.log '^cwd=/work data=payload$' 'kvm-intel\.ko' \
-	'^pfvmm-root-ok$'
-check harness-timeout 124 timeout.log '^looping$' 'TIMEOUT'
-
-# 3. hang: stop every process but init (the heartbeat too), stay silent
-printf 'echo stopping\nkill -STOP -1\nsleep 600\n' >silent.sh
-vm hang.log --hang 15 silent.sh &
-p3=$!
-
-# 4. the in-VM runner
+# 2. the in-VM runner
 cp "$TOP/tests/vm/run-all.sh" .
 printf 'exit 0\n' >x-a-pass.sh
 printf 'echo "the reason"\nexit 1\n' >x-b-fail.sh
@@ -88,13 +77,30 @@ sh ./run-all.sh 'x-*.sh'; echo "x-status=$?"
 sh ./run-all.sh 'y-*.sh'; echo "y-status=$?"
 EOF
 vm runner.log runner.sh run-all.sh x-*.sh y-warn.sh &
-p4=$!
-wait $p3 $p4
-check harness-hang 125 hang.log '^stopping$' 'HUNG'
+p2=$!
+wait $p1 $p2
+check harness-status 3 status.log '^cwd=/work data=payload$' 'kvm-intel\.ko' \
+	'^pfvmm-root-ok$'
 # (its PASS/FAIL lines stay in runner.log; shown only indented, never counted)
 check harness-run-all 0 runner.log '^PASS x-a-pass$' '^FAIL x-b-fail$' \
 	'^    \| the reason$' '^FAIL x-c-slow$' 'timed out after 5s' \
 	'^PASS x-d-clean$' '^PASS dmesg-clean\[x-\*\.sh\]$' '^x-status=2$' \
 	'^FAIL dmesg-clean\[y-\*\.sh\]$' 'WARNING: injected' '^y-status=1$'
+
+# 3. timeout, long enough for this host to boot and start the script
+boot=$(sed -n 's/.*wall time: boot \([0-9]*\).*/\1/p' status.log | head -n 1)
+tmo=$((2 * ${boot:-60} + 15))
+[ "$tmo" -ge 25 ] || tmo=25
+printf 'echo looping\nwhile :; do sleep 1; done\n' >forever.sh
+vm timeout.log --timeout "$tmo" --hang 0 forever.sh &
+p3=$!
+
+# 4. hang: stop every process but init (the heartbeat too), stay silent
+printf 'echo stopping\nkill -STOP -1\nsleep 600\n' >silent.sh
+vm hang.log --hang 15 silent.sh &
+p4=$!
+wait $p3 $p4
+check harness-timeout 124 timeout.log '^looping$' 'TIMEOUT'
+check harness-hang 125 hang.log '^stopping$' 'HUNG'
 exit $failed
 }

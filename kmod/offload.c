@@ -10,6 +10,11 @@
  * too), so the invariants of the forward path hold unchanged.  Anything
  * else is forwarded to the guest as usual.
  *
+ * The tables are walked and their entries read in the validator's shadows
+ * (pfvmm_pvmmu_entry()), never in guest memory, which the launcher can
+ * write: every frame number used here was validated, or comes from the
+ * pool, and is checked against the guest's frames before it is used.
+ *
  * All of it runs under vm->mmu_lock.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -207,12 +212,14 @@ static int pool_take(struct pfvmm_vcpu *vcpu, u64 src_frame, bool copy,
 	void *dst, *src = NULL;
 	u64 f;
 
+	if (copy && src_frame >= vm->pv.nframes)
+		return -EINVAL;
 	/* A frame the guest mapped writable since it gave it away is dropped. */
 	for (;;) {
 		if (!vm->pool_count)
 			return -ENOSPC;
 		f = vm->pool[vm->pool_count - 1];
-		if (vm->pv.frames[f].type == PFVMM_FT_NONE)
+		if (f < vm->pv.nframes && vm->pv.frames[f].type == PFVMM_FT_NONE)
 			break;
 		__clear_bit(f, vm->pool_map);
 		vm->pool_count--;
@@ -238,7 +245,11 @@ static int pool_take(struct pfvmm_vcpu *vcpu, u64 src_frame, bool copy,
 
 /* ---- resolving a fault ---- */
 
-/* Make sure the tables above @va exist; return the L1 table's frame. */
+/*
+ * Make sure the tables above @va exist; return the L1 table's frame.  The
+ * walk reads validated entries only: a present one points to a typed
+ * table of the level below.
+ */
 static int ensure_tables(struct pfvmm_vcpu *vcpu, u64 va, u64 *l1)
 {
 	struct pfvmm_pvmmu *m = &vcpu->vm->pv;
@@ -250,7 +261,7 @@ static int ensure_tables(struct pfvmm_vcpu *vcpu, u64 va, u64 *l1)
 			  ((va >> (12 + 9 * (level - 1))) & 511) * 8;
 		u64 pte, frame;
 
-		err = pfvmm_pv_read_pte(vcpu->vm, gpa, &pte);
+		err = pfvmm_pvmmu_entry(m, gpa, &pte);
 		if (err)
 			return err;
 		if (!(pte & PFVMM_PTE_P)) {
@@ -309,7 +320,7 @@ static int resolve(struct pfvmm_vcpu *vcpu, const struct pfvmm_region *r,
 	if (m->base == PFVMM_NO_BASE)
 		return -EINVAL;
 	err = l1_entry(vcpu, va, &l1e_gpa);
-	err = err ?: pfvmm_pv_read_pte(vcpu->vm, l1e_gpa, &pte);
+	err = err ?: pfvmm_pvmmu_entry(m, l1e_gpa, &pte);
 	if (err)
 		return err;
 	if (!(error_code & PFVMM_PF_PRESENT) && !cow) {

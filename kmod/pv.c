@@ -56,11 +56,6 @@ static const u64 *pv_map_table(void *ctx, u64 frame)
 	return pfvmm_ept_gpa_kva(ctx, frame << PAGE_SHIFT);
 }
 
-int pfvmm_pv_read_pte(struct pfvmm_vm *vm, u64 gpa, u64 *val)
-{
-	return pv_read_pte(vm, gpa, val);
-}
-
 /* A table's shadow is one page, charged to the VM's creator. */
 static u64 *pv_alloc_shadow(void *ctx)
 {

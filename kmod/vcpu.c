@@ -559,6 +559,22 @@ static int vcpu_run_loop(struct pfvmm_vcpu *vcpu)
 	}
 }
 
+/*
+ * What userspace asked for in the run page (read once: it may change it
+ * meanwhile).  immediate_exit, as KVM's: a signal handler sets it, so a
+ * signal that lands just before RUN is not lost until the next exit.
+ */
+static int vcpu_run_requests(struct pfvmm_vcpu *vcpu)
+{
+	if (READ_ONCE(vcpu->run->request_interrupt_window))
+		return -EINVAL;
+	if (READ_ONCE(vcpu->run->immediate_exit)) {
+		vcpu->run->exit_reason = PFVMM_EXIT_INTR;
+		return -EINTR;
+	}
+	return 0;
+}
+
 static int vcpu_run(struct pfvmm_vcpu *vcpu)
 {
 	int cpu, r;
@@ -567,6 +583,11 @@ static int vcpu_run(struct pfvmm_vcpu *vcpu)
 		return -EBUSY;
 	vcpu->run->exit_reason = PFVMM_EXIT_NONE;
 	vcpu_complete_io_in(vcpu);
+	r = vcpu_run_requests(vcpu);
+	if (r) {
+		mutex_unlock(&vcpu->run_lock);
+		return r;
+	}
 
 	fpu_swap_kvm_fpstate(&vcpu->guest_fpu, true);
 	preempt_notifier_init(&vcpu->preempt, &vcpu_preempt_ops);

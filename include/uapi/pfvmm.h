@@ -14,8 +14,14 @@
 #include <linux/types.h>
 #include <linux/ioctl.h>
 
-#define PFVMM_API_VERSION	1
-#define PFVMMIO			0xB6
+/*
+ * Version 2: the magic moved from 0xB6 (linux/fpga-dfl.h's) and the run
+ * page has immediate_exit.  The magic 0xBA is in none of the entries of
+ * Documentation/userspace-api/ioctl/ioctl-number.rst in Linux 6.1, i.e. an
+ * "unused block" in that file's words.
+ */
+#define PFVMM_API_VERSION	2
+#define PFVMMIO			0xBA
 
 /* Capabilities for PFVMM_CHECK_EXTENSION: the return value is the answer. */
 #define PFVMM_CAP_MAX_MEM_SLOTS	1	/* number of memory slots per VM */
@@ -142,9 +148,14 @@ enum pfvmm_internal_suberror {
 #define PFVMM_REASON_MAX	128
 
 struct pfvmm_run {
+	/* in, set by userspace (KVM's layout) */
+	__u8 request_interrupt_window;	/* not implemented yet: must be 0 */
+	__u8 immediate_exit;	/* RUN returns -EINTR without entering */
+	__u8 pad1[6];
+	/* out */
 	__u32 exit_reason;	/* enum pfvmm_exit_reason */
 	__u32 pad;
-	__u64 reserved[7];
+	__u64 reserved[6];
 	union {
 		struct {
 			__u8 in;	/* 1: IN, 0: OUT */

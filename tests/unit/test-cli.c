@@ -105,7 +105,7 @@ static void test_cli_version(struct test_ctx *t)
 {
 	static const char *const a[] = { "version", NULL };
 
-	expect_run(t, a, 0, "API version 1");
+	expect_run(t, a, 0, "API version 2");
 }
 
 static void test_cli_help(struct test_ctx *t)

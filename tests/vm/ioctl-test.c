@@ -225,7 +225,7 @@ static void test_system(int sys)
 	EXPECT("sys_wrong_size", ioctl(sys, _IOR(PFVMMIO, 0x00, uint32_t), &u32), ENOTTY);
 	EXPECT("sys_wrong_size_create_vm", ioctl(sys, _IOW(PFVMMIO, 0x02, uint32_t), &u32),
 	       ENOTTY);
-	expect_value("api_version", ioctl(sys, PFVMM_GET_API_VERSION, 0), 1);
+	expect_value("api_version", ioctl(sys, PFVMM_GET_API_VERSION, 0), PFVMM_API_VERSION);
 	max_slots = ioctl(sys, PFVMM_CHECK_EXTENSION, PFVMM_CAP_MAX_MEM_SLOTS);
 	max_vcpus = ioctl(sys, PFVMM_CHECK_EXTENSION, PFVMM_CAP_MAX_VCPUS);
 	max_mem_mb = ioctl(sys, PFVMM_CHECK_EXTENSION, PFVMM_CAP_MAX_MEM_MB);
@@ -773,7 +773,31 @@ static void test_close_order(int sys, struct spin_vm *s)
 	expect_errno("close_vcpu_fd_after", close(s->vcpu), errno, 0);
 	expect_errno("munmap_run_after_close", munmap(s->run, PAGE), errno, 0);
 	munmap(s->mem, GUEST_MEM);
-	expect_value("sys_fd_still_works", ioctl(sys, PFVMM_GET_API_VERSION, 0), 1);
+	expect_value("sys_fd_still_works", ioctl(sys, PFVMM_GET_API_VERSION, 0), PFVMM_API_VERSION);
+}
+
+/*
+ * immediate_exit (KVM's): RUN returns EINTR with exit reason INTR and the
+ * guest is not entered (no exit is counted); request_interrupt_window is
+ * not implemented yet, so a non-zero value is refused.
+ */
+static void test_run_requests(struct spin_vm *s)
+{
+	struct pfvmm_vm_stats before, after;
+
+	ioctl(s->vm, PFVMM_GET_VM_STATS, &before);
+	s->run->immediate_exit = 1;
+	EXPECT("run_immediate_exit", ioctl(s->vcpu, PFVMM_RUN, 0), EINTR);
+	expect_value("run_immediate_exit_reason_intr", s->run->exit_reason,
+		     PFVMM_EXIT_INTR);
+	ioctl(s->vm, PFVMM_GET_VM_STATS, &after);
+	expect_value("run_immediate_exit_not_entered",
+		     (long)(after.exits_total - before.exits_total), 0);
+	s->run->immediate_exit = 0;
+	s->run->request_interrupt_window = 1;
+	EXPECT("run_request_interrupt_window_refused",
+	       ioctl(s->vcpu, PFVMM_RUN, 0), EINVAL);
+	s->run->request_interrupt_window = 0;
 }
 
 static void test_run(int sys)
@@ -786,6 +810,7 @@ static void test_run(int sys)
 	install_handler(SIGALRM);
 	if (spin_vm_create(sys, &s))
 		return;
+	test_run_requests(&s);
 	/* A must not take main's SIGALRM: it inherits this mask. */
 	sigemptyset(&alrm);
 	sigaddset(&alrm, SIGALRM);

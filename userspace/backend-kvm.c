@@ -228,6 +228,7 @@ static int kvm_vcpu_create(struct vm *vm, struct vcpu *vcpu, unsigned int id)
 	vcpu->priv = p;
 	vcpu->run = &p->shadow;
 	vcpu->run_size = 0;
+	vcpu->immediate_exit = NULL;	/* set once kvm_run is mapped */
 	vcpu->fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, id);
 	if (vcpu->fd < 0) {
 		ret = -errno;
@@ -239,6 +240,7 @@ static int kvm_vcpu_create(struct vm *vm, struct vcpu *vcpu, unsigned int id)
 		ret = kvm_setup_cpuid(vm, vcpu);
 	if (ret)
 		goto err;
+	vcpu->immediate_exit = &p->kvm_run->immediate_exit;
 	return 0;
 err:
 	kvm_vcpu_destroy(vcpu);

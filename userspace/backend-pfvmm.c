@@ -152,6 +152,7 @@ static int pfvmm_map_run(struct vm *vm, struct vcpu *vcpu)
 	}
 	vcpu->run = run;
 	vcpu->run_size = (size_t)size;
+	vcpu->immediate_exit = &vcpu->run->immediate_exit;
 	return 0;
 }
 

@@ -10,9 +10,9 @@
  *
  * Signals: SIGINT and SIGTERM set a flag and make RUN return -EINTR.  A
  * signal that lands after the flag check but before the kernel is entered
- * would be missed (the ABI has no KVM-style immediate_exit), so the handler
- * also arms alarm(1), and SIGALRM re-arms itself while a stop is pending:
- * the next SIGALRM kicks the vCPU out within a second at worst.
+ * would otherwise be missed until the guest's next exit (never, for a
+ * spinning guest), so the handler also sets the run page's immediate_exit
+ * (pfvmm's and KVM's): the RUN that follows returns -EINTR at once.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -30,19 +30,16 @@
 #define EXIT_PORT	0xf4	/* qemu's isa-debug-exit: OUT of the status */
 
 static volatile sig_atomic_t stop_requested;
+static volatile uint8_t *volatile running_immediate_exit;
 
 static void on_stop_signal(int sig)
 {
+	volatile uint8_t *kick = running_immediate_exit;
+
 	(void)sig;
 	stop_requested = 1;
-	alarm(1);
-}
-
-static void on_alarm(int sig)
-{
-	(void)sig;
-	if (stop_requested)
-		alarm(1);
+	if (kick)
+		*kick = 1;
 }
 
 /** run_loop__install_signals() - SIGINT/SIGTERM interrupt the guest */
@@ -56,8 +53,6 @@ void run_loop__install_signals(void)
 	sa.sa_handler = on_stop_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	sa.sa_handler = on_alarm;
-	sigaction(SIGALRM, &sa, NULL);
 }
 
 static void write_stdout(const char *buf, size_t len)
@@ -230,13 +225,7 @@ static int handle_exit(struct vcpu *vcpu)
 	return PFVMM_STATUS_INTERNAL;
 }
 
-/**
- * vcpu__run_loop() - run the guest until it stops
- *
- * Return: the launcher's exit status: the guest's shutdown status, 0 for
- * HLT, or one of the PFVMM_STATUS_* codes.
- */
-int vcpu__run_loop(struct vcpu *vcpu)
+static int run_until_stop(struct vcpu *vcpu)
 {
 	int status = RUN_AGAIN;
 
@@ -254,5 +243,21 @@ int vcpu__run_loop(struct vcpu *vcpu)
 		}
 		status = ret ? handle_intr(vcpu) : handle_exit(vcpu);
 	}
+	return status;
+}
+
+/**
+ * vcpu__run_loop() - run the guest until it stops
+ *
+ * Return: the launcher's exit status: the guest's shutdown status, 0 for
+ * HLT, or one of the PFVMM_STATUS_* codes.
+ */
+int vcpu__run_loop(struct vcpu *vcpu)
+{
+	int status;
+
+	running_immediate_exit = vcpu->immediate_exit;
+	status = run_until_stop(vcpu);
+	running_immediate_exit = NULL;	/* the page may go away next */
 	return status;
 }

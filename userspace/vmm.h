@@ -30,6 +30,12 @@ struct vcpu {
 	int fd;
 	struct pfvmm_run *run;	/* the shared run structure */
 	size_t run_size;	/* its mapping size */
+	/*
+	 * The byte the kernel reads at RUN to return EINTR at once (pfvmm's
+	 * and KVM's immediate_exit, in the page the kernel really reads): a
+	 * signal handler sets it.  NULL until the vCPU exists.
+	 */
+	volatile uint8_t *immediate_exit;
 	void *priv;		/* the backend's own state, if any */
 };
 

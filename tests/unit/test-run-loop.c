@@ -25,7 +25,8 @@ struct mock_step {
 	uint32_t reason;	/* run->exit_reason when ret == 0 */
 	uint64_t a, b, c;	/* reason-specific values, see mock_fill() */
 	const char *text;
-	int raise_sigint;	/* deliver SIGINT before returning */
+	int raise_sigint;	/* deliver SIGINT before returning; 2: right
+				 * before "entering", as a kernel would see it */
 };
 
 static const struct mock_step *mock_steps;
@@ -83,7 +84,15 @@ static int mock_run(struct vcpu *vcpu)
 	const struct mock_step *s = &mock_steps[mock_pos++];
 
 	mock_check_io_in(vcpu->run);
-	if (s->raise_sigint)
+	/* As the module: immediate_exit set at entry returns -EINTR at once. */
+	if (s->raise_sigint == 2) {
+		raise(SIGINT);
+		if (vcpu->immediate_exit && *vcpu->immediate_exit) {
+			vcpu->run->exit_reason = PFVMM_EXIT_INTR;
+			return -EINTR;
+		}
+	}
+	if (s->raise_sigint == 1)
 		raise(SIGINT);
 	if (s->ret)
 		return s->ret;
@@ -126,6 +135,7 @@ static int mock_child(const struct mock_step *steps)
 	memcpy((char *)vm.mem + 0x100000, code, sizeof(code));
 	vm.vcpu.vm = &vm;
 	vm.vcpu.run = &mock_run_page;
+	vm.vcpu.immediate_exit = &mock_run_page.immediate_exit;
 	mock_steps = steps;
 	run_loop__install_signals();
 	return vcpu__run_loop(&vm.vcpu) | (mock_io_in_bad ? 0x100 : 0);
@@ -319,6 +329,24 @@ static void test_loop_sigint(struct test_ctx *t)
 	CHECK(t, strstr(r.err, "interrupted") != NULL, "stderr '%s'", r.err);
 }
 
+/*
+ * SIGINT after the loop's last check, just before the kernel would enter
+ * the guest: the handler's immediate_exit makes that RUN return -EINTR, so
+ * the guest (which would otherwise print "late" and spin) never runs.
+ */
+static void test_loop_sigint_before_entry(struct test_ctx *t)
+{
+	static const struct mock_step steps[] = {
+		CONSOLE("x"), { 0, PFVMM_EXIT_CONSOLE, 4, 0, 0, "late", 2 },
+		CONSOLE("spin"), CONSOLE("spin"), SHUTDOWN(0),
+	};
+	struct mock_result r;
+
+	mock_scenario(steps, &r);
+	CHECK_EQ(t, r.status, 130);
+	CHECK(t, strstr(r.out, "late") == NULL, "stdout '%s'", r.out);
+}
+
 /* SIGINT between two runs: the loop stops before entering the guest. */
 static void test_loop_sigint_between_runs(struct test_ctx *t)
 {
@@ -364,6 +392,7 @@ void run_run_loop_tests(void)
 	RUN_TEST(test_loop_eintr_without_stop);
 	RUN_TEST(test_loop_sigint);
 	RUN_TEST(test_loop_sigint_between_runs);
+	RUN_TEST(test_loop_sigint_before_entry);
 	RUN_TEST(test_loop_unknown_exit);
 	RUN_TEST(test_loop_run_error);
 }

@@ -37,6 +37,8 @@
 # working tree as it is), BOCHS_TIMEOUT (default 14400 s), TEST_TIMEOUT (per
 # in-VM test, default 2400 s), BOCHS_HANG (default 1200 s), BOCHS_SMP
 # (default 1), DEBUG_MEGS (default 1024), CHECK_DEBUG_BOOTS (default "t s"),
+# CHECK_DEBUG_T_TESTS / CHECK_DEBUG_S_TESTS (the tests of each boot, default
+# 't-*.sh' / 's-*.sh'; e.g. 't-host-state.sh t-ioctl.sh' for a new test alone),
 # SOAK_CYCLES (t-soak's cycles, default 40 here).
 set -u
 {
@@ -68,6 +70,8 @@ if [ "${1:-}" = --findings ]; then
 	done
 fi
 CHECK_DEBUG_BOOTS=${CHECK_DEBUG_BOOTS:-t s}
+CHECK_DEBUG_T_TESTS=${CHECK_DEBUG_T_TESTS:-t-*.sh}
+CHECK_DEBUG_S_TESTS=${CHECK_DEBUG_S_TESTS:-s-*.sh}
 t0=$(date +%s)
 secs() { echo "$(( $(date +%s) - $1 ))s"; }
 indent() { sed 's/^/    | /'; }
@@ -256,8 +260,8 @@ echo "   (tail -f $out/console-*.log)"
 pids=
 for b in $CHECK_DEBUG_BOOTS; do
 	case $b in
-	t) vm_boot t "$BOCHS_SMP" 't-*.sh' & pids="$pids $!" ;;
-	s) vm_boot s 2 's-*.sh' & pids="$pids $!" ;;
+	t) vm_boot t "$BOCHS_SMP" "$CHECK_DEBUG_T_TESTS" & pids="$pids $!" ;;
+	s) vm_boot s 2 "$CHECK_DEBUG_S_TESTS" & pids="$pids $!" ;;
 	*) echo "FAIL debug-boot-$b (unknown boot; CHECK_DEBUG_BOOTS: t, s)" >"$out/$b.res" ;;
 	esac
 done

@@ -6,6 +6,7 @@
  * there).  Every run is a child 'pfvmm run --stats', so a guest that dies
  * costs one row, not the benchmark; its output becomes one BENCH line
  * (bench/report.py turns those into CSV, JSON, Markdown and a plot).
+ * The command line and its table are in options-bench.c.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -19,25 +20,12 @@
 
 #include "builtin.h"
 #include "hints.h"
+#include "options.h"
 #include "util.h"
 #include "vmm.h"
 
-#define BENCH_MAX_ITEMS		16
 #define BENCH_OUT_MAX		(1 << 20)	/* bytes of one run's output kept */
 #define BENCH_MAX_KV		128
-
-struct bench_list {
-	const char *item[BENCH_MAX_ITEMS];
-	int n;
-};
-
-struct bench_options {
-	struct bench_list workloads, pages, modes;
-	int reps;
-	unsigned long max_mem_mb;
-	const char *guest;
-	const char *output;
-};
 
 /* One run's counters, in the order they were first seen. */
 struct bench_kv {
@@ -49,165 +37,6 @@ struct bench_row {
 	struct bench_kv kv[BENCH_MAX_KV];
 	int n;
 };
-
-void cmd_bench_usage(FILE *f)
-{
-	fprintf(f,
-		"usage: pfvmm bench [OPTIONS] GUEST.elf\n\n"
-		"Run the fault benchmark matrix with the pvkernel guest\n"
-		"(guest/kernel/pvkernel.elf): every workload at every size in\n"
-		"every mode, each run a child 'pfvmm run --stats'.  One line per\n"
-		"run on stdout (or --output):\n"
-		"  BENCH workload=W pages=N mode=M rep=R status=S mem=SIZE faults=F\n"
-		"        data=ok cycles=C fault_cycles=C exits_total=E hc_total=H\n"
-		"        exit_REASON=N hc_NAME=N ...\n"
-		"and 'bench: run i/n ...' progress on stderr.  bench/report.py\n"
-		"turns the lines into results.csv/json/md and a plot.\n\n"
-		"Matrix (lists: space- or comma-separated):\n"
-		"  -w, --workloads L  default: touch cow remap sparse reaccess exit\n"
-		"  -p, --pages L      default: 1024 4096\n"
-		"  -m, --modes L      native forward offload kvm (default: all; kvm\n"
-		"                     needs /dev/kvm and runs the native guest under\n"
-		"                     the kernel's KVM: load kvm_intel first)\n"
-		"  -r, --reps N       repetitions of every run (default 1)\n\n"
-		"Limits and output:\n"
-		"  --max-mem MB       skip runs needing more guest memory (default 1024)\n"
-		"  -o, --output FILE  write the BENCH lines to FILE\n"
-		"  -h, --help         this help\n\n"
-		"Cycles are the guest's rdtsc: real cycles on a real host, emulated\n"
-		"cycles (path lengths) under Bochs.  Exit status: the number of\n"
-		"failed runs (at most 100); 1 when no run was possible; 2 on a\n"
-		"usage error.\n"
-		"Environment: PFVMM_DEVICE (default /dev/pfvmm); PFVMM_BENCH_RUNNER\n"
-		"(a program run instead of 'pfvmm run', for tests).\n");
-}
-
-static int bench_usage_error(const char *fmt, const char *arg)
-{
-	fprintf(stderr, "pfvmm bench: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\n(pfvmm bench --help for usage)\n");
-	return PFVMM_STATUS_USAGE;
-}
-
-/* Split @s (modified) at spaces and commas into @l. */
-static int bench_split(char *s, struct bench_list *l)
-{
-	char *save = NULL, *tok;
-
-	l->n = 0;
-	for (tok = strtok_r(s, " ,", &save); tok; tok = strtok_r(NULL, " ,", &save)) {
-		if (l->n == BENCH_MAX_ITEMS)
-			return -1;
-		l->item[l->n++] = tok;
-	}
-	return l->n ? 0 : -1;
-}
-
-static bool bench_is_mode(const char *m)
-{
-	return !strcmp(m, "native") || !strcmp(m, "forward") ||
-	       !strcmp(m, "offload") || !strcmp(m, "kvm");
-}
-
-static int bench_check_lists(const struct bench_options *o)
-{
-	char *end;
-	int i;
-
-	for (i = 0; i < o->modes.n; i++)
-		if (!bench_is_mode(o->modes.item[i]))
-			return bench_usage_error("unknown mode '%s' (native, forward, offload, kvm)",
-						 o->modes.item[i]);
-	for (i = 0; i < o->pages.n; i++) {
-		unsigned long v = strtoul(o->pages.item[i], &end, 10);
-
-		if (*end || !v || v > (1UL << 20))
-			return bench_usage_error("bad page count '%s' (1 to 1048576)",
-						 o->pages.item[i]);
-	}
-	return 0;
-}
-
-static char bench_default_workloads[] = "touch cow remap sparse reaccess exit";
-static char bench_default_pages[] = "1024 4096";
-static char bench_default_modes[] = "native forward offload kvm";
-
-static void bench_defaults(struct bench_options *o)
-{
-	memset(o, 0, sizeof(*o));
-	o->reps = 1;
-	o->max_mem_mb = 1024;
-	bench_split(bench_default_workloads, &o->workloads);
-	bench_split(bench_default_pages, &o->pages);
-	bench_split(bench_default_modes, &o->modes);
-}
-
-/* "-x VALUE" and "--long VALUE": the value, or NULL if @argv[*i] is not @opt. */
-static char *bench_value(int argc, char *const argv[], int *i,
-			 const char *s, const char *l)
-{
-	if (strcmp(argv[*i], s) && strcmp(argv[*i], l))
-		return NULL;
-	if (*i + 1 >= argc)
-		return (char *)"";
-	return argv[++*i];
-}
-
-static int bench_parse_one(struct bench_options *o, int argc, char *const argv[], int *i)
-{
-	struct { const char *s, *l; struct bench_list *list; } lists[] = {
-		{ "-w", "--workloads", &o->workloads },
-		{ "-p", "--pages", &o->pages },
-		{ "-m", "--modes", &o->modes },
-	};
-	char *v, *end;
-	unsigned int k;
-
-	for (k = 0; k < ARRAY_SIZE(lists); k++) {
-		v = bench_value(argc, argv, i, lists[k].s, lists[k].l);
-		if (v)
-			return bench_split(v, lists[k].list) ?
-			       bench_usage_error("bad list for %s", lists[k].l) : 0;
-	}
-	if ((v = bench_value(argc, argv, i, "-r", "--reps"))) {
-		o->reps = (int)strtol(v, &end, 10);
-		return (*end || o->reps < 1 || o->reps > 100) ?
-		       bench_usage_error("bad repetition count '%s' (1 to 100)", v) : 0;
-	}
-	if ((v = bench_value(argc, argv, i, "--max-mem", "--max-mem"))) {
-		o->max_mem_mb = strtoul(v, &end, 10);
-		return (*end || o->max_mem_mb < 4) ?
-		       bench_usage_error("bad --max-mem '%s' (MiB, at least 4)", v) : 0;
-	}
-	if ((v = bench_value(argc, argv, i, "-o", "--output"))) {
-		o->output = v;
-		return *v ? 0 : bench_usage_error("%s needs a file name", "--output");
-	}
-	if (argv[*i][0] == '-')
-		return bench_usage_error("unknown option '%s'", argv[*i]);
-	if (o->guest)
-		return bench_usage_error("one guest only ('%s' is extra)", argv[*i]);
-	o->guest = argv[*i];
-	return 0;
-}
-
-static int bench_parse(struct bench_options *o, int argc, char *const argv[])
-{
-	int i, r;
-
-	bench_defaults(o);
-	for (i = 0; i < argc; i++) {
-		r = bench_parse_one(o, argc, argv, &i);
-		if (r)
-			return r;
-	}
-	if (!o->guest)
-		return bench_usage_error("%s", "no guest given (e.g. guest/kernel/pvkernel.elf)");
-	if (access(o->guest, R_OK))
-		return bench_usage_error("cannot read the guest '%s'", o->guest);
-	return bench_check_lists(o);
-}
 
 /*
  * Guest memory for a run, in MiB: the data frames (sparse and remap need
@@ -540,19 +369,22 @@ static int bench_matrix(FILE *f, const struct bench_options *o, char *buf)
 /** cmd_bench() - the 'bench' subcommand; returns the process exit status */
 int cmd_bench(int argc, char *const argv[])
 {
+	char err[CLI_ERR_MAX];
 	struct bench_options o;
 	FILE *f = stdout;
 	char *buf;
-	int r, i;
+	int r;
 
-	for (i = 0; i < argc; i++)
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			cmd_bench_usage(stdout);
-			return 0;
-		}
-	r = bench_parse(&o, argc, argv);
-	if (r)
-		return r;
+	if (bench_options_parse(argc, argv, &o, err, sizeof(err)))
+		return cli_usage_error(&bench_cli, err);
+	if (o.help) {
+		cli_usage(&bench_cli, stdout);
+		return 0;
+	}
+	if (access(o.guest, R_OK)) {
+		snprintf(err, sizeof(err), "cannot read the guest '%s'", o.guest);
+		return cli_usage_error(&bench_cli, err);
+	}
 	buf = malloc(BENCH_OUT_MAX);
 	if (!buf) {
 		fprintf(stderr, "pfvmm bench: out of memory\n");

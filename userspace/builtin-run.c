@@ -3,7 +3,7 @@
  * 'pfvmm run [OPTIONS] GUEST.elf [-- ARGS...]': check the options (the
  * NUMA node too) and the guest file, build a VM around it, run it to the
  * end and report: with --stats the command line that reproduces the run
- * and the VM's counters.
+ * and the VM's counters.  The command line and its table are in options.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,50 +13,6 @@
 #include "options.h"
 #include "stats.h"
 #include "vmm.h"
-
-void cmd_run_usage(FILE *f)
-{
-	fprintf(f,
-		"usage: pfvmm run [OPTIONS] GUEST.elf [-- ARGS...]\n"
-		"\n"
-		"Run a 64-bit ELF guest on /dev/pfvmm (or /dev/kvm) until it shuts down.\n"
-		"\n"
-		"Guest:\n"
-		"  --mem SIZE        guest memory, e.g. 16M, 1G, 65536K (no suffix: MiB);\n"
-		"                    4M to 1G, a multiple of 2M (default 32M)\n"
-		"  -- ARGS           the guest's command line (boot info, %d bytes max)\n"
-		"\n"
-		"Hypervisor:\n"
-		"  --backend B       pfvmm: the pfvmm module (default); kvm: the kernel's\n"
-		"                    KVM (modprobe kvm_intel; pfvmm must not hold VT-x),\n"
-		"                    native MMU only.  Under KVM the guest prints to\n"
-		"                    port 0xE9 and shuts down with an OUT to port 0xF4\n"
-		"  --mode M          native: the guest owns its page tables (EPT only);\n"
-		"                    forward: pv MMU, offload off: guest page faults\n"
-		"                    trapped and forwarded into the guest;\n"
-		"                    offload: pv MMU, offload on: the VMM resolves\n"
-		"                    faults in the guest's regions from its pool;\n"
-		"                    pv: pv MMU, offload follows\n"
-		"                    /sys/kernel/pfvmm/offload.  The guest's command\n"
-		"                    line then starts with mode=native or mode=pv\n"
-		"                    (offload and pv add offload=1)\n"
-		"\n"
-		"Placement:\n"
-		"  --numa-node N     guest memory (mbind) and the vCPU thread on NUMA\n"
-		"                    node N; checked before the device is opened\n"
-		"\n"
-		"Output:\n"
-		"  --stats           after the run, print the command line that\n"
-		"                    reproduces it ('command: pfvmm run ...') and the\n"
-		"                    VM's non-zero exit and hypercall counters on stdout\n"
-		"  -h, --help        this help\n"
-		"\n"
-		"Exit status: the guest's shutdown status (0 after HLT); 1 host error;\n"
-		"2 usage or bad guest file; 125 VMM internal error; 126 guest stopped\n"
-		"by the VMM; 130 interrupted by SIGINT/SIGTERM.\n"
-		"Environment: PFVMM_DEVICE (default /dev/pfvmm).\n",
-		PFVMM_BOOTINFO_CMDLINE_MAX - 1);
-}
 
 /* "command: pfvmm run ...": how to get this run again (absolute guest path). */
 static void run_print_command(const struct run_options *opts)
@@ -125,13 +81,10 @@ int cmd_run(int argc, char *const argv[])
 	struct guest_file gf;
 	int status;
 
-	if (run_options_parse(argc, argv, &opts, err, sizeof(err))) {
-		fprintf(stderr, "pfvmm run: %s\n", err);
-		fprintf(stderr, "try 'pfvmm run --help'\n");
-		return PFVMM_STATUS_USAGE;
-	}
+	if (run_options_parse(argc, argv, &opts, err, sizeof(err)))
+		return cli_usage_error(&run_cli, err);
 	if (opts.help) {
-		cmd_run_usage(stdout);
+		cli_usage(&run_cli, stdout);
 		return 0;
 	}
 	if (opts.numa_node >= 0 && numa__check_node(opts.numa_node))

@@ -5,6 +5,7 @@
  * Once: "NAME VALUE" per file, sorted by name.  With --interval: a
  * sample every SEC seconds, "NAME VALUE DELTA" for each counter.
  * The directory is read as it is, so new counters show up by themselves.
+ * The command line and its table are in options-stat.c.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -17,6 +18,7 @@
 
 #include "builtin.h"
 #include "hints.h"
+#include "options.h"
 #include "vmm.h"
 
 #define STAT_MAX	128	/* counters shown */
@@ -26,81 +28,6 @@ struct stat_counter {
 	char name[STAT_NAME_MAX];
 	long long value;
 };
-
-struct stat_options {
-	unsigned int interval;	/* seconds; 0: print once */
-	unsigned int count;	/* samples with --interval; 0: until killed */
-	int help;
-};
-
-void cmd_stat_usage(FILE *f)
-{
-	fprintf(f,
-		"usage: pfvmm stat [-i SEC [-n COUNT]]\n"
-		"\n"
-		"Print the pfvmm module's global counters (/sys/kernel/pfvmm/),\n"
-		"one 'NAME VALUE' line each, sorted by name.\n"
-		"\n"
-		"Sampling:\n"
-		"  -i, --interval SEC  print a sample every SEC seconds (1-3600), as\n"
-		"                      'NAME VALUE DELTA' lines after a '# sample N'\n"
-		"                      line; DELTA is the change since the last sample\n"
-		"  -n, --count N       stop after N samples (default: until interrupted)\n"
-		"  -h, --help          this help\n"
-		"\n"
-		"Exit status: 0; 1 when the module is not loaded or the counters\n"
-		"cannot be read; 2 usage.\n"
-		"Environment: PFVMM_SYSFS (default /sys/kernel/pfvmm).\n");
-}
-
-/* A number in [@min, @max] for option @opt, or -1 after a message. */
-static long stat_parse_uint(const char *opt, const char *s, long min, long max)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = s ? strtol(s, &end, 10) : -1;
-	if (!s || errno || *end || end == s || v < min || v > max) {
-		fprintf(stderr, "pfvmm stat: %s '%s': expected a number from %ld to %ld\n",
-			opt, s ? s : "", min, max);
-		return -1;
-	}
-	return v;
-}
-
-static int stat_parse(int argc, char *const argv[], struct stat_options *o)
-{
-	long v;
-	int i;
-
-	memset(o, 0, sizeof(*o));
-	for (i = 0; i < argc; i++) {
-		const char *a = argv[i];
-
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			o->help = 1;
-		} else if (!strcmp(a, "-i") || !strcmp(a, "--interval")) {
-			v = stat_parse_uint(a, i + 1 < argc ? argv[++i] : NULL, 1, 3600);
-			if (v < 0)
-				return -1;
-			o->interval = (unsigned int)v;
-		} else if (!strcmp(a, "-n") || !strcmp(a, "--count")) {
-			v = stat_parse_uint(a, i + 1 < argc ? argv[++i] : NULL, 1, INT_MAX);
-			if (v < 0)
-				return -1;
-			o->count = (unsigned int)v;
-		} else {
-			fprintf(stderr, "pfvmm stat: unknown argument '%s'\n", a);
-			return -1;
-		}
-	}
-	if (o->count && !o->interval) {
-		fprintf(stderr, "pfvmm stat: --count needs --interval\n");
-		return -1;
-	}
-	return 0;
-}
 
 /* The value in file @dir/@name; 0, or -1 when it is not one number. */
 static int stat_read_one(const char *dir, const char *name, long long *value)
@@ -195,15 +122,14 @@ int cmd_stat(int argc, char *const argv[])
 {
 	static struct stat_counter c[STAT_MAX];
 	const char *dir = pfvmm_sysfs_path();
+	char err[CLI_ERR_MAX];
 	struct stat_options o;
 	int n, i;
 
-	if (stat_parse(argc, argv, &o)) {
-		fprintf(stderr, "try 'pfvmm stat --help'\n");
-		return PFVMM_STATUS_USAGE;
-	}
+	if (stat_options_parse(argc, argv, &o, err, sizeof(err)))
+		return cli_usage_error(&stat_cli, err);
 	if (o.help) {
-		cmd_stat_usage(stdout);
+		cli_usage(&stat_cli, stdout);
 		return 0;
 	}
 	n = stat_read_all(dir, c);

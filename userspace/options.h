@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Command-line parsing for 'pfvmm run': the guest file, --mem, --stats,
- * --mode, --backend, --numa-node and the guest's own arguments after '--',
- * and the canonical command line that reproduces a run.  Pure functions,
- * unit-tested in tests/unit/.
+ * The command lines of 'pfvmm run', 'pfvmm bench' and 'pfvmm stat': each
+ * one's options struct, its option table (cli.h: it parses, prints --help
+ * and, for run, the command line that reproduces a run) and the checks
+ * made across options.  Pure functions, unit-tested in tests/unit/.
  */
 #ifndef PFVMM_OPTIONS_H
 #define PFVMM_OPTIONS_H
@@ -14,12 +14,14 @@
 
 #include <pfvmm/bootinfo.h>
 
+#include "cli.h"
+
 #define RUN_MEM_DEFAULT		(32ull << 20)
 #define RUN_MEM_MIN		(4ull << 20)
 #define RUN_MEM_MAX		(1ull << 30)
 #define RUN_MEM_ALIGN		(2ull << 20)
 
-#define OPTIONS_ERR_MAX		256
+#define OPTIONS_ERR_MAX		CLI_ERR_MAX
 #define RUN_NUMA_NODE_MAX	1023	/* libnuma's default nodemask size - 1 */
 #define RUN_CMDLINE_MAX		1024	/* the reproducing command line */
 
@@ -55,10 +57,52 @@ struct run_options {
 	char cmdline[PFVMM_BOOTINFO_CMDLINE_MAX];	/* what the guest gets */
 };
 
+extern const struct cli_command run_cli;
 int parse_mem_size(const char *s, uint64_t *bytes, char *err, size_t errlen);
 int run_options_parse(int argc, char *const argv[], struct run_options *opts,
 		      char *err, size_t errlen);
 int run_options_format(const struct run_options *opts, const char *guest_path,
 		       char *buf, size_t len);
+
+/* ---- pfvmm bench ---- */
+
+#define BENCH_LIST_MAX		16	/* items of one list */
+#define BENCH_LIST_TEXT		256	/* bytes of one list's text */
+#define BENCH_PAGES_MAX		(1ul << 20)
+#define BENCH_REPS_MAX		100
+
+/* A -w/-p/-m list: its own copy of the text, split at spaces and commas. */
+struct bench_list {
+	char text[BENCH_LIST_TEXT];
+	const char *item[BENCH_LIST_MAX];
+	int n;
+};
+
+struct bench_options {
+	struct bench_list workloads, pages, modes;
+	int reps;
+	unsigned long max_mem_mb;
+	const char *output;		/* -o FILE, or NULL: stdout */
+	const char *guest;
+	bool help;
+};
+
+extern const struct cli_command bench_cli;
+int bench_options_parse(int argc, char *const argv[], struct bench_options *o,
+			char *err, size_t errlen);
+
+/* ---- pfvmm stat ---- */
+
+#define STAT_INTERVAL_MAX	3600
+
+struct stat_options {
+	unsigned int interval;	/* seconds; 0: print once */
+	unsigned int count;	/* samples with --interval; 0: until killed */
+	bool help;
+};
+
+extern const struct cli_command stat_cli;
+int stat_options_parse(int argc, char *const argv[], struct stat_options *o,
+		       char *err, size_t errlen);
 
 #endif /* PFVMM_OPTIONS_H */

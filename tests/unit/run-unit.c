@@ -42,6 +42,8 @@ int main(int argc, char *argv[])
 	run_elf_tests();
 	run_elf_fuzz_tests();
 	run_options_tests();
+	run_cli_table_tests();
+	run_cli_command_tests();
 	run_x86_tests();
 	run_kvm_convert_tests();
 	run_stats_tests();

@@ -55,6 +55,8 @@ void run_elf_fuzz_tests(void);
 void run_kvm_convert_tests(void);
 void run_ux_tests(void);
 void run_bench_tests(void);
+void run_cli_table_tests(void);
+void run_cli_command_tests(void);
 
 #define OUT_MAX 8192
 

@@ -16,7 +16,9 @@
 #include <linux/linkage.h>
 #include <asm/asm.h>
 #include <asm/segment.h>
+#include <asm/msr-index.h>
 #include <asm/nospec-branch.h>
+#include <asm/percpu.h>
 #include <asm/unwind_hints.h>
 #include "regs.h"
 
@@ -40,8 +42,8 @@ SYM_FUNC_START(pfvmm_vmx_run)
 	vmwrite %rsp, %rax
 	jna  .Lfail_no_regs
 
-	/* Flags from here on: ZF set means "not launched yet". */
-	test %esi, %esi
+	/* Flags from here on: CF clear means "not launched yet". */
+	bt   $0, %esi
 	mov  %rdi, %rax
 	mov  REG(PFVMM_REG_RCX)(%rax), %rcx
 	mov  REG(PFVMM_REG_RDX)(%rax), %rdx
@@ -58,8 +60,14 @@ SYM_FUNC_START(pfvmm_vmx_run)
 	mov  REG(PFVMM_REG_R14)(%rax), %r14
 	mov  REG(PFVMM_REG_R15)(%rax), %r15
 	mov  REG(PFVMM_REG_RAX)(%rax), %rax
+	/*
+	 * MDS, TAA, MMIO stale data, RFDS: VERW flushes the CPU buffers,
+	 * patched in where the kernel's mitigation asks for it (as KVM's
+	 * vmenter.S).  It clobbers ZF only: CF still says launched.
+	 */
+	CLEAR_CPU_BUFFERS
 	UNWIND_HINT_SAVE
-	jz   .Llaunch
+	jnc  .Llaunch
 .Lvmresume:
 	vmresume
 	jmp  .Lfail
@@ -98,6 +106,20 @@ SYM_INNER_LABEL(pfvmm_vmx_exit, SYM_L_GLOBAL)
 	 */
 	FILL_RETURN_BUFFER %rcx, RSB_CLEAR_LOOPS, X86_FEATURE_RSB_VMEXIT, \
 			   X86_FEATURE_RSB_VMEXIT_LITE
+	/*
+	 * A kernel that sets IBRS on entry (KERNEL_IBRS) must write
+	 * SPEC_CTRL again after the exit, before the first RET: the guest
+	 * cannot change the MSR (no MSR passes through), so the value is
+	 * the host's own, and the write is the barrier.
+	 */
+	ALTERNATIVE "jmp .Lspec_ctrl_done", "", X86_FEATURE_KERNEL_IBRS
+	mov  $MSR_IA32_SPEC_CTRL, %ecx
+	movl PER_CPU_VAR(x86_spec_ctrl_current), %eax
+	movl PER_CPU_VAR(x86_spec_ctrl_current + 4), %edx
+	wrmsr
+.Lspec_ctrl_done:
+	/* Branch history injection: the kernel's loop, where it wants it. */
+	CLEAR_BRANCH_HISTORY_VMEXIT
 	xor  %eax, %eax
 	jmp  .Lout
 

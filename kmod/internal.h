@@ -183,6 +183,7 @@ struct pfvmm_vmx_caps {
 extern struct pfvmm_vmx_caps pfvmm_caps;
 
 int pfvmm_vmx_probe(void);
+ssize_t pfvmm_mitigations_show(char *buf);
 int pfvmm_vmx_init(void);
 void pfvmm_vmx_exit_module(void);
 int pfvmm_vmx_get(void);		/* enter VMX on all CPUs (refcounted) */

@@ -83,8 +83,17 @@ LIVE(pages_pinned, PFVMM_LIVE_PAGES_PINNED);
 LIVE(ept_tables, PFVMM_LIVE_EPT_TABLES);
 LIVE(pool_frames, PFVMM_LIVE_POOL_FRAMES);
 
+static ssize_t mitigations_show(struct kobject *kobj,
+				struct kobj_attribute *attr, char *buf)
+{
+	return pfvmm_mitigations_show(buf);
+}
+
+static struct kobj_attribute mitigations_attr = __ATTR_RO(mitigations);
+
 static struct attribute *pfvmm_attrs[] = {
 	&offload_attr.attr,
+	&mitigations_attr.attr,
 	&vm_exits_attr.attr.attr,
 	&hypercalls_attr.attr.attr,
 	&faults_offloaded_attr.attr.attr,

@@ -31,6 +31,7 @@
 #include <asm/idtentry.h>
 #include <asm/mce.h>
 #include <asm/msr.h>
+#include <asm/nospec-branch.h>
 #include <asm/mmu_context.h>
 #include <asm/tlbflush.h>
 #include <asm/traps.h>
@@ -488,6 +489,9 @@ static long vcpu_enter_guest(struct pfvmm_vcpu *vcpu)
 		hw_breakpoint_restore();
 	if (vcpu->host_debugctl)
 		update_debugctlmsr(vcpu->host_debugctl);
+	/* VMSCAPE: no guest-trained prediction may reach our userspace. */
+	if (cpu_feature_enabled(X86_FEATURE_IBPB_EXIT_TO_USER))
+		this_cpu_write(x86_ibpb_exit_to_user, true);
 	if (!fail) {
 		reason = vmcs_read32(VM_EXIT_REASON);
 		/* A VM-entry failure (e.g. bad guest state) leaves it unlaunched. */

@@ -23,6 +23,7 @@
 #include <linux/smp.h>
 #include <asm/cpufeature.h>
 #include <asm/msr.h>
+#include <asm/nospec-branch.h>
 #include <linux/reboot.h>
 #include <linux/syscore_ops.h>
 #include <asm/tlbflush.h>
@@ -35,6 +36,7 @@ struct pfvmm_cpu {
 	void *vmxon_region;
 	bool in_vmx;
 	struct list_head loaded;	/* vCPUs whose VMCS this CPU holds */
+	void *current_vmcs;		/* the one VMPTRLD made current, or NULL */
 };
 
 static DEFINE_PER_CPU(struct pfvmm_cpu, pfvmm_cpus);
@@ -180,6 +182,49 @@ static int probe_feature_control(void)
 	return 0;
 }
 
+/*
+ * The transient-execution mitigations around entry and exit, each applied
+ * exactly when the kernel's own decision (its X86_FEATURE_* bits, set by
+ * arch/x86/kernel/cpu/bugs.c) asks for it; the asm in entry.S is patched
+ * by the same ALTERNATIVEs.  Reported in /sys/kernel/pfvmm/mitigations.
+ */
+struct pfvmm_mitigation {
+	const char *name;
+	int feature;
+};
+
+static const struct pfvmm_mitigation pfvmm_mitigations[] = {
+	{ "verw", X86_FEATURE_CLEAR_CPU_BUF },		/* before entry */
+	{ "rsb-fill", X86_FEATURE_RSB_VMEXIT },		/* after exit */
+	{ "rsb-fill-lite", X86_FEATURE_RSB_VMEXIT_LITE },
+	{ "spec-ctrl-ibrs", X86_FEATURE_KERNEL_IBRS },	/* after exit */
+	{ "bhb-clear", X86_FEATURE_CLEAR_BHB_LOOP_ON_VMEXIT },
+	{ "ibpb-vmcs", X86_FEATURE_USE_IBPB },		/* VMCS switch */
+	{ "ibpb-exit-to-user", X86_FEATURE_IBPB_EXIT_TO_USER },	/* VMSCAPE */
+};
+
+/**
+ * pfvmm_mitigations_show() - the mitigations in force, one line
+ * @buf: a sysfs page
+ *
+ * Return: the length written.
+ */
+ssize_t pfvmm_mitigations_show(char *buf)
+{
+	unsigned int i;
+	int n = 0;
+
+	for (i = 0; i < ARRAY_SIZE(pfvmm_mitigations); i++)
+		if (boot_cpu_has(pfvmm_mitigations[i].feature))
+			n += sysfs_emit_at(buf, n, "%s ",
+					   pfvmm_mitigations[i].name);
+	if (boot_cpu_has_bug(X86_BUG_L1TF))
+		n += sysfs_emit_at(buf, n, "l1d-flush:not-implemented ");
+	if (n)
+		n--;	/* the last space */
+	return n + sysfs_emit_at(buf, n, "\n");
+}
+
 /**
  * pfvmm_vmx_probe() - check that this CPU offers what pfvmm needs
  *
@@ -245,6 +290,7 @@ static void clear_loaded_vmcss(struct pfvmm_cpu *pc)
 {
 	struct pfvmm_vcpu *vcpu, *tmp;
 
+	pc->current_vmcs = NULL;
 	list_for_each_entry_safe(vcpu, tmp, &pc->loaded, loaded_link) {
 		vmx_vmclear(__pa(vcpu->vmcs));
 		vcpu->launched = false;
@@ -283,6 +329,7 @@ static int cpu_vmx_enable(void)
 		return -EBUSY;
 	}
 	pc->in_vmx = true;
+	pc->current_vmcs = NULL;
 	/* Nothing cached from an earlier user of these EPT/VPID tags. */
 	if (pfvmm_caps.invept_global)
 		vmx_invept(VMX_EPT_EXTENT_GLOBAL, 0);
@@ -423,8 +470,12 @@ static void vmclear_on_this_cpu(void *arg)
 {
 	struct pfvmm_vcpu *vcpu = arg;
 
+	struct pfvmm_cpu *pc = this_cpu_ptr(&pfvmm_cpus);
+
 	if (vcpu->cpu != smp_processor_id())
 		return;	/* it moved, or this CPU went offline meanwhile */
+	if (pc->current_vmcs == vcpu->vmcs)
+		pc->current_vmcs = NULL;
 	vmx_vmclear(__pa(vcpu->vmcs));
 	vcpu->launched = false;
 	list_del_init(&vcpu->loaded_link);
@@ -469,7 +520,16 @@ void pfvmm_vcpu_load_on_cpu(struct pfvmm_vcpu *vcpu, int cpu)
 		WRITE_ONCE(vcpu->cpu, cpu);
 		local_irq_restore(flags);
 	}
+	if (pc->current_vmcs == vcpu->vmcs)
+		return;
+	pc->current_vmcs = vcpu->vmcs;
 	vmx_vmptrld(__pa(vcpu->vmcs));
+	/*
+	 * Another vCPU's (maybe another VM's) branch predictions must not
+	 * steer this one: IBPB on every change of the current VMCS, where
+	 * the kernel uses IBPB at all, as KVM's vmx_vcpu_load_vmcs().
+	 */
+	indirect_branch_prediction_barrier();
 }
 
 static void invept_ipi(void *eptp)

@@ -1,0 +1,75 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# The transient-execution mitigations pfvmm applies around VM entry and
+# exit (/sys/kernel/pfvmm/mitigations) are exactly the ones the kernel's
+# own decisions call for, as the kernel reports them in
+# /sys/devices/system/cpu/vulnerabilities/:
+#   verw               iff mds, tsx_async_abort, mmio_stale_data or
+#                      reg_file_data_sampling say "Clear CPU buffers"
+#   spec-ctrl-ibrs     iff spectre_v2 is plain "IBRS" (not eIBRS)
+#   ibpb-vmcs          iff spectre_v2 uses IBPB (conditional or always-on)
+#   bhb-clear          iff spectre_v2 says the BHI loop runs for VMs
+#   ibpb-exit-to-user  iff vmscape says "IBPB before exit to userspace"
+#   rsb-fill*          iff spectre_v2 says "RSB filling"
+#   l1d-flush:...      iff l1tf is not "Not affected"
+# and a guest still runs with them.
+. ./lib.sh
+need_module
+
+V=/sys/devices/system/cpu/vulnerabilities
+M=$(cat /sys/kernel/pfvmm/mitigations 2>/dev/null) ||
+	fail "/sys/kernel/pfvmm/mitigations is missing"
+echo "pfvmm mitigations: $M"
+for f in "$V"/*; do
+	echo "  $(basename "$f"): $(cat "$f")"
+done
+bad=0
+
+vuln() { cat "$V/$1" 2>/dev/null; }
+has() { case " $M " in *" $1 "*) return 0 ;; esac; return 1; }
+
+# expect NAME WANTED(0/1): pfvmm applies NAME exactly when WANTED is 1.
+expect() {
+	if has "$1"; then got=1; else got=0; fi
+	if [ "$got" != "$2" ]; then
+		echo "mitigation $1: pfvmm applies it: $got; the kernel's decision asks for it: $2"
+		bad=$((bad + 1))
+	fi
+}
+
+want=0
+for f in mds tsx_async_abort mmio_stale_data reg_file_data_sampling; do
+	case "$(vuln $f)" in *"Clear CPU buffers"*) want=1 ;; esac
+done
+expect verw $want
+
+v2=$(vuln spectre_v2)
+case "$v2" in
+*"Enhanced"* | *"eIBRS"* | *"Automatic IBRS"*) want=0 ;;
+*"Mitigation: IBRS"*) want=1 ;;
+*) want=0 ;;
+esac
+expect spec-ctrl-ibrs $want
+
+case "$v2" in *"IBPB: conditional"* | *"IBPB: always-on"*) want=1 ;; *) want=0 ;; esac
+expect ibpb-vmcs $want
+
+case "$v2" in *"KVM: SW loop"*) want=1 ;; *) want=0 ;; esac
+expect bhb-clear $want
+
+case "$(vuln vmscape)" in *"IBPB before exit to userspace"*) want=1 ;; *) want=0 ;; esac
+expect ibpb-exit-to-user $want
+
+case "$v2" in *"RSB filling"*) want=1 ;; *) want=0 ;; esac
+if has rsb-fill || has rsb-fill-lite; then got=1; else got=0; fi
+[ "$got" = "$want" ] || { echo "mitigation rsb-fill: pfvmm $got, kernel $want"; bad=$((bad + 1)); }
+
+case "$(vuln l1tf)" in "Not affected" | "") want=0 ;; *) want=1 ;; esac
+expect l1d-flush:not-implemented $want
+
+$PFVMM run "$GUESTS/pvkernel.elf" -- workload=touch pages=64 >/tmp/t-mitigations.out 2>&1 ||
+	{ show /tmp/t-mitigations.out; bad=$((bad + 1)); }
+grep -q 'data=ok' /tmp/t-mitigations.out || { echo "the guest did not end with data=ok"; bad=$((bad + 1)); }
+
+[ "$bad" -eq 0 ] || fail "$bad mitigation(s) differ from the kernel's decision"
+exit 0

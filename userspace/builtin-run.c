@@ -39,7 +39,7 @@ static void run_print_stats(struct vm *vm)
 	if (vm->backend->get_stats(vm, &stats))
 		return;
 	fflush(stdout);
-	stats__print(stdout, &stats);
+	stats_print(stdout, &stats);
 	fflush(stdout);
 }
 
@@ -52,24 +52,24 @@ static int run_guest(const struct run_options *opts, const struct guest_file *gf
 	struct vm vm;
 	int status;
 
-	if (opts->numa_node >= 0 && numa__run_on_node(opts->numa_node))
+	if (opts->numa_node >= 0 && host_node_pin_thread(opts->numa_node))
 		return PFVMM_STATUS_HOST_ERROR;
-	if (vm__init_on_node(&vm, backend, opts->mem_size, mmu_mode,
-			     run_mode_offload(opts->mode), opts->numa_node))
+	if (vm_init_on_node(&vm, backend, opts->mem_size, mmu_mode,
+			    run_mode_offload(opts->mode), opts->numa_node))
 		return PFVMM_STATUS_HOST_ERROR;
-	if (vm__load_guest(&vm, gf, opts->cmdline)) {
+	if (vm_load_guest(&vm, gf, opts->cmdline)) {
 		status = PFVMM_STATUS_HOST_ERROR;
 		goto out_exit_vm;
 	}
-	run_loop__install_signals();
-	status = vcpu__run_loop(&vm.vcpu);
+	run_loop_install_signals();
+	status = vcpu_run_loop(&vm.vcpu);
 	if (opts->stats) {
 		fflush(stdout);
 		run_print_command(opts);
 		run_print_stats(&vm);
 	}
 out_exit_vm:
-	vm__exit(&vm);
+	vm_exit(&vm);
 	return status;
 }
 
@@ -87,11 +87,11 @@ int cmd_run(int argc, char *const argv[])
 		cli_usage(&run_cli, stdout);
 		return 0;
 	}
-	if (opts.numa_node >= 0 && numa__check_node(opts.numa_node))
+	if (opts.numa_node >= 0 && host_node_check(opts.numa_node))
 		return PFVMM_STATUS_USAGE;
-	if (guest_file__read(&gf, opts.guest, opts.mem_size))
+	if (guest_file_read(&gf, opts.guest, opts.mem_size))
 		return PFVMM_STATUS_USAGE;
 	status = run_guest(&opts, &gf);
-	guest_file__free(&gf);
+	guest_file_free(&gf);
 	return status;
 }

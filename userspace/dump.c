@@ -137,13 +137,13 @@ static void dump_memory(const struct vm *vm, const struct pfvmm_regs *r,
 }
 
 /**
- * vcpu__dump() - print the vCPU's registers, code and stack to stderr
+ * vcpu_dump() - print the vCPU's registers, code and stack to stderr
  *
  * The code bytes are those before RIP and at RIP, read through the guest's
  * page tables (physical addresses when paging is off); the stack is the
  * top words at RSP.  What cannot be read is said, never guessed.
  */
-void vcpu__dump(struct vcpu *vcpu)
+void vcpu_dump(struct vcpu *vcpu)
 {
 	const struct vmm_backend *be = vcpu->vm->backend;
 	struct pfvmm_sregs sregs;

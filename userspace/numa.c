@@ -14,7 +14,7 @@
 #include "numa.h"
 
 /* The nodes that have memory, e.g. "0" or "0-1", for messages. */
-static void numa_nodes_text(char *buf, size_t len)
+static void host_nodes_text(char *buf, size_t len)
 {
 	size_t used = 0;
 	int n;
@@ -27,11 +27,11 @@ static void numa_nodes_text(char *buf, size_t len)
 }
 
 /**
- * numa__check_node() - is @node a NUMA node with memory on this host?
+ * host_node_check() - is @node a NUMA node with memory on this host?
  *
  * Return: 0, or -1 after printing what is wrong and what exists.
  */
-int numa__check_node(int node)
+int host_node_check(int node)
 {
 	char nodes[128];
 
@@ -42,7 +42,7 @@ int numa__check_node(int node)
 	}
 	if (node > numa_max_node() ||
 	    !numa_bitmask_isbitset(numa_all_nodes_ptr, (unsigned int)node)) {
-		numa_nodes_text(nodes, sizeof(nodes));
+		host_nodes_text(nodes, sizeof(nodes));
 		fprintf(stderr, "pfvmm run: --numa-node %d: no such NUMA node with "
 			"memory on this host (nodes: %s; see numactl --hardware)\n",
 			node, nodes);
@@ -52,11 +52,11 @@ int numa__check_node(int node)
 }
 
 /**
- * numa__bind_memory() - place [@mem, @mem + @size) on @node (MPOL_BIND)
+ * host_node_bind_memory() - place [@mem, @mem + @size) on @node (MPOL_BIND)
  *
  * Return: 0, or -errno after printing why.
  */
-int numa__bind_memory(void *mem, size_t size, int node)
+int host_node_bind_memory(void *mem, size_t size, int node)
 {
 	struct bitmask *mask = numa_allocate_nodemask();
 	int ret = 0;
@@ -76,11 +76,11 @@ int numa__bind_memory(void *mem, size_t size, int node)
 }
 
 /**
- * numa__run_on_node() - run the calling (vCPU) thread on @node's CPUs
+ * host_node_pin_thread() - run the calling (vCPU) thread on @node's CPUs
  *
  * Return: 0, or -errno after printing why.
  */
-int numa__run_on_node(int node)
+int host_node_pin_thread(int node)
 {
 	if (numa_run_on_node(node)) {
 		int err = errno;

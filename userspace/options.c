@@ -44,13 +44,13 @@ static int mem_check_range(const char *s, uint64_t bytes, char *err,
 }
 
 /**
- * parse_mem_size() - parse a guest memory size such as "16M", "1G", "65536K"
+ * mem_size_parse() - parse a guest memory size such as "16M", "1G", "65536K"
  * @s: the text; digits and an optional K/M/G suffix (none: MiB)
  * @bytes: the result in bytes, set only on success
  *
  * Return: 0, or -1 with a message in @err.
  */
-int parse_mem_size(const char *s, uint64_t *bytes, char *err, size_t errlen)
+int mem_size_parse(const char *s, uint64_t *bytes, char *err, size_t errlen)
 {
 	uint64_t value = 0;
 	const char *p = s;
@@ -83,7 +83,7 @@ static int mem_parse(const struct cli_option *opt, const char *spelled,
 {
 	(void)opt;
 	(void)spelled;
-	return parse_mem_size(value, field, err, errlen);
+	return mem_size_parse(value, field, err, errlen);
 }
 
 static bool mem_format(const struct cli_option *opt, const void *field,

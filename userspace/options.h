@@ -58,7 +58,7 @@ struct run_options {
 };
 
 extern const struct cli_command run_cli;
-int parse_mem_size(const char *s, uint64_t *bytes, char *err, size_t errlen);
+int mem_size_parse(const char *s, uint64_t *bytes, char *err, size_t errlen);
 int run_options_parse(int argc, char *const argv[], struct run_options *opts,
 		      char *err, size_t errlen);
 int run_options_format(const struct run_options *opts, const char *guest_path,

@@ -131,7 +131,7 @@ const char *hypercall_name(unsigned int nr)
 	return hypercall_name_or_null(nr) ?: "unknown";
 }
 
-static void stats__print_exits(FILE *f, const struct pfvmm_vm_stats *st)
+static void stats_print_exits(FILE *f, const struct pfvmm_vm_stats *st)
 {
 	unsigned int i;
 
@@ -147,7 +147,7 @@ static void stats__print_exits(FILE *f, const struct pfvmm_vm_stats *st)
 	}
 }
 
-static void stats__print_hypercalls(FILE *f, const struct pfvmm_vm_stats *st)
+static void stats_print_hypercalls(FILE *f, const struct pfvmm_vm_stats *st)
 {
 	unsigned int i;
 
@@ -163,25 +163,25 @@ static void stats__print_hypercalls(FILE *f, const struct pfvmm_vm_stats *st)
 	}
 }
 
-static void stats__print_one(FILE *f, const char *name, uint64_t value)
+static void stats_print_one(FILE *f, const char *name, uint64_t value)
 {
 	if (value)
 		fprintf(f, "%s %" PRIu64 "\n", name, value);
 }
 
-/** stats__print() - print the non-zero counters of @stats, one per line */
-void stats__print(FILE *f, const struct pfvmm_vm_stats *stats)
+/** stats_print() - print the non-zero counters of @stats, one per line */
+void stats_print(FILE *f, const struct pfvmm_vm_stats *stats)
 {
-	stats__print_one(f, "exits_total", stats->exits_total);
-	stats__print_exits(f, stats);
-	stats__print_hypercalls(f, stats);
-	stats__print_one(f, "hypercall_errors", stats->hypercall_errors);
-	stats__print_one(f, "pages_pinned", stats->pages_pinned);
-	stats__print_one(f, "ept_tables", stats->ept_tables);
-	stats__print_one(f, "pf_forwarded", stats->pf_forwarded);
-	stats__print_one(f, "pf_offloaded", stats->pf_offloaded);
-	stats__print_one(f, "pf_fallback", stats->pf_fallback);
-	stats__print_one(f, "pool_frames_used", stats->pool_frames_used);
-	stats__print_one(f, "mmu_requests", stats->mmu_requests);
-	stats__print_one(f, "tables_pinned", stats->tables_pinned);
+	stats_print_one(f, "exits_total", stats->exits_total);
+	stats_print_exits(f, stats);
+	stats_print_hypercalls(f, stats);
+	stats_print_one(f, "hypercall_errors", stats->hypercall_errors);
+	stats_print_one(f, "pages_pinned", stats->pages_pinned);
+	stats_print_one(f, "ept_tables", stats->ept_tables);
+	stats_print_one(f, "pf_forwarded", stats->pf_forwarded);
+	stats_print_one(f, "pf_offloaded", stats->pf_offloaded);
+	stats_print_one(f, "pf_fallback", stats->pf_fallback);
+	stats_print_one(f, "pool_frames_used", stats->pool_frames_used);
+	stats_print_one(f, "mmu_requests", stats->mmu_requests);
+	stats_print_one(f, "tables_pinned", stats->tables_pinned);
 }

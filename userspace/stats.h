@@ -11,6 +11,6 @@
 
 const char *vmx_exit_name(unsigned int reason);
 const char *hypercall_name(unsigned int nr);
-void stats__print(FILE *f, const struct pfvmm_vm_stats *stats);
+void stats_print(FILE *f, const struct pfvmm_vm_stats *stats);
 
 #endif /* PFVMM_STATS_H */

@@ -25,7 +25,7 @@
 #ifndef MADV_POPULATE_WRITE
 #define MADV_POPULATE_WRITE 23
 #endif
-static void vm__populate_memory(void *mem, uint64_t mem_size)
+static void vm_populate_memory(void *mem, uint64_t mem_size)
 {
 	if (madvise(mem, mem_size, MADV_POPULATE_WRITE) && errno != EINVAL)
 		fprintf(stderr, "pfvmm: warning: guest memory not preallocated: %s\n",
@@ -33,7 +33,7 @@ static void vm__populate_memory(void *mem, uint64_t mem_size)
 }
 
 /* Guest memory, bound to @numa_node (-1: no binding) before any touch. */
-static int vm__alloc_memory(struct vm *vm, uint64_t mem_size, int numa_node)
+static int vm_alloc_memory(struct vm *vm, uint64_t mem_size, int numa_node)
 {
 	void *mem = mmap(NULL, mem_size, PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
@@ -45,20 +45,20 @@ static int vm__alloc_memory(struct vm *vm, uint64_t mem_size, int numa_node)
 		return -errno;
 	}
 	if (numa_node >= 0) {
-		ret = numa__bind_memory(mem, mem_size, numa_node);
+		ret = host_node_bind_memory(mem, mem_size, numa_node);
 		if (ret) {
 			munmap(mem, mem_size);
 			return ret;
 		}
 	}
-	vm__populate_memory(mem, mem_size);
+	vm_populate_memory(mem, mem_size);
 	vm->mem = mem;
 	vm->mem_size = mem_size;
 	return 0;
 }
 
 /* The VM's file descriptors, whichever backend opened them. */
-static void vm__close_fds(struct vm *vm)
+static void vm_close_fds(struct vm *vm)
 {
 	if (vm->vm_fd >= 0)
 		close(vm->vm_fd);
@@ -68,15 +68,15 @@ static void vm__close_fds(struct vm *vm)
 }
 
 /**
- * vm__init_on_node() - create a VM with @mem_size bytes of memory and one vCPU
+ * vm_init_on_node() - create a VM with @mem_size bytes of memory and one vCPU
  * @mmu_mode: PFVMM_MMU_NATIVE or PFVMM_MMU_PV, or -1 for the default
  * @offload: pv only: -1 follows /sys/kernel/pfvmm/offload, 0 off, 1 on
  * @numa_node: the NUMA node of guest memory (checked), or -1
  *
  * Return: 0, or a negative errno after the backend printed why.
  */
-int vm__init_on_node(struct vm *vm, const struct vmm_backend *backend,
-		     uint64_t mem_size, int mmu_mode, int offload, int numa_node)
+int vm_init_on_node(struct vm *vm, const struct vmm_backend *backend,
+		    uint64_t mem_size, int mmu_mode, int offload, int numa_node)
 {
 	int ret;
 
@@ -86,7 +86,7 @@ int vm__init_on_node(struct vm *vm, const struct vmm_backend *backend,
 	ret = backend->vm_create(vm);
 	if (ret)
 		return ret;
-	ret = vm__alloc_memory(vm, mem_size, numa_node);
+	ret = vm_alloc_memory(vm, mem_size, numa_node);
 	if (ret)
 		goto err_destroy_vm;
 	ret = backend->set_memory(vm, 0, 0, vm->mem, mem_size);
@@ -110,35 +110,35 @@ err_free_mem:
 	munmap(vm->mem, vm->mem_size);
 	vm->mem = NULL;
 err_destroy_vm:
-	vm__close_fds(vm);
+	vm_close_fds(vm);
 	return ret;
 }
 
-/** vm__init() - vm__init_on_node() without NUMA placement */
-int vm__init(struct vm *vm, const struct vmm_backend *backend, uint64_t mem_size,
-	     int mmu_mode, int offload)
+/** vm_init() - vm_init_on_node() without NUMA placement */
+int vm_init(struct vm *vm, const struct vmm_backend *backend, uint64_t mem_size,
+	    int mmu_mode, int offload)
 {
-	return vm__init_on_node(vm, backend, mem_size, mmu_mode, offload, -1);
+	return vm_init_on_node(vm, backend, mem_size, mmu_mode, offload, -1);
 }
 
-/** vm__exit() - tear down what vm__init() built */
-void vm__exit(struct vm *vm)
+/** vm_exit() - tear down what vm_init() built */
+void vm_exit(struct vm *vm)
 {
 	vm->backend->vcpu_destroy(&vm->vcpu);
-	vm__close_fds(vm);
+	vm_close_fds(vm);
 	if (vm->mem)
 		munmap(vm->mem, vm->mem_size);
 	vm->mem = NULL;
 }
 
 /**
- * guest_file__read() - read the guest ELF and check it against a memory size
+ * guest_file_read() - read the guest ELF and check it against a memory size
  *
  * Done before any VMM call, so that a bad guest file is reported the same
  * way whether or not the module is loaded.
  * Return: 0, or -1 after printing why.
  */
-int guest_file__read(struct guest_file *gf, const char *path, uint64_t mem_size)
+int guest_file_read(struct guest_file *gf, const char *path, uint64_t mem_size)
 {
 	struct elf_target tgt = { NULL, mem_size, PFVMM_BOOT_LOW_END };
 	char msg[ELF_MSG_MAX];
@@ -154,25 +154,25 @@ int guest_file__read(struct guest_file *gf, const char *path, uint64_t mem_size)
 	}
 	if (elf_check(gf->data, gf->size, &tgt, &img, msg, sizeof(msg))) {
 		fprintf(stderr, "pfvmm: %s: bad guest ELF: %s\n", path, msg);
-		guest_file__free(gf);
+		guest_file_free(gf);
 		return -1;
 	}
 	return 0;
 }
 
-void guest_file__free(struct guest_file *gf)
+void guest_file_free(struct guest_file *gf)
 {
 	free(gf->data);
 	gf->data = NULL;
 }
 
 /**
- * vm__load_guest() - load a checked guest ELF and set the vCPU up to enter it
+ * vm_load_guest() - load a checked guest ELF and set the vCPU up to enter it
  * @cmdline: the guest command line for the boot info
  *
  * Return: 0, or a negative errno after printing why.
  */
-int vm__load_guest(struct vm *vm, const struct guest_file *gf, const char *cmdline)
+int vm_load_guest(struct vm *vm, const struct guest_file *gf, const char *cmdline)
 {
 	struct elf_target tgt = { vm->mem, vm->mem_size, PFVMM_BOOT_LOW_END };
 	struct pfvmm_sregs sregs;

@@ -29,7 +29,7 @@ static const struct mem_case mem_cases[] = {
 	{ "17592186044416M", 0 },
 };
 
-static void test_parse_mem_size(struct test_ctx *t)
+static void test_mem_size_parse(struct test_ctx *t)
 {
 	unsigned int i;
 
@@ -37,7 +37,7 @@ static void test_parse_mem_size(struct test_ctx *t)
 		const struct mem_case *c = &mem_cases[i];
 		char err[OPTIONS_ERR_MAX] = "";
 		uint64_t bytes = 12345;
-		int ret = parse_mem_size(c->text, &bytes, err, sizeof(err));
+		int ret = mem_size_parse(c->text, &bytes, err, sizeof(err));
 
 		if (c->bytes) {
 			CHECK(t, ret == 0, "'%s' rejected: %s", c->text, err);
@@ -230,7 +230,7 @@ static void test_run_backend(struct test_ctx *t)
 
 void run_options_tests(void)
 {
-	RUN_TEST(test_parse_mem_size);
+	RUN_TEST(test_mem_size_parse);
 	RUN_TEST(test_run_defaults);
 	RUN_TEST(test_run_options_any_order);
 	RUN_TEST(test_run_unknown_option);

@@ -137,8 +137,8 @@ static int mock_child(const struct mock_step *steps)
 	vm.vcpu.run = &mock_run_page;
 	vm.vcpu.immediate_exit = &mock_run_page.immediate_exit;
 	mock_steps = steps;
-	run_loop__install_signals();
-	return vcpu__run_loop(&vm.vcpu) | (mock_io_in_bad ? 0x100 : 0);
+	run_loop_install_signals();
+	return vcpu_run_loop(&vm.vcpu) | (mock_io_in_bad ? 0x100 : 0);
 }
 
 static void read_file(FILE *f, char *out)

@@ -62,7 +62,7 @@ static void test_stats_print(struct test_ctx *t)
 	st.pool_frames_used = 9;
 	st.tables_pinned = 3;
 	f = open_memstream(&out, &len);
-	stats__print(f, &st);
+	stats_print(f, &st);
 	fclose(f);
 	CHECK(t, out && !strcmp(out, want), "printed:\n%s", out);
 	free(out);

@@ -11,12 +11,11 @@ after every "make bench" whose results go to bench/results/.
 --check: exit 1 if README.md's block differs from what it would write.
 """
 
-import json
 import sys
 
+from benchlib import FAULT_WORKLOADS as WORKLOADS, MODE_ORDER as MODES, read_json
+
 BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
-WORKLOADS = ["touch", "cow", "remap", "sparse"]
-MODES = ["native", "forward", "offload", "kvm"]
 
 
 def n(v, nd=0):
@@ -96,8 +95,7 @@ def main():
     if len(args) != 2:
         print(__doc__.splitlines()[0], file=sys.stderr)
         return 2
-    with open(args[0]) as f:
-        data = json.load(f)
+    data = read_json(args[0])
     EMULATED = data["meta"].get("platform", "emulated") == "emulated"
     with open(args[1]) as f:
         text = f.read()

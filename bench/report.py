@@ -44,40 +44,12 @@ import platform
 import subprocess
 import sys
 
+from benchlib import ASYNC_EXITS, MODE_ORDER, WORKLOAD_ORDER, num, ratio, read_bench_lines
+
 EXIT_COST = int(os.environ.get("MODEL_EXIT_CYCLES", "1100"))
 FAULT_COST = int(os.environ.get("MODEL_FAULT_CYCLES", "1000"))
-MODE_ORDER = ["native", "forward", "offload", "kvm"]
-WORKLOAD_ORDER = ["touch", "cow", "remap", "sparse", "reaccess", "exit"]
-# Exits that happen whatever the guest does (host timer ticks and
-# interrupts): not in exits_sync, not compared between repetitions.
-ASYNC_EXITS = {"exit_EXTERNAL_INTERRUPT", "exit_PREEMPTION_TIMER",
-               "exit_INTERRUPT_WINDOW", "exit_NMI_WINDOW"}
 # Fields of the run that are not counters.
 META = {"workload", "pages", "mode", "rep", "status", "mem", "data"}
-
-
-def parse_lines(path):
-    runs = []
-    with open(path, encoding="utf-8", errors="replace") as f:
-        for line in f:
-            line = line.strip()
-            if not line.startswith("BENCH "):
-                continue
-            d = {}
-            for tok in line.split()[1:]:
-                if "=" in tok:
-                    k, v = tok.split("=", 1)
-                    d[k] = v
-            if "workload" in d and "pages" in d and "mode" in d:
-                runs.append(d)
-    return runs
-
-
-def num(v):
-    try:
-        return int(v)
-    except (TypeError, ValueError):
-        return None
 
 
 def order_key(k):
@@ -85,12 +57,6 @@ def order_key(k):
     wi = WORKLOAD_ORDER.index(w) if w in WORKLOAD_ORDER else len(WORKLOAD_ORDER)
     mi = MODE_ORDER.index(m) if m in MODE_ORDER else len(MODE_ORDER)
     return (int(p), wi, w, mi, m)
-
-
-def ratio(a, b, nd=3):
-    if a is None or b is None or b == 0:
-        return None
-    return round(a / b, nd)
 
 
 def aggregate(runs):
@@ -351,7 +317,7 @@ def main():
     ap.add_argument("lines")
     a = ap.parse_args()
 
-    runs = parse_lines(a.lines)
+    runs = read_bench_lines(a.lines)
     if not runs:
         print("report: no BENCH lines in " + a.lines, file=sys.stderr)
         return 1

@@ -26,9 +26,9 @@ fault at hardware-like costs,
     model_cycles_per_fault = exits_per_fault * MODEL_EXIT_CYCLES
                              + MODEL_FAULT_CYCLES
 MODEL_EXIT_CYCLES (default 1100): one VM exit + entry round trip with a
-  trivial handler.  DESIGN.md: 100 CPUID exits under Debian's kvm_intel cost
-  ~94,200 emulated ticks (~940/exit) in the emulated Haswell; 1,100 rounds
-  that up for the bookkeeping of a real exit handler.
+  trivial handler.  The exit workload under Debian's kvm_intel in the same
+  emulated Haswell measures ~1,070 emulated cycles per CPUID exit round trip
+  (bench/results/, workload=exit mode=kvm); 1,100 rounds that up.
 MODEL_FAULT_CYCLES (default 1000): the guest's own work for one anonymous
   fault with no VMM involvement (exception entry, handler, allocate and zero
   a 4 KiB frame, PTE write, iret), the same in every mode.
@@ -186,9 +186,6 @@ def cpu_model():
     return platform.processor() or "unknown"
 
 
-KVM_EXIT_ROUND_TRIP = 940    # DESIGN.md: 100 CPUID exits under kvm_intel, ~94,200 ticks
-
-
 def _ept_detail(n, k):
     # Per fault, both run the same guest work G besides the EPT-violation
     # path; (n - G) / (k - G) <= n / k for any 0 <= G < n, so n / k bounds
@@ -208,8 +205,7 @@ GOALS = [
     ("pfvmm CPUID exit round trip <= 0.5x KVM's (exit workload, {p} iterations)",
      "exit", "native", "kvm", "cycles_per_op", 0.5,
      lambda n, k: f"pfvmm {n['cycles_per_op']:.0f}, kvm {k['cycles_per_op']:.0f} "
-                  "emulated cycles per CPUID round trip; "
-                  f"DESIGN.md measured ~{KVM_EXIT_ROUND_TRIP} under kvm_intel"),
+                  "emulated cycles per CPUID round trip"),
     ("native first-touch (EPT violation) cost per fault <= 0.5x KVM's (touch, {p} pages; bound)",
      "touch", "native", "kvm", "cycles_per_fault", 0.5, _ept_detail),
 ]

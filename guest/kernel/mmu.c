@@ -9,13 +9,18 @@
  *			page-table frame (read-only).
  *   VA UBASE ..	the user data region: nothing until a fault.
  *
- * Two back-ends behind struct mmu_ops.  native writes entries itself and
+ * Two back-ends behind struct mmu_ops (the others call the mmu_*()
+ * wrappers, not the back-end).  native writes entries itself and
  * flushes with INVLPG / a CR3 reload.  pv builds the first tables as plain
  * memory, pins them bottom-up and from then on changes entries only with
  * hypercalls: a demand fault is one MMU_UPDATE, a fault that needs a new
  * table adds one MULTICALL [UPDATE_VA_MAPPING (direct map read-only),
  * MMUEXT pin, MMU_UPDATE linking it], an unmap batches MMU_UPDATEs by 32
  * and flushes once.
+ *
+ * Owns the tables, the back-end in use and the count of the faults
+ * handle_page_fault() resolved (mmu_faults(): what SYS_FAULTS and the
+ * result lines report).
  */
 #include "pvkernel.h"
 
@@ -29,9 +34,25 @@
 
 extern char __image_start[], __text_end[];
 
-const struct mmu_ops *mmu;
-uint64_t kernel_l4;
-uint64_t tables_created;
+struct mmu_ops {
+	const char *name;
+	/* Install a leaf entry that was not present (no flush needed). */
+	void (*set_pte)(uint64_t *ptep, uint64_t val);
+	/* Install many leaf entries that were not present. */
+	void (*set_ptes)(uint64_t **pteps, const uint64_t *vals, unsigned int n);
+	/* Change a present leaf entry of @va and flush it. */
+	void (*update_pte)(uint64_t *ptep, uint64_t val, uint64_t va);
+	/* Link the zeroed frame @pa as a level-@level table at @parent_ep. */
+	void (*new_table)(uint64_t *parent_ep, uint64_t pa, int level);
+	/* Clear the leaf entries of @n pages from @va; one flush. */
+	void (*unmap_range)(uint64_t va, uint64_t n);
+	void (*flush)(void);
+	void (*switch_base)(uint64_t l4_pa);
+};
+
+static const struct mmu_ops *mmu;
+static uint64_t kernel_l4;
+static uint64_t faults;
 
 static bool mmu_pv;
 static uint64_t tbl_lo, tbl_hi;		/* the initial table frames */
@@ -71,14 +92,6 @@ static uint64_t read_cr3(void)
 	uint64_t v;
 
 	asm volatile("mov %%cr3, %0" : "=r"(v));
-	return v;
-}
-
-static uint64_t read_cr2(void)
-{
-	uint64_t v;
-
-	asm volatile("mov %%cr2, %0" : "=r"(v));
 	return v;
 }
 
@@ -377,7 +390,7 @@ static uint64_t alloc_zeroed(uint64_t n)
  */
 void mmu_init(bool pv)
 {
-	uint64_t nframes = bootinfo->mem_size >> 12, f, i;
+	uint64_t nframes = frames_mem_size() >> 12, f, i;
 
 	mmu_pv = pv;
 	mmu = pv ? &pv_ops : &native_ops;
@@ -403,9 +416,8 @@ void mmu_init(bool pv)
 	for (f = 1; f < nframes; f++)	/* so are the L1s; page 0 stays absent */
 		table(l1_direct)[f] = direct_entry(f << 12);
 	table(l3_user)[(UBASE >> 30) & 511] = l2_user | P | W | U;
-	tables_created = 4 + n_l1 + n_l2;
 	printk("pvkernel: %s mmu, %lu MiB, tables 0x%lx-0x%lx (%lu L1, %lu L2), "
-	       "l4 0x%lx\n", mmu->name, (unsigned long)(bootinfo->mem_size >> 20),
+	       "l4 0x%lx\n", mmu->name, (unsigned long)(frames_mem_size() >> 20),
 	       (unsigned long)tbl_lo, (unsigned long)tbl_hi, (unsigned long)n_l1,
 	       (unsigned long)n_l2, (unsigned long)kernel_l4);
 }
@@ -456,6 +468,38 @@ void mmu_switch(void)
 	mmu->switch_base(kernel_l4);
 }
 
+/* ---- what the other files use ---- */
+
+const char *mmu_name(void)
+{
+	return mmu->name;
+}
+
+uint64_t mmu_kernel_l4(void)
+{
+	return kernel_l4;
+}
+
+uint64_t mmu_faults(void)
+{
+	return faults;
+}
+
+void mmu_set_pte(uint64_t *ptep, uint64_t val)
+{
+	mmu->set_pte(ptep, val);
+}
+
+void mmu_set_ptes(uint64_t **pteps, const uint64_t *vals, unsigned int n)
+{
+	mmu->set_ptes(pteps, vals, n);
+}
+
+void mmu_unmap_range(uint64_t va, uint64_t n)
+{
+	mmu->unmap_range(va, n);
+}
+
 /**
  * pte_lookup() - the L1 entry that maps @va in the kernel's tables
  * @alloc: create missing tables (zeroed, linked through the back-end)
@@ -479,7 +523,6 @@ uint64_t *pte_lookup(uint64_t va, bool alloc)
 			pa = frame_alloc();
 			zero_page(pa);
 			mmu->new_table(ep, pa, level - 1);
-			tables_created++;
 		}
 		t = table(*ep & ADDR);
 	}

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * pvkernel: a small paravirtual guest kernel for pfvmm.  Shared
- * definitions of kernel.c (boot, GDT/IDT/TSS, traps, system calls, frame
- * allocator), mmu.c (page tables, the native and pv MMU back-ends, the #PF
- * handler), work.c (ring-3 workloads) and hostile.c (bad hypercalls).
+ * pvkernel: the interfaces between the files of the kernel proper, one
+ * section per file, each listing what that file owns and lets the others
+ * call (kernel.c's top comment says how the tree reads).  No file writes
+ * another's variables: state is reached through these functions, and the
+ * boot configuration is a struct handed down as a parameter.  The test
+ * modes' entry points are in tests/tests.h.
  */
 #ifndef PVKERNEL_H
 #define PVKERNEL_H
@@ -42,14 +44,6 @@ struct trapframe {
 	uint64_t rip, cs, rflags, rsp, ss;
 };
 
-/* kernel.c */
-extern struct pfvmm_bootinfo *bootinfo;
-extern bool pv_mode;
-extern uint64_t faults;
-uint64_t frame_alloc(void);		/* a guest-physical page address */
-void frame_free(uint64_t pa);
-uint64_t frames_end(void);		/* first frame address never handed out */
-void hc_check(const char *what, long ret);	/* ret < 0: print, shutdown(4) */
 static inline uint64_t rdtsc(void)
 {
 	uint32_t lo, hi;
@@ -58,64 +52,75 @@ static inline uint64_t rdtsc(void)
 	return ((uint64_t)hi << 32) | lo;
 }
 
+static inline uint64_t read_cr2(void)
+{
+	uint64_t v;
+
+	asm volatile("mov %%cr2, %0" : "=r"(v));
+	return v;
+}
+
+/* config.c: the boot command line, parsed into one struct */
+#define CFG_UNSET	(~0ull)		/* pool=, fuzz=: not given */
+enum { MODE_NATIVE, MODE_PV };		/* mode=: the index in its choices */
+struct boot_config {
+	uint64_t mode;			/* MODE_NATIVE or MODE_PV */
+	const char *workload, *hostile, *probe;	/* NULL: not given */
+	uint64_t pages, offload, pool;	/* pool: CFG_UNSET = what is needed */
+	uint64_t fuzz, calls, seed;	/* fuzz: CFG_UNSET = no fuzzing */
+	char words[PFVMM_BOOTINFO_CMDLINE_MAX];	/* the strings point here */
+};
+/* 0, or -1 after printing what is wrong and the usage */
+int config_parse(struct boot_config *cfg, const char *cmdline);
+
+/* kernel.c: boot and the choice of what runs */
+void hc_check(const char *what, long ret);	/* ret < 0: print, shutdown(4) */
+
+/* traps.c: GDT, IDT, TSS, the trap dispatcher, system calls */
+void traps_init(void);
+/* A test's first look at every trap: true when it handled the trap. */
+void traps_set_hook(bool (*hook)(struct trapframe *tf));
+
 /* entry.S */
 uint64_t enter_user(uint64_t rip, uint64_t rsp, uint64_t a0, uint64_t a1);
 __attribute__((noreturn)) void return_to_kernel(uint64_t result);
 extern const uint64_t trap_stubs[33];
 
-/* mmu.c */
-struct mmu_ops {
-	const char *name;
-	/* Install a leaf entry that was not present (no flush needed). */
-	void (*set_pte)(uint64_t *ptep, uint64_t val);
-	/* Install many leaf entries that were not present. */
-	void (*set_ptes)(uint64_t **pteps, const uint64_t *vals, unsigned int n);
-	/* Change a present leaf entry of @va and flush it. */
-	void (*update_pte)(uint64_t *ptep, uint64_t val, uint64_t va);
-	/* Link the zeroed frame @pa as a level-@level table at @parent_ep. */
-	void (*new_table)(uint64_t *parent_ep, uint64_t pa, int level);
-	/* Clear the leaf entries of @n pages from @va; one flush. */
-	void (*unmap_range)(uint64_t va, uint64_t n);
-	void (*flush)(void);
-	void (*switch_base)(uint64_t l4_pa);
-};
-extern const struct mmu_ops *mmu;
-extern uint64_t kernel_l4;
-extern uint64_t tables_created;
+/* frames.c: guest-physical frames after the image */
+void frames_init(const struct pfvmm_bootinfo *bi);
+uint64_t frame_alloc(void);		/* a guest-physical page address */
+void frame_free(uint64_t pa);
+uint64_t frames_mem_size(void);		/* bytes of guest memory */
+
+/* mmu.c: page tables, the native and pv back-ends, the #PF handler */
 void mmu_init(bool pv);			/* build the tables, not yet in use */
 void mmu_pin_all(void);			/* pv: protect and pin the initial tables */
 void mmu_switch(void);			/* load the kernel's own tables */
+const char *mmu_name(void);		/* "native" or "pv" */
+uint64_t mmu_kernel_l4(void);		/* the top table's frame */
+uint64_t mmu_faults(void);		/* page faults handle_page_fault() resolved */
 uint64_t *pte_lookup(uint64_t va, bool alloc);
+/* Install one or @n leaf entries that were not present (no flush needed). */
+void mmu_set_pte(uint64_t *ptep, uint64_t val);
+void mmu_set_ptes(uint64_t **pteps, const uint64_t *vals, unsigned int n);
+void mmu_unmap_range(uint64_t va, uint64_t n);	/* clear @n pages, one flush */
 uint64_t direct_map_entry_pa(uint64_t pa);	/* gpa of the L1 entry mapping @pa */
 void handle_page_fault(struct trapframe *tf);
 void mmu_direct_map_set(const uint64_t *pas, uint64_t n, bool writable);	/* pv */
 uint64_t user_stack_top(void);
 
-/* work.c */
+/* work.c: the ring-3 workloads */
 #define SPARSE_STEP	(2ull << 20)	/* sparse: one page per 2 MiB */
-int run_workload(const char *name, uint64_t pages);
+int run_workload(const struct boot_config *cfg);
 void timed_phase(bool on);	/* SYS_TIMED: the fault phases' cycles */
 
-/* offload.c: regions, the donated pool, the VMM's fault count */
-#define POOL_AUTO	(~0ull)		/* pool= not given: size it */
-extern bool offload_on;			/* offload=1 on the command line */
-extern uint64_t pool_arg;		/* pool=N, or POOL_AUTO */
-void offload_setup(const char *workload, uint64_t pages);
+/* offload.c: fault regions and the donated pool (offload=1) */
+void offload_setup(const struct boot_config *cfg);
 uint64_t offload_resolved(void);	/* faults the VMM resolved so far */
 void offload_finish(void);		/* reclaim the unused pool */
-int run_hostile_offload(void);
-
-/* probe.c, cpufuzz.c */
-bool probe_fixup(struct trapframe *tf);	/* a probed instruction faulted */
-int run_probe(const char *name, uint64_t rounds, uint64_t seed);
-bool cpufuzz_user_fault(struct trapframe *tf);	/* a CPL3 probe faulted */
-
-/* hostile.c */
-void run_hostile_early(const char *mode);
-int run_hostile(const char *mode);
-
-/* fuzz.c: fuzz=SEED calls=N */
-int run_fuzz(uint64_t seed, uint64_t calls);
+/* The bare hypercalls, unchecked (hostile=offload wants their errors). */
+long offload_region(uint64_t va, uint64_t len, uint64_t flags);
+long offload_donate(const uint64_t *frames, uint64_t n);
 
 #endif /* __ASSEMBLER__ */
 #endif /* PVKERNEL_H */

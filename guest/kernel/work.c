@@ -3,7 +3,10 @@
  * Ring-3 workloads and their kernel-side setup.  The u_* functions run in
  * ring 3 (from the user-accessible text pages, on the user stack): they
  * touch only the user data region and their own stack, verify their data
- * and leave with SYS_EXIT (0: data ok, else where it went wrong).
+ * and leave with SYS_EXIT (0: data ok, else where it went wrong).  The
+ * kernel side maps what a workload wants mapped beforehand, times the
+ * faulting phases (SYS_TIMED) and prints the "result workload=..." line;
+ * it owns the timed-phase counters.
  */
 #include "pvkernel.h"
 
@@ -199,12 +202,12 @@ static void prefault(uint64_t n, uint64_t (*frame_of)(uint64_t i), uint64_t flag
 		pteps[k] = pte_lookup(UBASE + i * PAGE_SIZE, true);
 		vals[k] = frame_of(i) | flags;
 		if (++k == MAP_CHUNK) {
-			mmu->set_ptes(pteps, vals, k);
+			mmu_set_ptes(pteps, vals, k);
 			k = 0;
 		}
 	}
 	if (k)
-		mmu->set_ptes(pteps, vals, k);
+		mmu_set_ptes(pteps, vals, k);
 }
 
 static uint64_t cow_src[COW_SOURCES];
@@ -273,7 +276,7 @@ static int run_exit_bench(uint64_t n)
 	unsigned long nr = kvm ? GUEST_KVM_UNKNOWN_HC : PFVMM_HC_NOP;
 	long want = kvm ? -GUEST_KVM_ENOSYS : 0, bad = 0;
 	uint32_t eax, ebx, ecx, edx, max_leaf;
-	uint64_t f0 = faults, t0, t1, t2, i;
+	uint64_t f0 = mmu_faults(), t0, t1, t2, i;
 
 	cpuid(0, &max_leaf, &ebx, &ecx, &edx);
 	if (kvm)
@@ -294,14 +297,16 @@ static int run_exit_bench(uint64_t n)
 		       "value (vmcall %lu should return %ld)\n", nr, want);
 	printk("result workload=exit mode=%s pages=%lu faults=%lu data=%s cycles=%lu "
 	       "cpuid_cycles=%lu vmcall_cycles=%lu\n",
-	       mmu->name, (unsigned long)n, (unsigned long)(faults - f0),
+	       mmu_name(), (unsigned long)n, (unsigned long)(mmu_faults() - f0),
 	       bad ? "BAD" : "ok", (unsigned long)(t2 - t0),
 	       (unsigned long)((t1 - t0) / n), (unsigned long)((t2 - t1) / n));
 	return bad ? 1 : 0;
 }
 
-int run_workload(const char *name, uint64_t pages)
+int run_workload(const struct boot_config *cfg)
 {
+	const char *name = cfg->workload;
+	uint64_t pages = cfg->pages;
 	const struct workload *w = NULL;
 	uint64_t f0, o0, t0, t1, r, nfaults, noff;
 	unsigned int i;
@@ -318,9 +323,9 @@ int run_workload(const char *name, uint64_t pages)
 	}
 	if (w->setup)
 		w->setup(pages);
-	if (offload_on)
-		offload_setup(name, pages);
-	f0 = faults;
+	if (cfg->offload)
+		offload_setup(cfg);
+	f0 = mmu_faults();
 	o0 = offload_resolved();
 	timed_since = 0;
 	timed_total = 0;
@@ -329,7 +334,7 @@ int run_workload(const char *name, uint64_t pages)
 	t1 = rdtsc();
 	/* The same count in every mode: ours plus the VMM's. */
 	noff = offload_resolved() - o0;
-	nfaults = faults - f0 + noff;
+	nfaults = mmu_faults() - f0 + noff;
 	offload_finish();
 	if (r)
 		printk("pvkernel: workload %s: data check failed (code 0x%lx)\n",
@@ -340,7 +345,7 @@ int run_workload(const char *name, uint64_t pages)
 		       (unsigned long)(w->faults_per_page * pages));
 	printk("result workload=%s mode=%s pages=%lu faults=%lu offloaded=%lu "
 	       "data=%s cycles=%lu fault_cycles=%lu\n",
-	       name, mmu->name, (unsigned long)pages, (unsigned long)nfaults,
+	       name, mmu_name(), (unsigned long)pages, (unsigned long)nfaults,
 	       (unsigned long)noff, r ? "BAD" : "ok", (unsigned long)(t1 - t0),
 	       (unsigned long)timed_total);
 	return r ? 1 : 0;

@@ -15,7 +15,6 @@
  * trip through cpufuzz_user_fault().  Ends with "result probe=cpufuzz
  * failed=N", N the CPL3 instructions that did not fault.
  */
-#include "pvkernel.h"
 #include "probe.h"
 
 enum insn {

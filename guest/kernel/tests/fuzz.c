@@ -17,7 +17,7 @@
  * guest's own page tables still work.  Line "fuzz summary: ..." and exit
  * status 0 when nothing unexpected came back.
  */
-#include "pvkernel.h"
+#include "tests.h"
 
 #define FUZZ_VA		(UBASE + 0x4000000000ull)	/* L3 slot 256 of UBASE's */
 #define FUZZ_PAGES	1024				/* two L1 tables */
@@ -42,7 +42,8 @@ static uint64_t below(uint64_t n)
 
 /* The sacrificial subtree and frames. */
 static uint64_t l1_frames[2], l2_frame, data_frames[FUZZ_FRAMES];
-static uint64_t mem_end_pa;
+static uint64_t mem_end_pa, l4_pa;	/* guest memory's end, the kernel's L4 */
+static bool pv;				/* mode=pv: the MMU calls may succeed */
 
 /* Scratch buffers the module may read and write. */
 static struct pfvmm_mmu_update reqs[PFVMM_MMU_BATCH_MAX + 8];
@@ -79,7 +80,7 @@ static uint64_t read_ptr(void *buf)
 	case 1: return UNMAPPED_VA + (below(1 << 20) << 3);
 	case 2: return 0x8000000000000000ull | rnd();	/* non-canonical */
 	case 3: return 0xffff800000000000ull + (below(1 << 20) << 12);
-	case 4: return kernel_l4 + (below(512) << 3);	/* a table frame */
+	case 4: return l4_pa + (below(512) << 3);	/* a table frame */
 	case 5: return (uint64_t)&rnd;			/* text */
 	case 6: return mem_end_pa - (below(64) << 3);	/* runs off memory */
 	case 7: return rnd();
@@ -116,7 +117,7 @@ static uint64_t any_frame(void)
 	switch (below(8)) {
 	case 0: return data_frames[below(FUZZ_FRAMES)] >> 12;
 	case 1: return l1_frames[below(2)] >> 12;
-	case 2: return kernel_l4 >> 12;
+	case 2: return l4_pa >> 12;
 	case 3: return rnd() & 0xffffffffffull;
 	case 4: return (mem_end_pa >> 12) + below(16);
 	default: return below(mem_end_pa >> 12);
@@ -156,7 +157,7 @@ static void fill_update(struct pfvmm_mmu_update *r)
 		r->val = rnd() | (1ull << 51);
 		return;
 	case 2:		/* a live kernel table: only values it must refuse */
-		r->ptr = kernel_l4 + (below(512) << 3);
+		r->ptr = l4_pa + (below(512) << 3);
 		r->val = rnd() | PFVMM_PTE_P | (1ull << 51);
 		return;
 	default:	/* an entry of a sacrificial L1, sub-command bits maybe */
@@ -178,7 +179,7 @@ static void fill_ext(struct pfvmm_mmuext_op *op)
 			   (mem_end_pa >> 12) + below(4);
 		break;
 	case PFVMM_MMUEXT_NEW_BASEPTR:
-		op->arg1 = below(2) ? kernel_l4 >> 12 : any_frame();
+		op->arg1 = below(2) ? l4_pa >> 12 : any_frame();
 		break;
 	case PFVMM_MMUEXT_INVLPG_LOCAL:
 		op->arg1 = below(2) ? FUZZ_VA + (below(FUZZ_PAGES) << 12) : rnd();
@@ -299,7 +300,7 @@ static void check_result(uint64_t i, uint64_t nr, const unsigned long long a[5],
 			unexpected(i, nr, ret, "want -ENOSYS");
 		return;
 	}
-	if (nr >= PFVMM_HC_MMU_UPDATE && !pv_mode) {
+	if (nr >= PFVMM_HC_MMU_UPDATE && !pv) {
 		if (ret != -PFVMM_EPERM)
 			unexpected(i, nr, ret, "native guest: want -EPERM");
 		return;
@@ -340,8 +341,10 @@ static uint64_t pick_nr(void)
 /* The subtree the valid-looking updates aim at. */
 static void fuzz_setup(void)
 {
-	uint64_t *l4 = (uint64_t *)kernel_l4, *l3, i;
+	uint64_t *l4, *l3, i;
 
+	l4_pa = mmu_kernel_l4();
+	l4 = (uint64_t *)l4_pa;
 	for (i = 0; i < FUZZ_FRAMES; i++)
 		data_frames[i] = frame_alloc();
 	l1_frames[0] = (uint64_t)pte_lookup(FUZZ_VA, true) & ~0xfffull;
@@ -349,7 +352,7 @@ static void fuzz_setup(void)
 		       ~0xfffull;
 	l3 = (uint64_t *)(l4[(FUZZ_VA >> 39) & 511] & PFVMM_PTE_ADDR);
 	l2_frame = l3[(FUZZ_VA >> 30) & 511] & PFVMM_PTE_ADDR;
-	mem_end_pa = bootinfo->mem_size;
+	mem_end_pa = frames_mem_size();
 }
 
 /* After the storm: the kernel's tables still take a good update. */
@@ -362,7 +365,7 @@ static int fuzz_after(void)
 		printk("fuzz: the check page is mapped already\n");
 		return 1;
 	}
-	mmu->set_pte(ptep, data | PFVMM_PTE_P | PFVMM_PTE_W);
+	mmu_set_pte(ptep, data | PFVMM_PTE_P | PFVMM_PTE_W);
 	*(volatile uint64_t *)va = 0x600df00d;
 	if (*(volatile uint64_t *)data != 0x600df00d) {
 		printk("fuzz: a good mapping after fuzzing does not work\n");
@@ -371,16 +374,17 @@ static int fuzz_after(void)
 	return 0;
 }
 
-int run_fuzz(uint64_t seed, uint64_t n)
+int run_fuzz(const struct boot_config *cfg)
 {
+	uint64_t seed = cfg->fuzz, n = cfg->calls, i, nr;
 	unsigned long long a[5];
-	uint64_t i, nr;
 	long ret;
 
+	pv = cfg->mode == MODE_PV;
 	rng = seed * 0x9e3779b97f4a7c15ull + 1;
 	fuzz_setup();
 	printk("fuzz: seed %lu calls %lu mode %s\n", (unsigned long)seed,
-	       (unsigned long)n, pv_mode ? "pv" : "native");
+	       (unsigned long)n, pv ? "pv" : "native");
 	for (i = 0; i < n; i++) {
 		nr = pick_nr();
 		if (nr == PFVMM_HC_SHUTDOWN) {

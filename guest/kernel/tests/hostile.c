@@ -6,13 +6,14 @@
  * hostile=tamper: with tests/vm/pt-tamper.c as the launcher, which writes
  * junk into pinned tables through its own mapping of guest memory; the
  * guest then updates and unpins them, and the VMM must drop exactly the
- * references it validated.
+ * references it validated.  hostile=offload is hostile-offload.c; the
+ * table of modes at the end picks one (mode=pv only: config.c).
  */
-#include "pvkernel.h"
+#include "tests.h"
 
 #define UNMAPPED_VA	0x20000000000ull	/* PML4 slot 4: never mapped */
 
-static int check(const char *name, long got, long want)
+int hostile_check(const char *name, long got, long want)
 {
 	printk("hostile %s got=%ld want=%ld %s\n", name, got, want,
 	       got == want ? "PASS" : "FAIL");
@@ -25,63 +26,63 @@ static int run_hostile_all(void)
 	struct pfvmm_mmu_update req;
 	struct pfvmm_mmuext_op op = { 0 };
 	static struct pfvmm_mmu_update many[PFVMM_MMU_BATCH_MAX + 1];
-	uint64_t *ptep;
+	uint64_t kernel_l4 = mmu_kernel_l4(), *ptep;
 	int bad = 0;
 
 	memset((void *)data, 0, PAGE_SIZE);
 
-	bad += check("badptr", hypercall3(PFVMM_HC_MMU_UPDATE, UNMAPPED_VA, 1, 0),
+	bad += hostile_check("badptr", hypercall3(PFVMM_HC_MMU_UPDATE, UNMAPPED_VA, 1, 0),
 		     -PFVMM_EFAULT);
 
 	req.ptr = direct_map_entry_pa(kernel_l4);
 	req.val = kernel_l4 | PFVMM_PTE_P | PFVMM_PTE_W;
-	bad += check("pt-writable", hypercall3(PFVMM_HC_MMU_UPDATE,
+	bad += hostile_check("pt-writable", hypercall3(PFVMM_HC_MMU_UPDATE,
 					       (unsigned long)&req, 1, 0),
 		     -PFVMM_EINVAL);
 
 	req.ptr = data + 8;
 	req.val = 0;
-	bad += check("ptr-not-table", hypercall3(PFVMM_HC_MMU_UPDATE,
+	bad += hostile_check("ptr-not-table", hypercall3(PFVMM_HC_MMU_UPDATE,
 						 (unsigned long)&req, 1, 0),
 		     -PFVMM_EINVAL);
 
 	op.cmd = PFVMM_MMUEXT_NEW_BASEPTR;
 	op.arg1 = data >> 12;
-	bad += check("baseptr-unpinned", hypercall3(PFVMM_HC_MMUEXT_OP,
+	bad += hostile_check("baseptr-unpinned", hypercall3(PFVMM_HC_MMUEXT_OP,
 						    (unsigned long)&op, 1, 0),
 		     -PFVMM_EINVAL);
 
-	bad += check("count-too-big", hypercall3(PFVMM_HC_MMU_UPDATE,
+	bad += hostile_check("count-too-big", hypercall3(PFVMM_HC_MMU_UPDATE,
 						 (unsigned long)many,
 						 PFVMM_MMU_BATCH_MAX + 1, 0),
 		     -PFVMM_E2BIG);
 
-	bad += check("mmuext-count-too-big", hypercall3(PFVMM_HC_MMUEXT_OP,
+	bad += hostile_check("mmuext-count-too-big", hypercall3(PFVMM_HC_MMUEXT_OP,
 							(unsigned long)many,
 							PFVMM_MMU_BATCH_MAX + 1, 0),
 		     -PFVMM_E2BIG);
 
-	bad += check("multicall-count-too-big",
+	bad += hostile_check("multicall-count-too-big",
 		     hypercall2(PFVMM_HC_MULTICALL, (unsigned long)many,
 				PFVMM_MULTICALL_MAX + 1), -PFVMM_E2BIG);
 
-	bad += check("multicall-in-table", hypercall2(PFVMM_HC_MULTICALL,
+	bad += hostile_check("multicall-in-table", hypercall2(PFVMM_HC_MULTICALL,
 						      kernel_l4, 1),
 		     -PFVMM_EFAULT);
 
-	bad += check("unknown-hypercall", hypercall0(99), -PFVMM_ENOSYS);
+	bad += hostile_check("unknown-hypercall", hypercall0(99), -PFVMM_ENOSYS);
 
 	req.ptr = direct_map_entry_pa(data) | 4;
 	req.val = data | PFVMM_PTE_P | PFVMM_PTE_W;
-	bad += check("misaligned-ptr", hypercall3(PFVMM_HC_MMU_UPDATE,
+	bad += hostile_check("misaligned-ptr", hypercall3(PFVMM_HC_MMU_UPDATE,
 						  (unsigned long)&req, 1, 0),
 		     -PFVMM_EINVAL);
 
 	/* Nothing changed: the tables still work, a good update still works. */
 	ptep = pte_lookup(UBASE, true);
-	mmu->set_pte(ptep, data | PFVMM_PTE_P | PFVMM_PTE_W);
+	mmu_set_pte(ptep, data | PFVMM_PTE_P | PFVMM_PTE_W);
 	*(volatile uint64_t *)UBASE = 0x1234;
-	bad += check("good-update-after", *(volatile uint64_t *)data == 0x1234 ? 0 : -1, 0);
+	bad += hostile_check("good-update-after", *(volatile uint64_t *)data == 0x1234 ? 0 : -1, 0);
 
 	printk("hostile summary: %d failed\n", bad);
 	return bad ? 1 : 0;
@@ -89,10 +90,10 @@ static int run_hostile_all(void)
 
 static void run_hostile_ptwrite(void)
 {
-	volatile uint64_t *l4 = (volatile uint64_t *)kernel_l4;
+	volatile uint64_t *l4 = (volatile uint64_t *)mmu_kernel_l4();
 
 	printk("hostile ptwrite: writing the pinned L4 at 0x%lx through the boot map\n",
-	       (unsigned long)kernel_l4);
+	       (unsigned long)l4);
 	l4[511] = 0x1000 | PFVMM_PTE_P | PFVMM_PTE_W;
 	printk("hostile ptwrite: the write was not stopped\n");
 	shutdown(6);
@@ -205,14 +206,14 @@ static int tamper_update(void)
 	int bad = 0;
 
 	fresh_frames(f, 2, fill_update);
-	bad += check("tamper-update-pin", pin(f[0], 1), 0);
+	bad += hostile_check("tamper-update-pin", pin(f[0], 1), 0);
 	tamper_add(f[0], JUNK, 1, 0);
 	tamper_go();
-	bad += check("tamper-update", set_entry(f[0], 0), 0);
+	bad += hostile_check("tamper-update", set_entry(f[0], 0), 0);
 	/* The validated reference went: the frame is free to be a table. */
-	bad += check("tamper-update-ref-dropped", pin(f[1], 1), 0);
-	bad += check("tamper-update-unpin", unpin(f[1]), 0);
-	bad += check("tamper-update-unpin-table", unpin(f[0]), 0);
+	bad += hostile_check("tamper-update-ref-dropped", pin(f[1], 1), 0);
+	bad += hostile_check("tamper-update-unpin", unpin(f[1]), 0);
+	bad += hostile_check("tamper-update-unpin-table", unpin(f[0]), 0);
 	return bad;
 }
 
@@ -229,12 +230,12 @@ static int tamper_unpin(void)
 	int bad = 0;
 
 	fresh_frames(f, 3, fill_unpin);
-	bad += check("tamper-unpin-pin", pin(f[0], 1), 0);
+	bad += hostile_check("tamper-unpin-pin", pin(f[0], 1), 0);
 	tamper_add(f[0], JUNK, 512, PAGE_SIZE);
 	tamper_go();
-	bad += check("tamper-unpin", unpin(f[0]), 0);
-	bad += check("tamper-unpin-ref-dropped", pin(f[1], 1), 0);
-	bad += check("tamper-unpin-unpin", unpin(f[1]), 0);
+	bad += hostile_check("tamper-unpin", unpin(f[0]), 0);
+	bad += hostile_check("tamper-unpin-ref-dropped", pin(f[1], 1), 0);
+	bad += hostile_check("tamper-unpin-unpin", unpin(f[1]), 0);
 	return bad;
 }
 
@@ -250,22 +251,22 @@ static int tamper_upper(void)
 	int bad = 0;
 
 	fresh_frames(f, 3, fill_upper);
-	bad += check("tamper-upper-pin-l1", pin(f[0], 1), 0);
-	bad += check("tamper-upper-pin-l1b", pin(f[1], 1), 0);
-	bad += check("tamper-upper-pin-l2", pin(f[2], 2), 0);
+	bad += hostile_check("tamper-upper-pin-l1", pin(f[0], 1), 0);
+	bad += hostile_check("tamper-upper-pin-l1b", pin(f[1], 1), 0);
+	bad += hostile_check("tamper-upper-pin-l2", pin(f[2], 2), 0);
 	tamper_add(f[2], 0, 1, 0);
 	tamper_add(f[2] + 8, f[1] | PFVMM_PTE_P | PFVMM_PTE_W, 1, 0);
 	tamper_go();
-	bad += check("tamper-upper-unpin-l2", unpin(f[2]), 0);
+	bad += hostile_check("tamper-upper-unpin-l2", unpin(f[2]), 0);
 	/* [1] kept its pin's reference: still a table that takes updates. */
-	bad += check("tamper-upper-l1b-still-table",
+	bad += hostile_check("tamper-upper-l1b-still-table",
 		     set_entry(f[1] + 8, f[2] | PFVMM_PTE_P), 0);
-	bad += check("tamper-upper-l1b-clear", set_entry(f[1] + 8, 0), 0);
-	bad += check("tamper-upper-unpin-l1b", unpin(f[1]), 0);
+	bad += hostile_check("tamper-upper-l1b-clear", set_entry(f[1] + 8, 0), 0);
+	bad += hostile_check("tamper-upper-unpin-l1b", unpin(f[1]), 0);
 	/* [0] lost the L2's reference: once unpinned it is untyped. */
-	bad += check("tamper-upper-unpin-l1", unpin(f[0]), 0);
-	bad += check("tamper-upper-l1-untyped", pin(f[0], 2), 0);
-	bad += check("tamper-upper-unpin-l1-again", unpin(f[0]), 0);
+	bad += hostile_check("tamper-upper-unpin-l1", unpin(f[0]), 0);
+	bad += hostile_check("tamper-upper-l1-untyped", pin(f[0], 2), 0);
+	bad += hostile_check("tamper-upper-unpin-l1-again", unpin(f[0]), 0);
 	return bad;
 }
 
@@ -288,7 +289,7 @@ static int run_hostile_tamper(void)
 	after = tamper_go();
 	printk("hostile tamper: tables_pinned %lu before, %lu after\n",
 	       (unsigned long)before, (unsigned long)after);
-	bad += check("tamper-tables-back", (long)(after - before), 0);
+	bad += hostile_check("tamper-tables-back", (long)(after - before), 0);
 	printk("hostile summary: %d failed\n", bad);
 	return bad ? 1 : 0;
 }
@@ -324,16 +325,17 @@ static const struct hostile_mode *hostile_find(const char *name)
 	return NULL;
 }
 
-void run_hostile_early(const char *name)
+void run_hostile_early(const struct boot_config *cfg)
 {
-	const struct hostile_mode *m = hostile_find(name);
+	const struct hostile_mode *m = hostile_find(cfg->hostile);
 
 	if (m && m->early)
 		m->run_early();
 }
 
-int run_hostile(const char *name)
+int run_hostile(const struct boot_config *cfg)
 {
+	const char *name = cfg->hostile;
 	const struct hostile_mode *m = hostile_find(name);
 	unsigned int i;
 

@@ -5,7 +5,8 @@
  * guest, and checks what the guest sees (the host side checks what the
  * host kept: tests/vm/hostcheck.c and the t-host-*.sh / s-host-*.sh tests).
  * A probed instruction that faults resumes after itself (probe_fixup(),
- * called first by the trap handler), so a probe can expect a #GP or #UD.
+ * which run_probe() makes the trap dispatcher call first), so a probe can
+ * expect a #GP or #UD.
  *
  *   cr8     MOV to/from CR8 is the guest's own TPR (15 reads back 15, 16
  *           gets #GP); then spins with CR8 = 15 until killed
@@ -23,7 +24,7 @@
  *
  * Ends with "result probe=NAME failed=N" and status 0 when N is 0.
  */
-#include "pvkernel.h"
+#include "tests.h"
 #include "probe.h"
 
 uint64_t probe_resume_rip;
@@ -38,7 +39,7 @@ volatile long probe_fault;
  *
  * Return: true if the trap was a probe's: the vector is recorded.
  */
-bool probe_fixup(struct trapframe *tf)
+static bool probe_fixup(struct trapframe *tf)
 {
 	cpufuzz_user_fault(tf);
 	if (!probe_resume_rip)
@@ -325,23 +326,25 @@ static void probe_insns(void)
 
 /**
  * run_probe() - probe=NAME
- * @name: the probe
- * @rounds: calls=N, the fpu probe's rounds, cpufuzz's instructions
- * @seed: seed=S, cpufuzz's
+ * @cfg: the boot configuration: probe=NAME, calls=N (the fpu probe's
+ *       rounds, cpufuzz's instructions), seed=S (cpufuzz's)
  *
  * Return: the shutdown status: 0 if every check held, 1 if not, 2 for an
  * unknown name.
  */
-int run_probe(const char *name, uint64_t rounds, uint64_t seed)
+int run_probe(const struct boot_config *cfg)
 {
+	const char *name = cfg->probe;
+
+	traps_set_hook(probe_fixup);
 	if (!strcmp(name, "cpufuzz"))
-		return run_cpufuzz(seed, rounds);
+		return run_cpufuzz(cfg->seed, cfg->calls);
 	if (!strcmp(name, "cr8"))
 		probe_cr8();
 	else if (!strcmp(name, "swapgs"))
 		probe_swapgs();
 	else if (!strcmp(name, "fpu"))
-		probe_fpu(rounds);
+		probe_fpu(cfg->calls);
 	else if (!strcmp(name, "insns"))
 		probe_insns();
 	else {

@@ -9,7 +9,7 @@
 #ifndef PVKERNEL_PROBE_H
 #define PVKERNEL_PROBE_H
 
-#include <stdint.h>
+#include "tests.h"
 
 /* Where a fault in the probed instruction resumes; 0: no probe running. */
 extern uint64_t probe_resume_rip;
@@ -25,6 +25,8 @@ extern volatile long probe_fault;
 		probe_fault;						\
 	})
 
+/* cpufuzz.c: probe=cpufuzz */
 int run_cpufuzz(uint64_t seed, uint64_t calls);
+bool cpufuzz_user_fault(struct trapframe *tf);	/* a CPL3 probe faulted */
 
 #endif /* PVKERNEL_PROBE_H */

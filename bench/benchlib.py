@@ -1,15 +1,21 @@
 # SPDX-License-Identifier: GPL-2.0
-"""benchlib.py - reading the fault benchmark's results.
+"""benchlib.py - reading and writing the fault benchmark's results.
 
-The one parser of the benchmark's formats, for report.py and readme.py:
+The one parser of the benchmark's formats, for report.py, readme.py and
+check-results.py:
 
   BENCH lines   "BENCH workload=W pages=N mode=M rep=R status=S k=v ...",
                 one per run (pfvmm bench; bench/run-matrix.sh in the
-                emulated machine).
+                emulated machine).  bench_line() writes a row back in this
+                form: bench/check.awk, the benchmark's rules, reads it.
+  results.csv   one row per workload, size and mode (report.py writes it);
+                read_csv() returns the rows as dicts of strings, "" for
+                unknown.
   results.json  {"meta": {...}, "rows": [...]} (report.py writes it);
                 read_json() returns it.
 """
 
+import csv
 import json
 
 MODE_ORDER = ["native", "forward", "offload", "kvm"]
@@ -19,6 +25,7 @@ WORKLOAD_ORDER = ["touch", "cow", "remap", "sparse", "reaccess", "exit"]
 FAULT_WORKLOADS = ["touch", "cow", "remap", "sparse"]
 # Exits that happen whatever the guest does (host timer ticks and
 # interrupts): not in exits_sync, not compared between repetitions.
+# bench/check.awk leaves out the same four.
 ASYNC_EXITS = {"exit_EXTERNAL_INTERRUPT", "exit_PREEMPTION_TIMER",
                "exit_INTERRUPT_WINDOW", "exit_NMI_WINDOW"}
 
@@ -48,6 +55,19 @@ def read_bench_lines(path):
             if d is not None:
                 runs.append(d)
     return runs
+
+
+def bench_line(row):
+    """A row (a run, or a results.csv row) as a BENCH line; unknown values
+    (None or "") are left out."""
+    return "BENCH " + " ".join(f"{k}={v}" for k, v in row.items()
+                               if v is not None and v != "")
+
+
+def read_csv(path):
+    """The rows of a results.csv."""
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f))
 
 
 def read_json(path):

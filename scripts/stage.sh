@@ -11,6 +11,7 @@
 #   build/vmroot/guest/*.elf     guest/*.elf (and guest/*/*.elf)
 #   build/vmroot/tests/vm/       tests/vm/*.sh (run-all.sh, t-*.sh, q-*.sh, lib.sh)
 #   build/vmroot/bench/          bench/run-matrix.sh (the fault benchmark matrix)
+#                                and bench/check.awk (its rules)
 #
 # Missing required outputs (module, launcher, hello.elf) are an error.
 set -eu
@@ -46,10 +47,11 @@ for f in $(find guest -maxdepth 2 -type f -name '*.elf' | sort); do
 	cp "$f" "$out/guest/"
 done
 cp tests/vm/*.sh "$out/tests/vm/"
-# The benchmark matrix (tests/vm/t-bench-check.sh runs it; make bench too).
+# The benchmark matrix and its rules (tests/vm/t-bench-check.sh runs both;
+# make bench the matrix).
 if [ -f bench/run-matrix.sh ]; then
 	mkdir -p "$out/bench"
-	cp bench/run-matrix.sh "$out/bench/"
+	cp bench/run-matrix.sh bench/check.awk "$out/bench/"
 fi
 
 echo "stage: $out: $(ls "$out/bin" | tr '\n' ' ')| $(ls "$out/guest" | tr '\n' ' ')"

@@ -198,6 +198,68 @@ static uint64_t fuzz_va(void)
 	}
 }
 
+static void fill_args(uint64_t nr, unsigned long long a[5], bool nested);
+
+/* Readable memory would print binary: only "\n" or bad pointers. */
+static void fill_console(unsigned long long a[5])
+{
+	a[0] = read_ptr(NULL);
+	if (a[0] < mem_end_pa + PAGE_SIZE) {
+		a[0] = (uint64_t)"\n";
+		a[1] = below(2);
+	} else {
+		a[1] = below(2) ? below(64) : rnd();
+	}
+}
+
+/* A list's length: mostly a few entries, sometimes up to past the bound. */
+static uint64_t list_len(uint64_t few)
+{
+	return below(4) ? 1 + below(few) : below(PFVMM_MMU_BATCH_MAX + 8);
+}
+
+/* MMU_UPDATE and MMUEXT_OP: the list @buf of @n, the count, the done pointer. */
+static void fill_batch(unsigned long long a[5], void *buf, uint64_t n)
+{
+	a[0] = read_ptr(buf);
+	a[1] = below(2) ? n : count_arg(PFVMM_MMU_BATCH_MAX);
+	a[2] = below(2) ? 0 : write_ptr(&scratch[below(512)]);
+}
+
+static void fill_va_mapping(unsigned long long a[5])
+{
+	a[0] = fuzz_va();
+	a[1] = (any_frame() << 12) | pte_flags();
+	if (a[0] < FUZZ_VA || a[0] >= FUZZ_VA + (FUZZ_PAGES << 12))
+		a[1] |= 1ull << 51;
+	a[2] = below(4) ? below(3) : rnd();
+}
+
+static void fill_multicall(unsigned long long a[5], bool nested)
+{
+	uint64_t i, n;
+
+	if (nested) {	/* a multicall inside a multicall */
+		a[0] = (uint64_t)calls;
+		a[1] = 1;
+		return;
+	}
+	n = below(PFVMM_MULTICALL_MAX + 2);
+	for (i = 0; i < n; i++) {
+		calls[i].op = below(8) ? below(PFVMM_HC_COUNT) : rnd();
+		if (calls[i].op == PFVMM_HC_SHUTDOWN && below(2))
+			calls[i].op = PFVMM_HC_NOP;
+		if (calls[i].op < PFVMM_HC_COUNT &&
+		    calls[i].op != PFVMM_HC_MULTICALL)
+			fill_args(calls[i].op, calls[i].args, true);
+		else
+			fill_args(PFVMM_HC_MULTICALL, calls[i].args, true);
+		calls[i].result = 0x5a5a;
+	}
+	a[0] = below(4) ? (uint64_t)calls : write_ptr(calls);
+	a[1] = below(2) ? n : count_arg(PFVMM_MULTICALL_MAX);
+}
+
 /* Arguments of one call of @nr (nr < PFVMM_HC_COUNT). */
 static void fill_args(uint64_t nr, unsigned long long a[5], bool nested)
 {
@@ -207,58 +269,25 @@ static void fill_args(uint64_t nr, unsigned long long a[5], bool nested)
 		a[i] = below(4) ? 0 : rnd();
 	switch (nr) {
 	case PFVMM_HC_CONSOLE_WRITE:
-		/* Readable memory would print binary: only "\n" or bad pointers. */
-		a[0] = read_ptr(NULL);
-		if (a[0] < mem_end_pa + PAGE_SIZE) {
-			a[0] = (uint64_t)"\n";
-			a[1] = below(2);
-		} else {
-			a[1] = below(2) ? below(64) : rnd();
-		}
+		fill_console(a);
 		break;
 	case PFVMM_HC_MMU_UPDATE:
-		n = below(4) ? 1 + below(8) : below(PFVMM_MMU_BATCH_MAX + 8);
+		n = list_len(8);
 		for (i = 0; i < n; i++)
 			fill_update(&reqs[i]);
-		a[0] = read_ptr(reqs);
-		a[1] = below(2) ? n : count_arg(PFVMM_MMU_BATCH_MAX);
-		a[2] = below(2) ? 0 : write_ptr(&scratch[below(512)]);
+		fill_batch(a, reqs, n);
 		break;
 	case PFVMM_HC_UPDATE_VA_MAPPING:
-		a[0] = fuzz_va();
-		a[1] = (any_frame() << 12) | pte_flags();
-		if (a[0] < FUZZ_VA || a[0] >= FUZZ_VA + (FUZZ_PAGES << 12))
-			a[1] |= 1ull << 51;
-		a[2] = below(4) ? below(3) : rnd();
+		fill_va_mapping(a);
 		break;
 	case PFVMM_HC_MMUEXT_OP:
-		n = below(4) ? 1 + below(4) : below(PFVMM_MMU_BATCH_MAX + 8);
+		n = list_len(4);
 		for (i = 0; i < n; i++)
 			fill_ext(&ops[i]);
-		a[0] = read_ptr(ops);
-		a[1] = below(2) ? n : count_arg(PFVMM_MMU_BATCH_MAX);
-		a[2] = below(2) ? 0 : write_ptr(&scratch[below(512)]);
+		fill_batch(a, ops, n);
 		break;
 	case PFVMM_HC_MULTICALL:
-		if (nested) {	/* a multicall inside a multicall */
-			a[0] = (uint64_t)calls;
-			a[1] = 1;
-			break;
-		}
-		n = below(PFVMM_MULTICALL_MAX + 2);
-		for (i = 0; i < n; i++) {
-			calls[i].op = below(8) ? below(PFVMM_HC_COUNT) : rnd();
-			if (calls[i].op == PFVMM_HC_SHUTDOWN && below(2))
-				calls[i].op = PFVMM_HC_NOP;
-			if (calls[i].op < PFVMM_HC_COUNT &&
-			    calls[i].op != PFVMM_HC_MULTICALL)
-				fill_args(calls[i].op, calls[i].args, true);
-			else
-				fill_args(PFVMM_HC_MULTICALL, calls[i].args, true);
-			calls[i].result = 0x5a5a;
-		}
-		a[0] = below(4) ? (uint64_t)calls : write_ptr(calls);
-		a[1] = below(2) ? n : count_arg(PFVMM_MULTICALL_MAX);
+		fill_multicall(a, nested);
 		break;
 	case PFVMM_HC_FAULT_REGION:
 		a[0] = below(2) ? fuzz_va() & ~0xfffull : rnd();
@@ -266,7 +295,7 @@ static void fill_args(uint64_t nr, unsigned long long a[5], bool nested)
 		a[2] = below(2) ? below(8) : rnd();
 		break;
 	case PFVMM_HC_POOL_DONATE:
-		n = below(4) ? 1 + below(4) : below(PFVMM_MMU_BATCH_MAX + 8);
+		n = list_len(4);
 		for (i = 0; i < n; i++)
 			frames[i] = any_frame();
 		a[0] = read_ptr(frames);

@@ -20,70 +20,72 @@ int hostile_check(const char *name, long got, long want)
 	return got != want;
 }
 
-static int run_hostile_all(void)
+/* One MMU_UPDATE of the entry at @ptr to @val. */
+static long set_entry(uint64_t ptr, uint64_t val)
 {
-	uint64_t data = frame_alloc();
-	struct pfvmm_mmu_update req;
+	struct pfvmm_mmu_update req = { ptr, val };
+
+	return hypercall3(PFVMM_HC_MMU_UPDATE, (unsigned long)&req, 1, 0);
+}
+
+/* Requests that point at the wrong things; @data is a plain zeroed frame. */
+static int bad_targets(uint64_t data)
+{
+	uint64_t l4 = mmu_kernel_l4();
 	struct pfvmm_mmuext_op op = { 0 };
-	static struct pfvmm_mmu_update many[PFVMM_MMU_BATCH_MAX + 1];
-	uint64_t kernel_l4 = mmu_kernel_l4(), *ptep;
 	int bad = 0;
 
-	memset((void *)data, 0, PAGE_SIZE);
-
-	bad += hostile_check("badptr", hypercall3(PFVMM_HC_MMU_UPDATE, UNMAPPED_VA, 1, 0),
-		     -PFVMM_EFAULT);
-
-	req.ptr = direct_map_entry_pa(kernel_l4);
-	req.val = kernel_l4 | PFVMM_PTE_P | PFVMM_PTE_W;
-	bad += hostile_check("pt-writable", hypercall3(PFVMM_HC_MMU_UPDATE,
-					       (unsigned long)&req, 1, 0),
-		     -PFVMM_EINVAL);
-
-	req.ptr = data + 8;
-	req.val = 0;
-	bad += hostile_check("ptr-not-table", hypercall3(PFVMM_HC_MMU_UPDATE,
-						 (unsigned long)&req, 1, 0),
-		     -PFVMM_EINVAL);
-
+	bad += hostile_check("badptr", hypercall3(PFVMM_HC_MMU_UPDATE,
+						  UNMAPPED_VA, 1, 0), -PFVMM_EFAULT);
+	bad += hostile_check("pt-writable", set_entry(direct_map_entry_pa(l4),
+			     l4 | PFVMM_PTE_P | PFVMM_PTE_W), -PFVMM_EINVAL);
+	bad += hostile_check("ptr-not-table", set_entry(data + 8, 0), -PFVMM_EINVAL);
 	op.cmd = PFVMM_MMUEXT_NEW_BASEPTR;
 	op.arg1 = data >> 12;
 	bad += hostile_check("baseptr-unpinned", hypercall3(PFVMM_HC_MMUEXT_OP,
-						    (unsigned long)&op, 1, 0),
-		     -PFVMM_EINVAL);
+			     (unsigned long)&op, 1, 0), -PFVMM_EINVAL);
+	return bad;
+}
+
+/* Counts above the bounds, a multicall list in a table, an unknown call. */
+static int bad_calls(void)
+{
+	static struct pfvmm_mmu_update many[PFVMM_MMU_BATCH_MAX + 1];
+	int bad = 0;
 
 	bad += hostile_check("count-too-big", hypercall3(PFVMM_HC_MMU_UPDATE,
-						 (unsigned long)many,
-						 PFVMM_MMU_BATCH_MAX + 1, 0),
-		     -PFVMM_E2BIG);
-
+			     (unsigned long)many, PFVMM_MMU_BATCH_MAX + 1, 0),
+			     -PFVMM_E2BIG);
 	bad += hostile_check("mmuext-count-too-big", hypercall3(PFVMM_HC_MMUEXT_OP,
-							(unsigned long)many,
-							PFVMM_MMU_BATCH_MAX + 1, 0),
-		     -PFVMM_E2BIG);
-
+			     (unsigned long)many, PFVMM_MMU_BATCH_MAX + 1, 0),
+			     -PFVMM_E2BIG);
 	bad += hostile_check("multicall-count-too-big",
-		     hypercall2(PFVMM_HC_MULTICALL, (unsigned long)many,
-				PFVMM_MULTICALL_MAX + 1), -PFVMM_E2BIG);
-
+			     hypercall2(PFVMM_HC_MULTICALL, (unsigned long)many,
+					PFVMM_MULTICALL_MAX + 1), -PFVMM_E2BIG);
 	bad += hostile_check("multicall-in-table", hypercall2(PFVMM_HC_MULTICALL,
-						      kernel_l4, 1),
-		     -PFVMM_EFAULT);
-
+			     mmu_kernel_l4(), 1), -PFVMM_EFAULT);
 	bad += hostile_check("unknown-hypercall", hypercall0(99), -PFVMM_ENOSYS);
+	return bad;
+}
 
-	req.ptr = direct_map_entry_pa(data) | 4;
-	req.val = data | PFVMM_PTE_P | PFVMM_PTE_W;
-	bad += hostile_check("misaligned-ptr", hypercall3(PFVMM_HC_MMU_UPDATE,
-						  (unsigned long)&req, 1, 0),
-		     -PFVMM_EINVAL);
+static int run_hostile_all(void)
+{
+	uint64_t data = frame_alloc();
+	uint64_t *ptep;
+	int bad = 0;
+
+	memset((void *)data, 0, PAGE_SIZE);
+	bad += bad_targets(data);
+	bad += bad_calls();
+	bad += hostile_check("misaligned-ptr", set_entry(direct_map_entry_pa(data) | 4,
+			     data | PFVMM_PTE_P | PFVMM_PTE_W), -PFVMM_EINVAL);
 
 	/* Nothing changed: the tables still work, a good update still works. */
 	ptep = pte_lookup(UBASE, true);
 	mmu_set_pte(ptep, data | PFVMM_PTE_P | PFVMM_PTE_W);
 	*(volatile uint64_t *)UBASE = 0x1234;
-	bad += hostile_check("good-update-after", *(volatile uint64_t *)data == 0x1234 ? 0 : -1, 0);
-
+	bad += hostile_check("good-update-after",
+			     *(volatile uint64_t *)data == 0x1234 ? 0 : -1, 0);
 	printk("hostile summary: %d failed\n", bad);
 	return bad ? 1 : 0;
 }
@@ -163,13 +165,6 @@ static long unpin(uint64_t pa)
 	};
 
 	return hypercall3(PFVMM_HC_MMUEXT_OP, (unsigned long)&op, 1, 0);
-}
-
-static long set_entry(uint64_t ptr, uint64_t val)
-{
-	struct pfvmm_mmu_update req = { ptr, val };
-
-	return hypercall3(PFVMM_HC_MMU_UPDATE, (unsigned long)&req, 1, 0);
 }
 
 /*

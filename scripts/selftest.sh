@@ -65,7 +65,7 @@ vm status.log status.sh data.txt &
 p1=$!
 
 # 2. the in-VM runner
-cp "$TOP/tests/vm/run-all.sh" .
+cp "$TOP/tests/vm/run-all.sh" "$TOP/tests/vm/lib.sh" .
 printf 'exit 0\n' >x-a-pass.sh
 printf 'echo "the reason"\nexit 1\n' >x-b-fail.sh
 printf 'sleep 1000 &\nsleep 1000\n' >x-c-slow.sh
@@ -76,7 +76,7 @@ export TEST_TIMEOUT=5
 sh ./run-all.sh 'x-*.sh'; echo "x-status=$?"
 sh ./run-all.sh 'y-*.sh'; echo "y-status=$?"
 EOF
-vm runner.log runner.sh run-all.sh x-*.sh y-warn.sh &
+vm runner.log runner.sh run-all.sh lib.sh x-*.sh y-warn.sh &
 p2=$!
 wait $p1 $p2
 check harness-status 3 status.log '^cwd=/work data=payload$' 'kvm-intel\.ko' \

@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
 #
-# lib.sh - helpers for the in-VM test scripts (sourced, busybox sh).
+# lib.sh - helpers for the in-VM test scripts (sourced, busybox sh), and the
+# one reader of what guests and tools print (below: field, stat_of, ...).
 #
 # Conventions: a test exits 0 on success; on failure it says why (fail
 # prints to stderr and exits 1).  A test leaves the module as it found it:
@@ -69,4 +71,74 @@ expect_hello() {
 
 show() {	# show FILE: print a file's content for the log
 	sed 's/^/  > /' "$1"
+}
+
+indent() {	# indent: stdin indented, so that it never looks like a result line
+	sed 's/^/    | /'
+}
+
+# dmesg_since MARK: the kernel log after the line holding MARK (a test or
+# the runner writes MARK to /dev/kmsg first)
+dmesg_since() {
+	dmesg | awk -v m="$1" 'index($0, m) { on = 1; next } on'
+}
+
+# ---- what guests and tools print ----
+# A guest reports on one line "result k=v k=v ..." (pvkernel: workload=W
+# mode=M pages=N faults=F offloaded=O data=ok cycles=C ...); "pfvmm run
+# --stats" adds "exit NAME COUNT", "hypercall NAME COUNT" and "NAME COUNT"
+# lines; migrate ends with "migrate: flips=N moved=M cpus=A,B status=S".
+
+# kv_field PREFIX NAME FILE: the value of NAME=... on the first line of FILE
+# that starts with PREFIX and has it ("" when none does)
+kv_field() {
+	awk -v p="$1" -v k="$2=" 'index($0, p) == 1 {
+		for (i = 1; i <= NF; i++)
+			if (index($i, k) == 1) { print substr($i, length(k) + 1); exit }
+	}' "$3"
+}
+
+field() {	# field NAME FILE: the value of NAME=... on the result line
+	kv_field 'result ' "$1" "$2"
+}
+
+stat_of() {	# stat_of KIND NAME FILE: a --stats counter, 0 if absent
+	awk -v k="$1" -v n="$2" '$1 == k && $2 == n { v = $3 } END { print v + 0 }' "$3"
+}
+
+stat1() {	# stat1 NAME FILE: a one-word --stats counter, 0 if absent
+	awk -v n="$1" 'NF == 2 && $1 == n { v = $2 } END { print v + 0 }' "$2"
+}
+
+# run_why FILE STATUS [FAULTS]: what is wrong with a guest's run, "" when
+# nothing: STATUS is 0, the result line says data=ok and, with FAULTS,
+# faults=FAULTS.
+run_why() {
+	_why=
+	[ "$2" -eq 0 ] || _why="$_why status=$2"
+	_v=$(field data "$1")
+	[ "$_v" = ok ] || _why="$_why data=${_v:-none}"
+	if [ -n "${3:-}" ]; then
+		_v=$(field faults "$1")
+		[ "$_v" = "$3" ] || _why="$_why faults=${_v:-none}(want $3)"
+	fi
+	echo "$_why"
+}
+
+# hostile_why FILE STATUS MIN: what is wrong with a pvkernel hostile=... run
+# (a line "hostile CASE ... PASS|FAIL" a case), "" when nothing: STATUS
+# is 0, no case failed and at least MIN passed.
+hostile_why() {
+	_n=$(grep -c '^hostile .* PASS$' "$1")
+	if [ "$2" -ne 0 ] || grep -q '^hostile .* FAIL$' "$1" || [ "$_n" -lt "$3" ]; then
+		echo "status $2, $_n cases passed (want $3)"
+	fi
+}
+
+want_faults() {	# want_faults WORKLOAD PAGES: the faults pvkernel's WORKLOAD takes
+	case $1 in
+	touch | cow | sparse) echo "$2" ;;
+	remap) echo $(($2 * 2)) ;;
+	reaccess) echo 0 ;;
+	esac
 }

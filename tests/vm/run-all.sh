@@ -18,6 +18,7 @@
 # Exit status: the number of failures (capped at 100).
 
 cd "$(dirname "$0")" || exit 100
+. ./lib.sh	# indent, dmesg_since
 glob=${1:-t-*.sh}
 timeout=${TEST_TIMEOUT:-300}
 logdir=${TMPDIR:-/tmp}/run-all.$$
@@ -41,15 +42,10 @@ result() {	# result PASS|FAIL name
 	fi
 }
 
-indent() { sed 's/^/    | /'; }
-
-# The kernel log written since the runner started.
-dmesg_new() { dmesg | awk -v m="$mark" 'index($0, m) { on = 1; next } on'; }
-
 # dmesg_tail N: the last N new kernel log lines, indented.
 dmesg_tail() {
 	echo "    dmesg since the tests started (last $1 lines):"
-	dmesg_new | tail -n "$1" | indent
+	dmesg_since "$mark" | tail -n "$1" | indent
 }
 
 # run_one script: run it in a new session, kill the session on timeout.
@@ -108,7 +104,7 @@ fi
 # dmesg-clean: nothing alarming in the kernel log since the mark.
 suffix=
 [ "$glob" = "t-*.sh" ] || suffix="[$glob]"
-bad=$(dmesg_new | grep -E 'BUG:|WARNING:|Oops|general protection fault|Call Trace:|kernel BUG|RIP:' )
+bad=$(dmesg_since "$mark" | grep -E 'BUG:|WARNING:|Oops|general protection fault|Call Trace:|kernel BUG|RIP:' )
 if [ -z "$bad" ]; then
 	result PASS "dmesg-clean$suffix"
 else

@@ -30,10 +30,6 @@ mark="s-fuzz: start $$ $(date +%s)"
 echo "$mark" >/dev/kmsg
 bad=0
 
-field() {	# field NAME FILE: the value of NAME=... on the result line
-	sed -n "s/^result .*[ ]$1=\([^ ]*\).*/\1/p" "$2" | head -n 1
-}
-
 # The well-behaved guests, one after the other until /tmp/s-fuzz.stop.
 rm -f /tmp/s-fuzz.stop /tmp/s-fuzz.good.*
 (
@@ -122,8 +118,7 @@ for f in vms_live vcpus_live pages_pinned ept_tables pool_frames; do
 	v=$(cat "$S/$f" 2>/dev/null)
 	[ "$v" = 0 ] || { echo "live counter $f is ${v:-missing} after the fuzzers, want 0"; bad=$((bad + 1)); }
 done
-oops=$(dmesg | awk -v m="$mark" 'index($0, m) { on = 1; next } on' |
-	grep -E 'BUG|Oops|WARNING|general protection')
+oops=$(dmesg_since "$mark" | grep -E 'BUG|Oops|WARNING|general protection')
 if [ -n "$oops" ]; then
 	echo "kernel log after fuzzing:"
 	echo "$oops" | head -n 20

@@ -16,10 +16,6 @@ C1=/sys/devices/system/cpu/cpu1/online
 [ -w "$C1" ] || fail "CPU 1 cannot be taken offline ($C1 missing: boot with --smp 2)"
 bad=0
 
-field() {	# field NAME FILE: the value of NAME=... on the result line
-	sed -n "s/^result .*[ ]$1=\([^ ]*\).*/\1/p" "$2" | head -n 1
-}
-
 migrate -p 1 -- $PFVMM run "$GUESTS/spin.elf" >/tmp/s-hotplug.spin.out 2>&1 &
 spid=$!
 sleep 1

@@ -20,20 +20,13 @@ ncpu=$(grep -c '^processor' /proc/cpuinfo)
 command -v migrate >/dev/null || fail "migrate (tests/vm/migrate.c) is not staged"
 bad=0
 
-field() {	# field NAME FILE: the value of NAME=... on the result line
-	sed -n "s/^result .*[ ]$1=\([^ ]*\).*/\1/p" "$2" | head -n 1
-}
-
 mfield() {	# mfield NAME FILE: a value of migrate's summary line
-	sed -n "s/^migrate: .*[ ]*$1=\([^ ]*\).*/\1/p" "$2" | tail -n 1
+	kv_field 'migrate: ' "$1" "$2"
 }
 
 # guest_ok FILE STATUS PAGES: "ok" or what is wrong with the run
 guest_ok() {
-	why=
-	[ "$2" -eq 0 ] || why="$why status=$2"
-	[ "$(field data "$1")" = ok ] || why="$why data=$(field data "$1")"
-	[ "$(field faults "$1")" = "$3" ] || why="$why faults=$(field faults "$1")(want $3)"
+	why=$(run_why "$1" "$2" "$3")
 	echo "${why:-ok}"
 }
 

@@ -13,10 +13,6 @@ need_module
 K=$GUESTS/pvkernel.elf
 bad=0
 
-field() {	# field NAME FILE: the value of NAME=... on the result line
-	sed -n "s/^result .*[ ]$1=\([^ ]*\).*/\1/p" "$2" | head -n 1
-}
-
 out=/tmp/t-limits.pool-max.out
 t0=$(date +%s)
 $PFVMM run --mem 320M --mode offload "$K" -- workload=touch pages=64 pool=65536 >"$out" 2>&1

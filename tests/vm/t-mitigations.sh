@@ -69,7 +69,7 @@ expect l1d-flush:not-implemented $want
 
 $PFVMM run "$GUESTS/pvkernel.elf" -- workload=touch pages=64 >/tmp/t-mitigations.out 2>&1 ||
 	{ show /tmp/t-mitigations.out; bad=$((bad + 1)); }
-grep -q 'data=ok' /tmp/t-mitigations.out || { echo "the guest did not end with data=ok"; bad=$((bad + 1)); }
+[ "$(field data /tmp/t-mitigations.out)" = ok ] || { echo "the guest did not end with data=ok"; bad=$((bad + 1)); }
 
 [ "$bad" -eq 0 ] || fail "$bad mitigation(s) differ from the kernel's decision"
 exit 0

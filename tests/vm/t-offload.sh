@@ -19,26 +19,6 @@ SW=/sys/kernel/pfvmm/offload
 [ -f "$SW" ] || fail "$SW is missing"
 bad=0
 
-want_faults() {	# want_faults WORKLOAD PAGES
-	case $1 in
-	touch | cow | sparse) echo "$2" ;;
-	remap) echo $(($2 * 2)) ;;
-	reaccess) echo 0 ;;
-	esac
-}
-
-field() {	# field NAME FILE: the value of NAME=... on the result line
-	sed -n "s/^result .*[ ]$1=\([^ ]*\).*/\1/p" "$2" | head -n 1
-}
-
-stat_of() {	# stat_of KIND NAME FILE: a --stats counter, 0 if absent
-	awk -v k="$1" -v n="$2" '$1 == k && $2 == n { v = $3 } END { print v + 0 }' "$3"
-}
-
-stat1() {	# stat1 NAME FILE: a one-word --stats counter, 0 if absent
-	awk -v n="$1" 'NF == 2 && $1 == n { v = $2 } END { print v + 0 }' "$2"
-}
-
 bump() {	# bump FILE: count a failure and show the run
 	show "$1"
 	bad=$((bad + 1))
@@ -51,17 +31,13 @@ run_one() {	# run_one WORKLOAD PAGES
 	want=$(want_faults "$1" "$2")
 	faults=$(field faults "$out")
 	off=$(field offloaded "$out")
-	data=$(field data "$out")
 	cycles=$(field cycles "$out")
 	pfx=$(stat_of exit EXCEPTION_NMI "$out")
 	mmu=$(stat_of hypercall mmu_update "$out")
 	pfo=$(stat1 pf_offloaded "$out")
 	pff=$(stat1 pf_forwarded "$out")
 	pfb=$(stat1 pf_fallback "$out")
-	why=
-	[ "$st" -eq 0 ] || why="$why status=$st"
-	[ "$data" = ok ] || why="$why data=${data:-none}"
-	[ "$faults" = "$want" ] || why="$why faults=${faults:-none}(want $want)"
+	why=$(run_why "$out" "$st" "$want")
 	case $1 in
 	touch | cow | sparse)
 		[ "$off" = "$faults" ] || why="$why offloaded=${off:-none}(want $faults)"
@@ -102,10 +78,7 @@ faults=$(field faults "$out")
 off=$(field offloaded "$out")
 pfo=$(stat1 pf_offloaded "$out")
 pff=$(stat1 pf_forwarded "$out")
-why=
-[ "$st" -eq 0 ] || why="$why status=$st"
-[ "$(field data "$out")" = ok ] || why="$why data=$(field data "$out")"
-[ "$faults" = 8192 ] || why="$why faults=${faults:-none}(want 8192)"
+why=$(run_why "$out" "$st" 8192)
 [ "$pfo" -gt 0 ] || why="$why pf_offloaded=0"
 [ "$pff" -gt 0 ] || why="$why pf_forwarded=0"
 [ "$off" = "$pfo" ] || why="$why offloaded=${off:-none}(pf_offloaded $pfo)"
@@ -119,10 +92,7 @@ st=$?
 faults=$(field faults "$out")
 pfb=$(stat1 pf_fallback "$out")
 pfo=$(stat1 pf_offloaded "$out")
-why=
-[ "$st" -eq 0 ] || why="$why status=$st"
-[ "$(field data "$out")" = ok ] || why="$why data=$(field data "$out")"
-[ "$faults" = 64 ] || why="$why faults=${faults:-none}(want 64)"
+why=$(run_why "$out" "$st" 64)
 [ "$pfb" = "$faults" ] || why="$why pf_fallback=$pfb(want $faults)"
 [ "$pfo" -eq 0 ] || why="$why pf_offloaded=$pfo(want 0)"
 echo "offload pool=0 touch pages=64 faults=${faults:--} pf_fallback=$pfb pf_offloaded=$pfo ${why:-ok}"
@@ -133,9 +103,9 @@ out=/tmp/t-offload.hostile.out
 $PFVMM run --stats --mode offload "$K" -- hostile=offload >"$out" 2>&1
 st=$?
 show "$out"
-npass=$(grep -c '^hostile .* PASS$' "$out")
-if [ "$st" -ne 0 ] || grep -q '^hostile .* FAIL$' "$out" || [ "$npass" -lt 9 ]; then
-	echo "offload hostile=offload: status $st, $npass cases passed (want 9): wrong"
+why=$(hostile_why "$out" "$st" 9)
+if [ -n "$why" ]; then
+	echo "offload hostile=offload: $why: wrong"
 	bad=$((bad + 1))
 fi
 

@@ -38,7 +38,7 @@ for c in vms_live vcpus_live pages_pinned ept_tables pool_frames; do
 	[ "$v" = 0 ] || { echo "/sys/kernel/pfvmm/$c is $v after the VM went (want 0)"; bad=$((bad + 1)); }
 done
 
-log=$(dmesg | awk -v m="$mark" 'index($0, m) { on = 1; next } on')
+log=$(dmesg_since "$mark")
 if echo "$log" | grep -E -q 'BUG:|WARNING:|Oops|general protection'; then
 	echo "the kernel log has a splat:"
 	echo "$log" | sed 's/^/  > /'

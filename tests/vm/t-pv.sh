@@ -15,37 +15,17 @@ K=$GUESTS/pvkernel.elf
 [ -f "$K" ] || fail "$K is missing (make -C guest/kernel, then stage)"
 bad=0
 
-want_faults() {	# want_faults WORKLOAD PAGES
-	case $1 in
-	touch | cow | sparse) echo "$2" ;;
-	remap) echo $(($2 * 2)) ;;
-	reaccess) echo 0 ;;
-	esac
-}
-
-field() {	# field NAME FILE: the value of NAME=... on the result line
-	sed -n "s/^result .*[ ]$1=\([^ ]*\).*/\1/p" "$2" | head -n 1
-}
-
-stat_of() {	# stat_of KIND NAME FILE: a --stats counter, 0 if absent
-	awk -v k="$1" -v n="$2" '$1 == k && $2 == n { v = $3 } END { print v + 0 }' "$3"
-}
-
 run_one() {	# run_one native|forward WORKLOAD PAGES
 	out=/tmp/t-pv.$1.$2.$3.out
 	$PFVMM run --stats --mode "$1" "$K" -- workload="$2" pages="$3" >"$out" 2>&1
 	st=$?
 	want=$(want_faults "$2" "$3")
 	faults=$(field faults "$out")
-	data=$(field data "$out")
 	cycles=$(field cycles "$out")
 	pfx=$(stat_of exit EXCEPTION_NMI "$out")
 	mmu=$(stat_of hypercall mmu_update "$out")
 	mc=$(stat_of hypercall multicall "$out")
-	why=
-	[ "$st" -eq 0 ] || why="$why status=$st"
-	[ "$data" = ok ] || why="$why data=${data:-none}"
-	[ "$faults" = "$want" ] || why="$why faults=${faults:-none}(want $want)"
+	why=$(run_why "$out" "$st" "$want")
 	if [ "$1" = forward ] && [ "$pfx" != "$faults" ]; then
 		why="$why pf-exits=$pfx(want $faults)"
 	fi
@@ -71,9 +51,9 @@ out=/tmp/t-pv.hostile-all.out
 $PFVMM run --stats --mode forward "$K" -- hostile=all >"$out" 2>&1
 st=$?
 show "$out"
-npass=$(grep -c '^hostile .* PASS$' "$out")
-if [ "$st" -ne 0 ] || grep -q '^hostile .* FAIL$' "$out" || [ "$npass" -lt 9 ]; then
-	echo "pv hostile=all: status $st, $npass cases passed (want 9): wrong"
+why=$(hostile_why "$out" "$st" 9)
+if [ -n "$why" ]; then
+	echo "pv hostile=all: $why: wrong"
 	bad=$((bad + 1))
 fi
 
@@ -93,8 +73,9 @@ fi
 wait "$bgpid"
 bst=$?
 show "$bg"
-if [ "$bst" -ne 0 ] || [ "$(field data "$bg")" != ok ]; then
-	echo "pv background touch next to ptwrite: status $bst, data=$(field data "$bg"): wrong"
+why=$(run_why "$bg" "$bst")
+if [ -n "$why" ]; then
+	echo "pv background touch next to ptwrite:$why: wrong"
 	bad=$((bad + 1))
 fi
 

@@ -35,10 +35,6 @@ live() {	# the live counters, "name=value ..."
 	done
 }
 
-field() {	# field NAME FILE: the value of NAME=... on the result line
-	sed -n "s/^result .*[ ]$1=\([^ ]*\).*/\1/p" "$2" | head -n 1
-}
-
 # cycle N: one create/run/destroy of the N-th kind; 0 if it went right
 cycle() {
 	case $(($1 % 8)) in

@@ -6,7 +6,7 @@
 #                   machine and run the fault benchmark: bench/results/ (CSV,
 #                   JSON, Markdown table, plot); FULL=1: the larger matrix
 #   make check      everything: unit tests, lint, in-VM tests under Bochs
-#                   (VT-x) and QEMU (no VT-x); last line "N passed, M failed"
+#                   (VT-x) and QEMU (no VT-x); last line "N passed, M failed, K skipped"
 #   make run        fetch deps, build, boot and run the hello guest
 #   make bench-host the benchmark on a real VT-x host, pfvmm.ko loaded
 #   make vm-run SCRIPT=foo.sh [FILES="a b"] [VMFLAGS="--qemu --smp 2"]

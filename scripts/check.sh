@@ -18,7 +18,7 @@
 #          run-all.sh 'q-*.sh', then the harness's self-test
 #          (scripts/selftest.sh, QEMU);
 #   3. counts every "PASS name" / "FAIL name" line of all parts and prints
-#      exactly one last line "N passed, M failed".
+#      exactly one last line "N passed, M failed, K skipped".
 # Exits non-zero when anything failed, a build failed (the boots are then
 # skipped and counted as failures) or a boot produced no status.
 #

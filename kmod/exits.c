@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * VM-exit dispatch.  One table indexed by the basic exit reason, one
- * handler signature: return 1 to re-enter the guest, 0 to go back to
- * userspace with vcpu->run filled in.  An exit without a handler stops
+ * handler signature: it returns what happens next, PFVMM_NEXT_GUEST to
+ * re-enter the guest or PFVMM_NEXT_USER to go back to userspace with
+ * vcpu->run filled in (never a value the guest sees).  An exit without a handler stops
  * only this guest, as an internal error carrying the raw reason, and
  * leaves a VMCS dump in the log.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/kernel.h>
+#include <linux/nospec.h>
 #include <linux/ratelimit.h>
 #include <asm/cpufeature.h>
 #include <asm/processor.h>
@@ -18,7 +20,7 @@
 #include "trace.h"
 #include "vmx_ops.h"
 
-typedef int (*pfvmm_exit_handler)(struct pfvmm_vcpu *vcpu);
+typedef enum pfvmm_next (*pfvmm_exit_handler)(struct pfvmm_vcpu *vcpu);
 
 /* ---- helpers shared with the other exit paths ---- */
 
@@ -51,9 +53,10 @@ void pfvmm_inject_exception(u8 vector, bool has_code, u32 code)
  * @addr: the address involved, or 0
  * @why: a short reason, copied into the run page
  *
- * Return: 0, so the run loop goes back to userspace.
+ * Return: PFVMM_NEXT_USER: the run loop goes back to userspace.
  */
-int pfvmm_guest_error(struct pfvmm_vcpu *vcpu, u64 addr, const char *why)
+enum pfvmm_next pfvmm_guest_error(struct pfvmm_vcpu *vcpu, u64 addr,
+				  const char *why)
 {
 	struct pfvmm_run *run = vcpu->run;
 
@@ -63,7 +66,7 @@ int pfvmm_guest_error(struct pfvmm_vcpu *vcpu, u64 addr, const char *why)
 	strscpy(run->guest_error.reason, why, sizeof(run->guest_error.reason));
 	pr_info_ratelimited("guest stopped: %s (rip 0x%llx, address 0x%llx)\n",
 			    why, run->guest_error.guest_rip, addr);
-	return 0;
+	return PFVMM_NEXT_USER;
 }
 
 /**
@@ -72,9 +75,10 @@ int pfvmm_guest_error(struct pfvmm_vcpu *vcpu, u64 addr, const char *why)
  * @suberror: PFVMM_INTERNAL_*
  * @reason: the raw VMX exit reason
  *
- * Return: 0, so the run loop goes back to userspace.
+ * Return: PFVMM_NEXT_USER: the run loop goes back to userspace.
  */
-int pfvmm_internal_error(struct pfvmm_vcpu *vcpu, u32 suberror, u32 reason)
+enum pfvmm_next pfvmm_internal_error(struct pfvmm_vcpu *vcpu, u32 suberror,
+				     u32 reason)
 {
 	struct pfvmm_run *run = vcpu->run;
 
@@ -83,7 +87,7 @@ int pfvmm_internal_error(struct pfvmm_vcpu *vcpu, u32 suberror, u32 reason)
 	run->internal.hw_exit_reason = reason;
 	run->internal.qualification = vmcs_readl(EXIT_QUALIFICATION);
 	run->internal.guest_rip = vmcs_readl(GUEST_RIP);
-	return 0;
+	return PFVMM_NEXT_USER;
 }
 
 /**
@@ -121,36 +125,36 @@ void pfvmm_vmcs_dump(struct pfvmm_vcpu *vcpu)
 
 /* ---- the handlers ---- */
 
-static int handle_resume(struct pfvmm_vcpu *vcpu)
+static enum pfvmm_next handle_resume(struct pfvmm_vcpu *vcpu)
 {
-	return 1;
+	return PFVMM_NEXT_GUEST;
 }
 
-static int handle_ud(struct pfvmm_vcpu *vcpu)
+static enum pfvmm_next handle_ud(struct pfvmm_vcpu *vcpu)
 {
 	pfvmm_inject_exception(X86_TRAP_UD, false, 0);
-	return 1;
+	return PFVMM_NEXT_GUEST;
 }
 
-static int handle_gp(struct pfvmm_vcpu *vcpu)
+static enum pfvmm_next handle_gp(struct pfvmm_vcpu *vcpu)
 {
 	pfvmm_inject_exception(X86_TRAP_GP, true, 0);
-	return 1;
+	return PFVMM_NEXT_GUEST;
 }
 
-static int handle_skip(struct pfvmm_vcpu *vcpu)
+static enum pfvmm_next handle_skip(struct pfvmm_vcpu *vcpu)
 {
 	pfvmm_skip_instruction(vcpu);
-	return 1;
+	return PFVMM_NEXT_GUEST;
 }
 
-static int handle_exception_nmi(struct pfvmm_vcpu *vcpu)
+static enum pfvmm_next handle_exception_nmi(struct pfvmm_vcpu *vcpu)
 {
 	u32 info = vmcs_read32(VM_EXIT_INTR_INFO);
 
 	if ((info & INTR_INFO_INTR_TYPE_MASK) == INTR_TYPE_NMI_INTR ||
 	    (info & INTR_INFO_VECTOR_MASK) == X86_TRAP_MC)
-		return 1;	/* the host's handler already ran */
+		return PFVMM_NEXT_GUEST;	/* the host's handler already ran */
 	if ((info & INTR_INFO_VECTOR_MASK) == X86_TRAP_PF &&
 	    pfvmm_vm_is_pv(vcpu->vm))
 		return pfvmm_pv_handle_pf(vcpu, vmcs_readl(EXIT_QUALIFICATION),
@@ -160,7 +164,7 @@ static int handle_exception_nmi(struct pfvmm_vcpu *vcpu)
 				    EXIT_REASON_EXCEPTION_NMI);
 }
 
-static int handle_triple_fault(struct pfvmm_vcpu *vcpu)
+static enum pfvmm_next handle_triple_fault(struct pfvmm_vcpu *vcpu)
 {
 	return pfvmm_guest_error(vcpu, 0,
 				 "triple fault: the guest could not handle an exception");
@@ -181,7 +185,7 @@ static void cpuid_synthesized(u32 leaf, u32 *a, u32 *b, u32 *c, u32 *d)
 	}
 }
 
-static int handle_cpuid(struct pfvmm_vcpu *vcpu)
+static enum pfvmm_next handle_cpuid(struct pfvmm_vcpu *vcpu)
 {
 	unsigned long *gpr = vcpu->regs.gpr;
 	u32 leaf = gpr[PFVMM_REG_RAX], sub = gpr[PFVMM_REG_RCX];
@@ -203,17 +207,17 @@ static int handle_cpuid(struct pfvmm_vcpu *vcpu)
 	gpr[PFVMM_REG_RCX] = c;
 	gpr[PFVMM_REG_RDX] = d;
 	pfvmm_skip_instruction(vcpu);
-	return 1;
+	return PFVMM_NEXT_GUEST;
 }
 
-static int handle_hlt(struct pfvmm_vcpu *vcpu)
+static enum pfvmm_next handle_hlt(struct pfvmm_vcpu *vcpu)
 {
 	pfvmm_skip_instruction(vcpu);
 	vcpu->run->exit_reason = PFVMM_EXIT_HLT;
-	return 0;
+	return PFVMM_NEXT_USER;
 }
 
-static int handle_io(struct pfvmm_vcpu *vcpu)
+static enum pfvmm_next handle_io(struct pfvmm_vcpu *vcpu)
 {
 	unsigned long qual = vmcs_readl(EXIT_QUALIFICATION);
 	struct pfvmm_run *run = vcpu->run;
@@ -230,7 +234,7 @@ static int handle_io(struct pfvmm_vcpu *vcpu)
 		       vcpu->regs.gpr[PFVMM_REG_RAX] & GENMASK_ULL(size * 8 - 1, 0);
 	vcpu->io_in_size = run->io.in ? size : 0;
 	pfvmm_skip_instruction(vcpu);
-	return 0;
+	return PFVMM_NEXT_USER;
 }
 
 /* CR bits a guest may change with MOV; anything else gets #GP. */
@@ -290,7 +294,7 @@ static unsigned long *cr_gpr(struct pfvmm_vcpu *vcpu, int reg)
 	return &vcpu->regs.gpr[reg];
 }
 
-static int handle_cr(struct pfvmm_vcpu *vcpu)
+static enum pfvmm_next handle_cr(struct pfvmm_vcpu *vcpu)
 {
 	unsigned long qual = vmcs_readl(EXIT_QUALIFICATION);
 	int cr = qual & 15, type = (qual >> 4) & 3, reg = (qual >> 8) & 15;
@@ -315,17 +319,17 @@ static int handle_cr(struct pfvmm_vcpu *vcpu)
 		return handle_ud(vcpu);
 	}
 	pfvmm_skip_instruction(vcpu);
-	return 1;
+	return PFVMM_NEXT_GUEST;
 }
 
-static int handle_ept_violation(struct pfvmm_vcpu *vcpu)
+static enum pfvmm_next handle_ept_violation(struct pfvmm_vcpu *vcpu)
 {
 	u64 gpa = vmcs_read64(GUEST_PHYSICAL_ADDRESS);
 	bool write = vmcs_readl(EXIT_QUALIFICATION) & EPT_VIOLATION_ACC_WRITE;
 
 	switch (pfvmm_ept_map_gpa(vcpu->vm, gpa, write)) {
 	case 0:
-		return 1;
+		return PFVMM_NEXT_GUEST;
 	case -EACCES:
 		return pfvmm_guest_error(vcpu, gpa,
 					 "direct write to a page-table frame (use MMU_UPDATE)");
@@ -341,7 +345,7 @@ static int handle_ept_violation(struct pfvmm_vcpu *vcpu)
 	}
 }
 
-static int handle_unexpected(struct pfvmm_vcpu *vcpu)
+static enum pfvmm_next handle_unexpected(struct pfvmm_vcpu *vcpu)
 {
 	u32 reason = vmcs_read32(VM_EXIT_REASON);
 
@@ -410,9 +414,9 @@ static void requeue_interrupted_event(void)
  * @vcpu: the vCPU that exited
  * @exit_reason: the raw exit reason
  *
- * Return: 1 to re-enter the guest, 0 to return to userspace.
+ * Return: whether the guest is entered again or userspace gets the exit.
  */
-int pfvmm_handle_exit(struct pfvmm_vcpu *vcpu, u32 exit_reason)
+enum pfvmm_next pfvmm_handle_exit(struct pfvmm_vcpu *vcpu, u32 exit_reason)
 {
 	u16 basic = exit_reason;
 
@@ -432,5 +436,6 @@ int pfvmm_handle_exit(struct pfvmm_vcpu *vcpu, u32 exit_reason)
 	requeue_interrupted_event();
 	if (basic >= ARRAY_SIZE(exit_handlers) || !exit_handlers[basic])
 		return handle_unexpected(vcpu);
-	return exit_handlers[basic](vcpu);
+	return exit_handlers[array_index_nospec(basic,
+						ARRAY_SIZE(exit_handlers))](vcpu);
 }

@@ -2,7 +2,9 @@
 /*
  * Hypercalls: VMCALL with the number in RAX, arguments in RDI, RSI, RDX,
  * R10, R8, and the result in RAX.  Only the guest kernel (CPL 0) may call;
- * an unknown number gets -PFVMM_ENOSYS.  Every argument is checked here or in
+ * an unknown number gets -PFVMM_ENOSYS.  hc_table[] holds every call with
+ * the facts the dispatcher checks (arguments, pv only, allowed in a
+ * MULTICALL, ends in userspace).  Every argument is checked here or in
  * the handler; a bad one is an error returned to the guest, never a
  * reason to trust it.
  */
@@ -14,133 +16,114 @@
 #include "internal.h"
 #include "vmx_ops.h"
 
-struct hc_args {
-	u64 a[5];
+/*
+ * One entry per hypercall: what it takes and where it may be called.  The
+ * handler returns what the guest gets in RAX (>= 0 or -PFVMM_E*); whether
+ * the vCPU then goes to userspace follows from the entry (to_user, stops),
+ * never from a magic return value.
+ */
+struct hc_desc {
+	u8 nargs;
+	bool pv_only;		/* a native guest owns its tables: -EPERM */
+	bool batchable;		/* may be an op of a MULTICALL */
+	bool to_user;		/* a result > 0 continues in userspace */
+	bool stops;		/* the guest stops: userspace, whatever the result */
+	union {
+		long (*a0)(struct pfvmm_vcpu *vcpu);
+		long (*a1)(struct pfvmm_vcpu *vcpu, u64 a0);
+		long (*a2)(struct pfvmm_vcpu *vcpu, u64 a0, u64 a1);
+		long (*a3)(struct pfvmm_vcpu *vcpu, u64 a0, u64 a1, u64 a2);
+	} fn;
 };
 
-/* Returns >= 0 or -errno for the guest, or PFVMM_HC_TO_USER. */
-#define PFVMM_HC_TO_USER	1000
-typedef long (*pfvmm_hc_handler)(struct pfvmm_vcpu *vcpu,
-				 const struct hc_args *args);
-
-static long hc_console_write(struct pfvmm_vcpu *vcpu,
-			     const struct hc_args *args)
+static long hc_console_write(struct pfvmm_vcpu *vcpu, u64 va, u64 len)
 {
 	struct pfvmm_run *run = vcpu->run;
-	u64 len = min_t(u64, args->a[1], PFVMM_CONSOLE_MAX);
 	int err;
 
 	BUILD_BUG_ON(PFVMM_CONSOLE_WRITE_MAX > PFVMM_CONSOLE_MAX);
+	len = min_t(u64, len, PFVMM_CONSOLE_MAX);
 	if (!len)
-		return 0;
-	err = pfvmm_gva_read(vcpu, args->a[0], run->console.buf, len);
+		return 0;	/* nothing to print: no exit (ABI) */
+	err = pfvmm_gva_read(vcpu, va, run->console.buf, len);
 	if (err)
 		return err;
 	run->console.len = len;
 	run->exit_reason = PFVMM_EXIT_CONSOLE;
-	vcpu->regs.gpr[PFVMM_REG_RAX] = len;
-	return PFVMM_HC_TO_USER;
+	return len;
 }
 
-static long hc_shutdown(struct pfvmm_vcpu *vcpu, const struct hc_args *args)
+static long hc_shutdown(struct pfvmm_vcpu *vcpu, u64 status)
 {
 	vcpu->run->exit_reason = PFVMM_EXIT_SHUTDOWN;
-	vcpu->run->shutdown.status = args->a[0];
-	vcpu->regs.gpr[PFVMM_REG_RAX] = 0;
-	return PFVMM_HC_TO_USER;
+	vcpu->run->shutdown.status = status;
+	return 0;
 }
 
-static long hc_nop(struct pfvmm_vcpu *vcpu, const struct hc_args *args)
+static long hc_nop(struct pfvmm_vcpu *vcpu)
 {
 	return 0;
 }
 
-static long hc_mmu_update(struct pfvmm_vcpu *vcpu, const struct hc_args *args)
-{
-	return pfvmm_hc_mmu_update(vcpu, args->a[0], args->a[1], args->a[2]);
-}
+static long hc_multicall(struct pfvmm_vcpu *vcpu, u64 va, u64 count);
 
-static long hc_update_va_mapping(struct pfvmm_vcpu *vcpu,
-				 const struct hc_args *args)
-{
-	return pfvmm_hc_update_va_mapping(vcpu, args->a[0], args->a[1],
-					  args->a[2]);
-}
+#define HC(nr, n, f, ...) \
+	[nr] = { .nargs = n, .fn.a##n = f, __VA_ARGS__ }
+#define PV_BATCH		.pv_only = true, .batchable = true
 
-static long hc_mmuext_op(struct pfvmm_vcpu *vcpu, const struct hc_args *args)
-{
-	return pfvmm_hc_mmuext_op(vcpu, args->a[0], args->a[1], args->a[2]);
-}
-
-static long hc_fault_region(struct pfvmm_vcpu *vcpu,
-			    const struct hc_args *args)
-{
-	return pfvmm_hc_fault_region(vcpu, args->a[0], args->a[1], args->a[2]);
-}
-
-static long hc_pool_donate(struct pfvmm_vcpu *vcpu, const struct hc_args *args)
-{
-	return pfvmm_hc_pool_donate(vcpu, args->a[0], args->a[1]);
-}
-
-static long hc_pool_reclaim(struct pfvmm_vcpu *vcpu,
-			    const struct hc_args *args)
-{
-	return pfvmm_hc_pool_reclaim(vcpu, args->a[0], args->a[1]);
-}
-
-static long hc_offload_info(struct pfvmm_vcpu *vcpu,
-			    const struct hc_args *args)
-{
-	return pfvmm_hc_offload_info(vcpu, args->a[0]);
-}
-
-static long hc_multicall(struct pfvmm_vcpu *vcpu, const struct hc_args *args);
-
-static const pfvmm_hc_handler hc_handlers[PFVMM_HC_COUNT] = {
-	[PFVMM_HC_CONSOLE_WRITE]	= hc_console_write,
-	[PFVMM_HC_SHUTDOWN]		= hc_shutdown,
-	[PFVMM_HC_NOP]			= hc_nop,
-	[PFVMM_HC_MMU_UPDATE]		= hc_mmu_update,
-	[PFVMM_HC_UPDATE_VA_MAPPING]	= hc_update_va_mapping,
-	[PFVMM_HC_MMUEXT_OP]		= hc_mmuext_op,
-	[PFVMM_HC_MULTICALL]		= hc_multicall,
-	[PFVMM_HC_FAULT_REGION]		= hc_fault_region,
-	[PFVMM_HC_POOL_DONATE]		= hc_pool_donate,
-	[PFVMM_HC_POOL_RECLAIM]		= hc_pool_reclaim,
-	[PFVMM_HC_OFFLOAD_INFO]		= hc_offload_info,
+static const struct hc_desc hc_table[PFVMM_HC_COUNT] = {
+	HC(PFVMM_HC_CONSOLE_WRITE, 2, hc_console_write, .to_user = true),
+	HC(PFVMM_HC_SHUTDOWN, 1, hc_shutdown, .stops = true),
+	HC(PFVMM_HC_NOP, 0, hc_nop, .batchable = true),
+	HC(PFVMM_HC_MMU_UPDATE, 3, pfvmm_hc_mmu_update, PV_BATCH),
+	HC(PFVMM_HC_UPDATE_VA_MAPPING, 3, pfvmm_hc_update_va_mapping, PV_BATCH),
+	HC(PFVMM_HC_MMUEXT_OP, 3, pfvmm_hc_mmuext_op, PV_BATCH),
+	HC(PFVMM_HC_MULTICALL, 2, hc_multicall, .pv_only = true),
+	HC(PFVMM_HC_FAULT_REGION, 3, pfvmm_hc_fault_region, .pv_only = true),
+	HC(PFVMM_HC_POOL_DONATE, 2, pfvmm_hc_pool_donate, .pv_only = true),
+	HC(PFVMM_HC_POOL_RECLAIM, 2, pfvmm_hc_pool_reclaim, .pv_only = true),
+	HC(PFVMM_HC_OFFLOAD_INFO, 1, pfvmm_hc_offload_info, .pv_only = true),
 };
 
-static bool hc_is_mmu(u64 nr)
+static long hc_call(struct pfvmm_vcpu *vcpu, const struct hc_desc *d,
+		    const u64 *a)
 {
-	return nr >= PFVMM_HC_MMU_UPDATE && nr < PFVMM_HC_COUNT;
+	switch (d->nargs) {
+	case 0:
+		return d->fn.a0(vcpu);
+	case 1:
+		return d->fn.a1(vcpu, a[0]);
+	case 2:
+		return d->fn.a2(vcpu, a[0], a[1]);
+	default:
+		return d->fn.a3(vcpu, a[0], a[1], a[2]);
+	}
 }
 
-/* Only MMU calls and NOP may be batched; a multicall never nests. */
-static bool hc_batchable(u64 op)
+/* The entry of a guest-supplied number, or NULL; bounded under speculation. */
+static const struct hc_desc *hc_lookup(u64 nr)
 {
-	return op == PFVMM_HC_NOP || (op >= PFVMM_HC_MMU_UPDATE &&
-				      op <= PFVMM_HC_MMUEXT_OP);
+	if (nr >= PFVMM_HC_COUNT)
+		return NULL;
+	nr = array_index_nospec(nr, PFVMM_HC_COUNT);
+	return hc_table[nr].nargs || hc_table[nr].fn.a0 ? &hc_table[nr] : NULL;
 }
 
-static long hc_multicall(struct pfvmm_vcpu *vcpu, const struct hc_args *args)
+/* A batch of MMU calls (and NOPs) in one exit; a multicall never nests. */
+static long hc_multicall(struct pfvmm_vcpu *vcpu, u64 va, u64 count)
 {
 	struct pfvmm_multicall mc;
-	u64 va = args->a[0], count = args->a[1], i;
+	const struct hc_desc *d;
+	u64 i;
 
 	if (count > PFVMM_MULTICALL_MAX)
 		return -PFVMM_E2BIG;
 	for (i = 0; i < count; i++, va += sizeof(mc)) {
-		struct hc_args sub;
-
 		if (pfvmm_gva_read(vcpu, va, &mc, sizeof(mc)))
 			return -PFVMM_EFAULT;
-		if (!hc_batchable(mc.op)) {
-			mc.result = -PFVMM_EINVAL;
-		} else {
-			memcpy(sub.a, mc.args, sizeof(sub.a));
-			mc.result = hc_handlers[mc.op](vcpu, &sub);
-		}
+		d = hc_lookup(mc.op);
+		mc.result = d && d->batchable ? hc_call(vcpu, d, mc.args) :
+						-PFVMM_EINVAL;
 		/* The result goes back where the guest may write. */
 		if (pfvmm_gva_write(vcpu, va + offsetof(struct pfvmm_multicall,
 							result),
@@ -155,39 +138,47 @@ static unsigned int guest_cpl(void)
 	return (vmcs_read32(GUEST_SS_AR_BYTES) >> 5) & 3;
 }
 
+/* The guest's result of hypercall @nr with @args; *to_user on success. */
+static long hc_dispatch(struct pfvmm_vcpu *vcpu, u64 nr, const u64 *args,
+			bool *to_user)
+{
+	const struct hc_desc *d = hc_lookup(nr);
+	long ret;
+
+	if (guest_cpl() != 0)
+		return -PFVMM_EPERM;
+	if (!d)
+		return -PFVMM_ENOSYS;
+	if (d->pv_only && !pfvmm_vm_is_pv(vcpu->vm))
+		return -PFVMM_EPERM;	/* a native guest owns its tables */
+	vcpu->stats.hypercalls[d - hc_table]++;
+	pfvmm_global_stat_inc(PFVMM_GSTAT_HYPERCALLS);
+	ret = hc_call(vcpu, d, args);
+	*to_user = d->stops || (d->to_user && ret > 0);
+	return ret;
+}
+
 /**
  * pfvmm_handle_vmcall() - the VMCALL exit: run one hypercall
  * @vcpu: the calling vCPU
  *
- * Return: 1 to resume the guest, 0 when userspace must act first.
+ * Return: PFVMM_NEXT_USER when userspace must act first (console output,
+ * shutdown), else PFVMM_NEXT_GUEST.
  */
-int pfvmm_handle_vmcall(struct pfvmm_vcpu *vcpu)
+enum pfvmm_next pfvmm_handle_vmcall(struct pfvmm_vcpu *vcpu)
 {
 	unsigned long *gpr = vcpu->regs.gpr;
-	u64 nr = gpr[PFVMM_REG_RAX];
-	struct hc_args args = { {
+	const u64 args[5] = {
 		gpr[PFVMM_REG_RDI], gpr[PFVMM_REG_RSI], gpr[PFVMM_REG_RDX],
 		gpr[PFVMM_REG_R10], gpr[PFVMM_REG_R8],
-	} };
+	};
+	bool to_user = false;
 	long ret;
 
 	pfvmm_skip_instruction(vcpu);
-	if (guest_cpl() != 0) {
-		ret = -EPERM;
-	} else if (nr >= PFVMM_HC_COUNT || !hc_handlers[nr]) {
-		ret = -PFVMM_ENOSYS;
-	} else if (hc_is_mmu(nr) && !pfvmm_vm_is_pv(vcpu->vm)) {
-		ret = -PFVMM_EPERM;	/* a native guest owns its tables */
-	} else {
-		nr = array_index_nospec(nr, PFVMM_HC_COUNT);
-		vcpu->stats.hypercalls[nr]++;
-		pfvmm_global_stat_inc(PFVMM_GSTAT_HYPERCALLS);
-		ret = hc_handlers[nr](vcpu, &args);
-		if (ret == PFVMM_HC_TO_USER)
-			return 0;
-	}
+	ret = hc_dispatch(vcpu, gpr[PFVMM_REG_RAX], args, &to_user);
 	if (ret < 0)
 		vcpu->stats.hypercall_errors++;
 	gpr[PFVMM_REG_RAX] = ret;
-	return 1;
+	return to_user ? PFVMM_NEXT_USER : PFVMM_NEXT_GUEST;
 }

@@ -57,6 +57,15 @@ struct pfvmm_ept {
 
 struct pfvmm_vcpu;
 
+/*
+ * What the run loop does once an exit (or a hypercall) is handled: one
+ * decision, kept apart from anything the guest sees in a register.
+ */
+enum pfvmm_next {
+	PFVMM_NEXT_USER,	/* back to userspace: vcpu->run says why */
+	PFVMM_NEXT_GUEST,	/* enter the guest again */
+};
+
 struct pfvmm_region {
 	u64 start, end;
 	u64 flags;		/* PFVMM_REGION_* */
@@ -218,14 +227,14 @@ static inline bool pfvmm_vm_is_pv(const struct pfvmm_vm *vm)
 int pfvmm_pv_init(struct pfvmm_vm *vm);
 void pfvmm_pv_destroy(struct pfvmm_vm *vm);
 bool pfvmm_pv_frame_is_table(struct pfvmm_vm *vm, u64 gpa);
-int pfvmm_pv_read_pte(struct pfvmm_vm *vm, u64 gpa, u64 *val);
 long pfvmm_hc_mmu_update(struct pfvmm_vcpu *vcpu, u64 va, u64 count,
 			 u64 done_va);
 long pfvmm_hc_update_va_mapping(struct pfvmm_vcpu *vcpu, u64 va, u64 val,
 				u64 flags);
 long pfvmm_hc_mmuext_op(struct pfvmm_vcpu *vcpu, u64 va, u64 count,
 			u64 done_va);
-int pfvmm_pv_handle_pf(struct pfvmm_vcpu *vcpu, u64 addr, u32 error_code);
+enum pfvmm_next pfvmm_pv_handle_pf(struct pfvmm_vcpu *vcpu, u64 addr,
+				   u32 error_code);
 bool pfvmm_pv_load_cr3(struct pfvmm_vcpu *vcpu, u64 val);
 
 /* offload.c */
@@ -256,17 +265,21 @@ void pfvmm_switch_to_guest(struct pfvmm_vcpu *vcpu);
 void pfvmm_switch_to_host(struct pfvmm_vcpu *vcpu);
 void pfvmm_switch_perf_msrs(struct pfvmm_vcpu *vcpu);
 void pfvmm_switch_setup_vmcs(struct pfvmm_vcpu *vcpu);
+void pfvmm_guest_state_enter(void);
+void pfvmm_guest_state_exit(void);
 
 /* exits.c */
-int pfvmm_handle_exit(struct pfvmm_vcpu *vcpu, u32 exit_reason);
+enum pfvmm_next pfvmm_handle_exit(struct pfvmm_vcpu *vcpu, u32 exit_reason);
 void pfvmm_vmcs_dump(struct pfvmm_vcpu *vcpu);
 void pfvmm_skip_instruction(struct pfvmm_vcpu *vcpu);
 void pfvmm_inject_exception(u8 vector, bool has_code, u32 code);
-int pfvmm_guest_error(struct pfvmm_vcpu *vcpu, u64 addr, const char *why);
-int pfvmm_internal_error(struct pfvmm_vcpu *vcpu, u32 suberror, u32 reason);
+enum pfvmm_next pfvmm_guest_error(struct pfvmm_vcpu *vcpu, u64 addr,
+				  const char *why);
+enum pfvmm_next pfvmm_internal_error(struct pfvmm_vcpu *vcpu, u32 suberror,
+				     u32 reason);
 
 /* hypercall.c */
-int pfvmm_handle_vmcall(struct pfvmm_vcpu *vcpu);
+enum pfvmm_next pfvmm_handle_vmcall(struct pfvmm_vcpu *vcpu);
 
 /* guest_mem.c */
 int pfvmm_gpa_read(struct pfvmm_vm *vm, u64 gpa, void *buf, size_t len);

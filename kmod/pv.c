@@ -277,26 +277,27 @@ long pfvmm_hc_mmuext_op(struct pfvmm_vcpu *vcpu, u64 va, u64 count,
  * guest.  Otherwise it is injected, with CR2 set, as Xen bounces a PV
  * guest's fault into the guest kernel.
  *
- * Return: 1, to re-enter the guest.
+ * Return: PFVMM_NEXT_GUEST, to re-enter the guest.
  */
-int pfvmm_pv_handle_pf(struct pfvmm_vcpu *vcpu, u64 addr, u32 error_code)
+enum pfvmm_next pfvmm_pv_handle_pf(struct pfvmm_vcpu *vcpu, u64 addr,
+				   u32 error_code)
 {
 	u32 vectoring = vmcs_read32(IDT_VECTORING_INFO_FIELD);
 
 	if (vectoring & VECTORING_INFO_VALID_MASK) {
 		/* A fault while delivering an event: a double fault. */
 		pfvmm_inject_exception(X86_TRAP_DF, true, 0);
-		return 1;
+		return PFVMM_NEXT_GUEST;
 	}
 	if (pfvmm_offload_on(vcpu->vm) &&
 	    pfvmm_offload_fault(vcpu, addr, error_code))
-		return 1;
+		return PFVMM_NEXT_GUEST;
 	vcpu->stats.pf_forwarded++;
 	pfvmm_global_stat_inc(PFVMM_GSTAT_FORWARDED);
 	trace_pfvmm_fault(vcpu->id, addr, error_code, "forwarded");
 	vcpu->cr2 = addr;
 	pfvmm_inject_exception(X86_TRAP_PF, true, error_code);
-	return 1;
+	return PFVMM_NEXT_GUEST;
 }
 
 /**

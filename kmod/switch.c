@@ -19,6 +19,9 @@
  *    a guest) go through the VMCS MSR-load lists on every entry, from
  *    perf_guest_get_msrs(), as KVM's atomic_switch_perf_msrs() does.
  *
+ * Also the bookkeeping around entry that KVM does: RCU, lockdep and
+ * context tracking learn that the CPU is in a guest.
+ *
  * The FPU/SIMD register file is switched per PFVMM_RUN in vcpu.c with the
  * kernel's fpu_swap_kvm_fpstate(); DR7 and DEBUGCTL by the VMCS debug
  * controls plus a restore after exit (vcpu.c).  docs/host-safety.md lists
@@ -26,6 +29,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/kvm_host.h>
 #include <linux/perf_event.h>
 #include <linux/sched.h>
 #include <asm/desc.h>
@@ -153,6 +157,26 @@ void pfvmm_switch_perf_msrs(struct pfvmm_vcpu *vcpu)
 		vmcs_write32(VM_EXIT_MSR_LOAD_COUNT, n);
 		vcpu->nr_switch_msrs = n;
 	}
+}
+
+/**
+ * pfvmm_guest_state_enter() - tell RCU, lockdep and context tracking
+ *
+ * Right before VM entry, interrupts off: to RCU the guest is an extended
+ * quiescent state like userspace, and lockdep sees interrupts enabled
+ * (they are, for the guest), as KVM's guest_state_enter_irqoff().
+ */
+noinstr void pfvmm_guest_state_enter(void)
+{
+	guest_state_enter_irqoff();
+}
+
+/**
+ * pfvmm_guest_state_exit() - undo pfvmm_guest_state_enter() after the exit
+ */
+noinstr void pfvmm_guest_state_exit(void)
+{
+	guest_state_exit_irqoff();
 }
 
 /**

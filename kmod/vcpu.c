@@ -60,8 +60,17 @@ static void vcpu_load(struct pfvmm_vcpu *vcpu, int cpu)
 	bool moved = vcpu->cpu != cpu;
 
 	pfvmm_vcpu_load_on_cpu(vcpu, cpu);
-	if (moved)
+	if (moved) {
 		vcpu_set_host_percpu(cpu);
+		/*
+		 * This CPU may hold translations of this VPID from an earlier
+		 * stay, older than the guest's later MOV CR3s and INVLPGs
+		 * elsewhere: drop them (KVM requests a TLB flush on every
+		 * change of pCPU).
+		 */
+		if (vcpu->vpid)
+			vmx_invvpid(VMX_VPID_EXTENT_SINGLE_CONTEXT, vcpu->vpid);
+	}
 	/* Some CPUs (and emulators) lack the MSR: then there is none. */
 	if (rdmsrl_safe(MSR_IA32_DEBUGCTLMSR, &vcpu->host_debugctl))
 		vcpu->host_debugctl = 0;
@@ -449,9 +458,12 @@ static void vcpu_refresh_host_crs(struct pfvmm_vcpu *vcpu)
 	}
 }
 
+/* vcpu_enter_guest() entered nothing: the loop's checks come first. */
+#define VCPU_RETRY_ENTRY	(-2)
+
 /*
- * One trip through the guest.  Returns the exit reason, or -1 if the
- * entry instruction failed.
+ * One trip through the guest.  Returns the exit reason, -1 if the entry
+ * instruction failed, or VCPU_RETRY_ENTRY.
  */
 static long vcpu_enter_guest(struct pfvmm_vcpu *vcpu)
 {
@@ -467,6 +479,16 @@ static long vcpu_enter_guest(struct pfvmm_vcpu *vcpu)
 		preempt_enable();
 		return -1;
 	}
+	/*
+	 * A reschedule or a signal that came in since the loop's checks
+	 * (interrupts are off now): no entry, the loop sees to it first, as
+	 * KVM's kvm_vcpu_exit_request().
+	 */
+	if (unlikely(need_resched() || signal_pending(current))) {
+		local_irq_enable();
+		preempt_enable();
+		return VCPU_RETRY_ENTRY;
+	}
 	/* The guest's FPU registers, if a kernel user or a switch took them. */
 	fpregs_assert_state_consistent();
 	if (test_thread_flag(TIF_NEED_FPU_LOAD))
@@ -477,7 +499,14 @@ static long vcpu_enter_guest(struct pfvmm_vcpu *vcpu)
 	if (native_read_cr2() != vcpu->cr2)
 		native_write_cr2(vcpu->cr2);
 
+	/*
+	 * To RCU and lockdep the guest is like userspace (an extended
+	 * quiescent state, interrupts "on"), as KVM tells them; nothing but
+	 * the entry asm runs in between.
+	 */
+	pfvmm_guest_state_enter();
 	fail = pfvmm_vmx_run(&vcpu->regs, vcpu->launched);
+	pfvmm_guest_state_exit();
 
 	vcpu->cr2 = native_read_cr2();
 
@@ -537,14 +566,15 @@ static int vcpu_entry_failed(struct pfvmm_vcpu *vcpu)
 	pr_err_ratelimited("VM entry failed: VM-instruction error %u\n", err);
 	pfvmm_vmcs_dump(vcpu);
 	vcpu->run->internal.data[0] = err;
-	return pfvmm_internal_error(vcpu, PFVMM_INTERNAL_ENTRY_FAILED, 0);
+	pfvmm_internal_error(vcpu, PFVMM_INTERNAL_ENTRY_FAILED, 0);
+	return 0;
 }
 
+/* Returns 0 with vcpu->run filled in, or -EINTR, -EIO for RUN itself. */
 static int vcpu_run_loop(struct pfvmm_vcpu *vcpu)
 {
 	for (;;) {
 		long reason;
-		int r;
 
 		if (signal_pending(current)) {
 			vcpu->run->exit_reason = PFVMM_EXIT_INTR;
@@ -552,14 +582,15 @@ static int vcpu_run_loop(struct pfvmm_vcpu *vcpu)
 		}
 		cond_resched();
 		reason = vcpu_enter_guest(vcpu);
+		if (reason == VCPU_RETRY_ENTRY)
+			continue;
 		if (reason < 0)
 			return vcpu_entry_failed(vcpu);
 		/* The exit's interrupt may have been the reboot's VMXOFF IPI. */
 		if (unlikely(READ_ONCE(pfvmm_rebooting)))
 			return -EIO;
-		r = pfvmm_handle_exit(vcpu, reason);
-		if (r <= 0)
-			return r;
+		if (pfvmm_handle_exit(vcpu, reason) == PFVMM_NEXT_USER)
+			return 0;
 	}
 }
 

@@ -60,7 +60,8 @@ struct pfvmm_slot *pfvmm_vm_find_slot(struct pfvmm_vm *vm, u64 gpa)
 	for (i = 0; i < PFVMM_MAX_SLOTS; i++) {
 		struct pfvmm_slot *s = &vm->slots[i];
 
-		if (READ_ONCE(s->used) && gpa >= s->gpa &&
+		/* Pairs with the smp_store_release() that publishes it. */
+		if (smp_load_acquire(&s->used) && gpa >= s->gpa &&
 		    gpa - s->gpa < s->size)
 			return s;
 	}

@@ -5,11 +5,12 @@
  * by spaces; a key given twice takes its last value.  keys[] below is the
  * whole syntax: one row a key, with its kind, range or choices, default
  * and place in the struct.  The parser, the error messages and the usage
- * text all read it, and nothing else knows the keys.  After the words
- * come the rules between keys: one of the rows marked "selects" must be
- * given (it picks what runs), and a row marked "pv_only" needs mode=pv.
- * The values of workload=, hostile= and probe= are the modes' own to check
- * (work.c, tests/): here they are any string.
+ * text all read it, and nothing else knows the keys.  Every value is
+ * checked as it comes (a bad one is refused even if the key comes again).
+ * After the words come the rules between keys: one of the rows marked
+ * SELECTS must be given (it picks what runs), and a row marked PV_ONLY
+ * needs mode=pv when set.  The values of workload=, hostile= and probe=
+ * are the modes' own to check (work.c, tests/): here they are any string.
  */
 #include <stddef.h>
 #include "pvkernel.h"
@@ -18,47 +19,50 @@
 
 struct cfg_key {
 	const char *name;
-	enum { K_STR, K_NUM, K_CHOICE } kind;
-	size_t offset;			/* of the value in struct boot_config */
+	union {
+		const char *values;		/* K_STR: what the usage shows */
+		const char *const *choices;	/* K_CHOICE: NULL-terminated */
+	};
 	uint64_t def;			/* K_NUM, K_CHOICE (an index) */
-	uint64_t min, max;		/* K_NUM */
-	const char *const *choices;	/* K_CHOICE: NULL-terminated */
-	const char *values;		/* K_STR: what the usage text shows */
-	bool selects;			/* one of these picks what runs */
-	bool pv_only;			/* when set, mode=pv is needed */
-	const char *what;		/* the usage text */
+	uint32_t min, max;		/* K_NUM */
+	uint16_t offset;		/* of the value in struct boot_config */
+	enum { K_STR, K_NUM, K_CHOICE } kind : 8;
+	uint8_t flags;			/* SELECTS, PV_ONLY */
 };
+
+#define SELECTS		1	/* one of these keys picks what runs */
+#define PV_ONLY		2	/* when set, mode=pv is needed */
 
 #define AT(field)	offsetof(struct boot_config, field)
 
 static const char *const mode_choices[] = { "native", "pv", NULL };
 
 static const struct cfg_key keys[] = {
-	{ "mode", K_CHOICE, AT(mode), .def = MODE_NATIVE, .choices = mode_choices,
-	  .what = "the MMU: the guest's own tables, or the pv hypercalls" },
-	{ "workload", K_STR, AT(workload), .selects = true,
-	  .values = "touch|cow|remap|sparse|reaccess|exit",
-	  .what = "a ring-3 workload and its result line (work.c)" },
-	{ "hostile", K_STR, AT(hostile), .selects = true, .pv_only = true,
-	  .values = "all|ptwrite|offload|tamper",
-	  .what = "bad hypercalls the VMM must refuse (tests/hostile.c)" },
-	{ "probe", K_STR, AT(probe), .selects = true,
-	  .values = "cr8|swapgs|fpu|insns|cpufuzz",
-	  .what = "host-shared CPU state as the guest sees it (tests/probe.c)" },
-	{ "pages", K_NUM, AT(pages), .def = 64, .min = 1, .max = 65536,
-	  .what = "the workload's pages (workload=exit: CPUID and VMCALL exits)" },
-	{ "offload", K_NUM, AT(offload), .def = 0, .min = 0, .max = 1,
-	  .pv_only = true,
-	  .what = "1: register fault regions and donate a pool (offload.c)" },
-	{ "pool", K_NUM, AT(pool), .def = CFG_UNSET, .min = 0, .max = NUM_MAX,
-	  .what = "frames to donate instead of what the workload needs" },
-	{ "fuzz", K_NUM, AT(fuzz), .def = CFG_UNSET, .min = 0, .max = NUM_MAX,
-	  .selects = true,
-	  .what = "the seed of calls= random hypercalls (tests/fuzz.c)" },
-	{ "calls", K_NUM, AT(calls), .def = 1000, .min = 0, .max = NUM_MAX,
-	  .what = "fuzz= hypercalls, probe=fpu rounds, probe=cpufuzz instructions" },
-	{ "seed", K_NUM, AT(seed), .def = 1, .min = 0, .max = NUM_MAX,
-	  .what = "probe=cpufuzz's seed" },
+	/* the MMU: the guest's own tables, or the pv hypercalls */
+	{ "mode", .kind = K_CHOICE, .offset = AT(mode), .def = MODE_NATIVE,
+	  .choices = mode_choices },
+	/* what runs: one of the four (work.c, tests/hostile.c, probe.c, fuzz.c) */
+	{ "workload", .kind = K_STR, .offset = AT(workload), .flags = SELECTS,
+	  .values = "touch|cow|remap|sparse|reaccess|exit" },
+	{ "hostile", .kind = K_STR, .offset = AT(hostile), .flags = SELECTS | PV_ONLY,
+	  .values = "all|ptwrite|offload|tamper" },
+	{ "probe", .kind = K_STR, .offset = AT(probe), .flags = SELECTS,
+	  .values = "cr8|swapgs|fpu|insns|cpufuzz" },
+	{ "fuzz", .kind = K_NUM, .offset = AT(fuzz), .def = CFG_UNSET,
+	  .max = NUM_MAX, .flags = SELECTS },		/* the seed */
+	/* a workload's pages; workload=exit: the timed exits of each kind */
+	{ "pages", .kind = K_NUM, .offset = AT(pages), .def = 64, .min = 1,
+	  .max = 65536 },
+	/* 1: register fault regions and donate a pool (offload.c) */
+	{ "offload", .kind = K_NUM, .offset = AT(offload), .def = 0, .min = 0,
+	  .max = 1, .flags = PV_ONLY },
+	/* the pool's frames (default: what the workload needs) */
+	{ "pool", .kind = K_NUM, .offset = AT(pool), .def = CFG_UNSET,
+	  .max = NUM_MAX },
+	/* fuzz='s hypercalls, probe=fpu's rounds, probe=cpufuzz's instructions */
+	{ "calls", .kind = K_NUM, .offset = AT(calls), .def = 1000,
+	  .max = NUM_MAX },
+	{ "seed", .kind = K_NUM, .offset = AT(seed), .def = 1, .max = NUM_MAX },
 };
 
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))
@@ -97,18 +101,24 @@ static void print_values(const struct cfg_key *k)
 		printk("%lu-%lu", (unsigned long)k->min, (unsigned long)k->max);
 }
 
+/* " key=" for each row with one of @flags. */
+static void print_keys(unsigned int flags)
+{
+	unsigned int i;
+
+	for (i = 0; i < NKEYS; i++)
+		if (keys[i].flags & flags)
+			printk(" %s=", keys[i].name);
+}
+
 static void print_usage(void)
 {
 	unsigned int i;
 
 	printk("pvkernel: usage: key=value ..., one of");
-	for (i = 0; i < NKEYS; i++)
-		if (keys[i].selects)
-			printk(" %s=", keys[i].name);
+	print_keys(SELECTS);
 	printk(" picks what runs;");
-	for (i = 0; i < NKEYS; i++)
-		if (keys[i].pv_only)
-			printk(" %s=", keys[i].name);
+	print_keys(PV_ONLY);
 	printk(" need mode=pv\n");
 	for (i = 0; i < NKEYS; i++) {
 		printk("pvkernel:   %s=", keys[i].name);
@@ -117,7 +127,7 @@ static void print_usage(void)
 			printk(" (default %s)", keys[i].choices[keys[i].def]);
 		else if (keys[i].kind == K_NUM && keys[i].def != CFG_UNSET)
 			printk(" (default %lu)", (unsigned long)keys[i].def);
-		printk(": %s\n", keys[i].what);
+		printk("\n");
 	}
 }
 
@@ -223,17 +233,16 @@ static int check_rules(struct boot_config *c)
 	unsigned int i;
 
 	for (i = 0; i < NKEYS; i++)
-		selected |= keys[i].selects && is_set(c, &keys[i]);
+		selected |= (keys[i].flags & SELECTS) && is_set(c, &keys[i]);
 	if (!selected) {
 		printk("pvkernel: need one of");
-		for (i = 0; i < NKEYS; i++)
-			if (keys[i].selects)
-				printk(" %s=", keys[i].name);
+		print_keys(SELECTS);
 		printk("\n");
 		return -1;
 	}
 	for (i = 0; i < NKEYS; i++) {
-		if (keys[i].pv_only && is_set(c, &keys[i]) && c->mode != MODE_PV) {
+		if ((keys[i].flags & PV_ONLY) && is_set(c, &keys[i]) &&
+		    c->mode != MODE_PV) {
 			printk("pvkernel: %s=", keys[i].name);
 			if (keys[i].kind == K_STR)
 				printk("%s", *str_at(c, &keys[i]));

@@ -43,10 +43,14 @@ static int bad_regions(void)
 	return bad;
 }
 
-/* @ro and @rw: two fresh frames, still writable in the direct map. */
-static int bad_donations(uint64_t ro, uint64_t rw)
+/*
+ * @ro and @rw: two fresh frames, still writable in the direct map; @many:
+ * a frame, the list of the calls one entry over the bound (the VMM must
+ * refuse the count before it reads or writes the list).
+ */
+static int bad_donations(uint64_t ro, uint64_t rw, uint64_t *many)
 {
-	static uint64_t one[2], many[PFVMM_MMU_BATCH_MAX + 1];
+	static uint64_t one[2];
 	int bad = 0;
 
 	one[0] = (frames_mem_size() >> 12) + 16;
@@ -71,10 +75,10 @@ static int bad_donations(uint64_t ro, uint64_t rw)
 
 int run_hostile_offload(void)
 {
-	uint64_t ro = frame_alloc(), rw = frame_alloc();
+	uint64_t ro = frame_alloc(), rw = frame_alloc(), many = frame_alloc();
 	int bad = bad_regions();
 
-	bad += bad_donations(ro, rw);
+	bad += bad_donations(ro, rw, (uint64_t *)many);
 	bad += hostile_check("region-limit", regions_to_limit(), -PFVMM_E2BIG);
 	printk("hostile summary: %d failed\n", bad);
 	return bad ? 1 : 0;

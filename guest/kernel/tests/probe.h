@@ -2,9 +2,11 @@
 /*
  * The probe modes' way to run an instruction that may fault (probe.c,
  * cpufuzz.c): PROBE(insn, asm operands) runs @insn at CPL0 and evaluates
- * to the vector of the fault it raised, or -1; the trap handler's
- * probe_fixup() resumes after the instruction.  The operands must include
- * the "memory" clobber.
+ * to the vector of the fault it raised, or -1; probe.c's probe_fixup()
+ * (the trap hook while a probe runs) resumes after the instruction.  The
+ * operands must include the "memory" clobber.  The two variables are
+ * probe.c's: the macro is the only other place that writes them.  Also
+ * what probe.c calls in cpufuzz.c.
  */
 #ifndef PVKERNEL_PROBE_H
 #define PVKERNEL_PROBE_H

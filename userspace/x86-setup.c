@@ -42,17 +42,29 @@ uint64_t x86_gdt_entry(uint32_t base, uint32_t limit, uint32_t ar)
 	return desc;
 }
 
+/**
+ * x86_boot_gdt() - write a GDT of flat 64-bit code and data and a busy TSS
+ * @code, @data, @tss: their selectors, below X86_GDT_MAX * 8; the TSS
+ *	takes two slots and ends the table, the slots it leaves are null
+ *
+ * Return: the table's limit.
+ */
+uint16_t x86_boot_gdt(void *mem, uint16_t code, uint16_t data, uint16_t tss)
+{
+	uint64_t gdt[X86_GDT_MAX] = { 0 };
+	size_t size = (tss / 8 + 2) * 8;
+
+	gdt[code / 8] = x86_gdt_entry(0, 0xffffffff, X86_AR_CODE64);
+	gdt[data / 8] = x86_gdt_entry(0, 0xffffffff, X86_AR_DATA);
+	gdt[tss / 8] = x86_gdt_entry(PFVMM_BOOT_TSS, X86_TSS_LIMIT, X86_AR_TSS64_BUSY);
+	memcpy((char *)mem + PFVMM_BOOT_GDT, gdt, size);
+	return (uint16_t)(size - 1);
+}
+
+/* null, code (0x08), data (0x10), TSS (0x18; slot 4: base 63:32, zero) */
 static void x86_setup_gdt(void *mem)
 {
-	uint64_t gdt[X86_GDT_ENTRIES] = {
-		[PFVMM_BOOT_SEL_CODE / 8] = x86_gdt_entry(0, 0xffffffff, X86_AR_CODE64),
-		[PFVMM_BOOT_SEL_DATA / 8] = x86_gdt_entry(0, 0xffffffff, X86_AR_DATA),
-		[PFVMM_BOOT_SEL_TSS / 8] = x86_gdt_entry(PFVMM_BOOT_TSS, X86_TSS_LIMIT,
-							X86_AR_TSS64_BUSY),
-		/* slot 4: bits 63:32 of the TSS base, zero */
-	};
-
-	memcpy((char *)mem + PFVMM_BOOT_GDT, gdt, sizeof(gdt));
+	x86_boot_gdt(mem, PFVMM_BOOT_SEL_CODE, PFVMM_BOOT_SEL_DATA, PFVMM_BOOT_SEL_TSS);
 }
 
 static void x86_setup_tss(void *mem)
@@ -97,9 +109,28 @@ static void x86_setup_bootinfo(void *mem, uint64_t mem_size,
 }
 
 /**
- * x86_boot_setup() - write the launcher's tables into low guest memory
+ * x86_boot_tables() - the TSS, GDT and identity map, without the boot info
  * @mem, @mem_size: guest memory from GPA 0; a multiple of 2 MiB, at least
  *	2 MiB and at most PFVMM_BOOT_PD_MAX GiB
+ *
+ * For a guest that takes its boot information in another form (a Linux
+ * bzImage's boot_params, linux-boot.c).
+ * Return: 0, or -EINVAL when @mem_size cannot be mapped by this layout.
+ */
+int x86_boot_tables(void *mem, uint64_t mem_size)
+{
+	if (mem_size < (2ull << 20) || mem_size % (2ull << 20) ||
+	    mem_size > ((uint64_t)PFVMM_BOOT_PD_MAX << 30))
+		return -EINVAL;
+	x86_setup_tss(mem);
+	x86_setup_gdt(mem);
+	x86_setup_page_tables(mem, mem_size);
+	return 0;
+}
+
+/**
+ * x86_boot_setup() - write the launcher's tables into low guest memory
+ * @mem, @mem_size: as for x86_boot_tables()
  * @img: the loaded guest image (recorded in the boot info)
  * @cmdline: the guest command line, cut to fit the boot info (may be NULL)
  *
@@ -108,12 +139,10 @@ static void x86_setup_bootinfo(void *mem, uint64_t mem_size,
 int x86_boot_setup(void *mem, uint64_t mem_size, const struct elf_image *img,
 		   const char *cmdline)
 {
-	if (mem_size < (2ull << 20) || mem_size % (2ull << 20) ||
-	    mem_size > ((uint64_t)PFVMM_BOOT_PD_MAX << 30))
-		return -EINVAL;
-	x86_setup_tss(mem);
-	x86_setup_gdt(mem);
-	x86_setup_page_tables(mem, mem_size);
+	int ret = x86_boot_tables(mem, mem_size);
+
+	if (ret)
+		return ret;
 	x86_setup_bootinfo(mem, mem_size, img, cmdline);
 	return 0;
 }

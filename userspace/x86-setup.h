@@ -27,6 +27,7 @@
 #define X86_RFLAGS_INIT		0x2ull		/* the reserved bit 1 */
 
 #define X86_GDT_ENTRIES		5	/* null, code, data, TSS (two slots) */
+#define X86_GDT_MAX		8	/* room for x86_boot_gdt()'s tables */
 #define X86_TSS_LIMIT		0x67
 
 #define X86_PTE_P		0x001ull
@@ -34,6 +35,8 @@
 #define X86_PTE_PS		0x080ull
 #define X86_PTE_ADDR		0x000ffffffffff000ull
 
+int x86_boot_tables(void *mem, uint64_t mem_size);
+uint16_t x86_boot_gdt(void *mem, uint16_t code, uint16_t data, uint16_t tss);
 int x86_boot_setup(void *mem, uint64_t mem_size, const struct elf_image *img,
 		   const char *cmdline);
 void x86_boot_sregs(struct pfvmm_sregs *sregs);

@@ -45,6 +45,7 @@ int main(int argc, char *argv[])
 	run_cli_table_tests();
 	run_cli_command_tests();
 	run_x86_tests();
+	run_linux_boot_tests();
 	run_kvm_convert_tests();
 	run_stats_tests();
 	run_cli_tests();

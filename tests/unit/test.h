@@ -57,6 +57,7 @@ void run_ux_tests(void);
 void run_bench_tests(void);
 void run_cli_table_tests(void);
 void run_cli_command_tests(void);
+void run_linux_boot_tests(void);
 
 #define OUT_MAX 8192
 

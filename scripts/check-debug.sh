@@ -27,7 +27,7 @@
 #      console-t.log, console-s.log), counted in a summary.  Findings are result lines too:
 #      debug-kasan, debug-lockdep, debug-warn and debug-kmemleak-pfvmm
 #      (leaks whose allocation trace is in a module) fail when non-zero.
-# Prints PASS/FAIL lines and one last line "N passed, M failed".
+# Prints PASS/FAIL lines and one last line "N passed, M failed, K skipped".
 #
 #   scripts/check-debug.sh --findings [CONSOLE...]   step 5 alone, on the
 #            console logs an earlier run left in build/check-debug/ (or on
@@ -43,7 +43,8 @@
 set -u
 {
 TOP=$(cd "$(dirname "$0")/.." && pwd)
-cd "$TOP"
+cd "$TOP" || exit 1
+. scripts/lib.sh	# indent, secs, report, finish
 MAKE=${MAKE:-make}
 out=build/check-debug
 DK=$TOP/.cache/debug-kernel
@@ -73,32 +74,9 @@ CHECK_DEBUG_BOOTS=${CHECK_DEBUG_BOOTS:-t s}
 CHECK_DEBUG_T_TESTS=${CHECK_DEBUG_T_TESTS:-t-*.sh}
 CHECK_DEBUG_S_TESTS=${CHECK_DEBUG_S_TESTS:-s-*.sh}
 t0=$(date +%s)
-secs() { echo "$(( $(date +%s) - $1 ))s"; }
-indent() { sed 's/^/    | /'; }
-
-finish() {
-	local p f
-	p=$(cat "$out"/*.res 2>/dev/null | grep -c '^PASS ')
-	f=$(cat "$out"/*.res 2>/dev/null | grep -c '^FAIL ')
-	echo "== make check-debug finished in $(secs "$t0") (logs: $out/)"
-	if [ "$f" -gt 0 ]; then
-		echo "failed:$(cat "$out"/*.res | sed -n 's/^FAIL \([^ ]*\).*/\1/p' | tr '\n' ' ')"
-	fi
-	echo "$p passed, $f failed"
-	[ "$f" -eq 0 ]
-	exit
-}
-
-# report NAME STATUS LOGFILE [NOTE]: one result line, details on failure
-report() {
-	if [ "$2" -eq 0 ]; then
-		echo "PASS $1${4:+ ($4)}" | tee "$out/$1.res"
-	else
-		echo "FAIL $1${4:+ ($4)}" | tee "$out/$1.res"
-		echo "    $1: status $2; last lines of $3:"
-		tail -n 30 "$3" | indent
-	fi
-}
+# Every result line goes into $out/<name>.res (report, finish:
+# scripts/lib.sh; the consoles are *.log).
+results=res
 
 if [ -n "$findings_only" ]; then
 	mkdir -p "$out"
@@ -117,7 +95,7 @@ echo "== deps"
 scripts/deps.sh >"$out/deps.out" 2>&1
 st=$?
 report deps $st "$out/deps.out"
-[ $st -eq 0 ] || finish
+[ $st -eq 0 ] || finish "make check-debug"
 
 # ---- 2. the debug kernel ----
 build_kernel() {
@@ -158,7 +136,7 @@ else
 	(build_kernel) >"$out/kernel-build.out" 2>&1
 	st=$?
 	report build-debug-kernel $st "$out/kernel-build.out" "built in $(secs "$tk")"
-	[ $st -eq 0 ] || finish
+	[ $st -eq 0 ] || finish "make check-debug"
 fi
 KREL=$(cat "$OBJ/include/config/kernel.release")
 MODDIR=$INST/lib/modules/$KREL
@@ -189,7 +167,7 @@ build_pfvmm() {
 (build_pfvmm) >"$out/build-pfvmm.out" 2>&1
 st=$?
 report build-pfvmm $st "$out/build-pfvmm.out" "$(head -n 1 "$out/build-pfvmm.out")"
-[ $st -eq 0 ] || finish
+[ $st -eq 0 ] || finish "make check-debug"
 
 # ---- 4. the Bochs boots ----
 # vm_script GLOB: the in-VM script of one boot.
@@ -246,9 +224,7 @@ vm_boot() {
 		echo "PASS debug-boot-$name" >>"$out/$name.res"
 	else
 		echo "FAIL debug-boot-$name (no status from the guest: status $st)" >>"$out/$name.res"
-		awk '/^RUN / { n = $2 } /^(PASS|FAIL) / && $2 == n { n = "" }
-		     END { if (n != "") print "FAIL " n " (the guest hung or died during it)" }' \
-			"$out/tests-$name.out" >>"$out/$name.res"
+		hung_test "$out/tests-$name.out" >>"$out/$name.res"
 	fi
 }
 
@@ -353,5 +329,5 @@ if [ "$n_leak_mod" -gt 0 ]; then
 	head -n 40 "$out/kmemleak-module.txt" | indent
 fi
 grep -E '^vm-run: (\[guest up|bochs wall time)' "$out"/console-*.log | sed 's/^/   /'
-finish
+finish "make check-debug"
 }

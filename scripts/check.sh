@@ -27,7 +27,8 @@
 set -u
 {
 TOP=$(cd "$(dirname "$0")/.." && pwd)
-cd "$TOP"
+cd "$TOP" || exit 1
+. scripts/lib.sh	# indent, secs, report, finish
 KDIR=${1:-}
 MAKE=${MAKE:-make}
 out=build/check
@@ -39,46 +40,16 @@ BOCHS_SMP=${BOCHS_SMP:-1}
 rm -rf "$out"
 mkdir -p "$out"
 t0=$(date +%s)
-secs() { echo "$(( $(date +%s) - $1 ))s"; }
-indent() { sed 's/^/    | /'; }
-
-# Every part writes its PASS/FAIL lines into $out/<part>.log.
-finish() {
-	local p f s
-	p=$(cat "$out"/*.log 2>/dev/null | grep -c '^PASS ')
-	f=$(cat "$out"/*.log 2>/dev/null | grep -c '^FAIL ')
-	# SKIP: a test this host cannot run (the line says why); not a failure.
-	s=$(cat "$out"/*.log 2>/dev/null | grep -c '^SKIP ')
-	echo "== make check finished in $(secs "$t0") (logs: $out/)"
-	if [ "$s" -gt 0 ]; then
-		echo "skipped:"
-		cat "$out"/*.log | sed -n 's/^SKIP /    /p'
-	fi
-	if [ "$f" -gt 0 ]; then
-		echo "failed:$(cat "$out"/*.log | sed -n 's/^FAIL \([^ ]*\).*/\1/p' | tr '\n' ' ')"
-	fi
-	echo "$p passed, $f failed, $s skipped"
-	[ "$f" -eq 0 ]
-	exit
-}
-
-# report NAME STATUS LOGFILE: one result line (in NAME's log), details on failure
-report() {
-	if [ "$2" -eq 0 ]; then
-		echo "PASS $1" | tee "$out/$1.log"
-	else
-		echo "FAIL $1" | tee "$out/$1.log"
-		echo "    $1: status $2; last lines of $3:"
-		tail -n 30 "$3" | indent
-	fi
-}
+# Every part writes its PASS/FAIL lines into $out/<part>.log (report,
+# finish: scripts/lib.sh).
+results=log
 
 # ---- 1. deps, build, stage ----
 echo "== deps"
 scripts/deps.sh >"$out/deps.out" 2>&1
 st=$?
 report deps $st "$out/deps.out"
-[ $st -eq 0 ] || finish
+[ $st -eq 0 ] || finish "make check"
 [ -n "$KDIR" ] || KDIR=/usr/src/linux-headers-$(scripts/deps.sh --kver)
 
 echo "== build: module, guest, userspace (KDIR=$KDIR)"
@@ -113,7 +84,7 @@ echo "   ($(secs "$t0"))"
 # Writes $out/NAME.log (the streamed console: the tests' PASS/FAIL lines)
 # and adds "FAIL NAME-boot" when the guest produced no status.
 vm_part() {
-	local name=$1 flags=$2 glob=$3 tmo=$4 last=${5:-} st
+	local name=$1 flags=$2 glob=$3 tmo=$4 last=${5:-} st hung
 	if [ -z "$built" ]; then
 		echo "FAIL $name (skipped: the build failed)" >"$out/$name.log"
 		return
@@ -131,9 +102,8 @@ EOF
 	else
 		echo "FAIL $name-boot (no status from the guest: status $st)" >>"$out/$name.log"
 		# The test that was running when the guest hung or died.
-		awk '/^RUN / { n = $2 } /^(PASS|FAIL) / && $2 == n { n = "" }
-		     END { if (n != "") print "FAIL " n " (the guest hung or died during it)" }' \
-			"$out/$name.log" >>"$out/$name.log"
+		hung=$(hung_test "$out/$name.log")
+		[ -z "$hung" ] || echo "$hung" >>"$out/$name.log"
 	fi
 }
 
@@ -191,5 +161,5 @@ cat "$out/vm-bochs.log"
 echo "== Bochs boot with 2 CPUs: s-*.sh (waiting for it: $(secs "$t0") so far)"
 wait $smp_pid
 cat "$out/vm-bochs-smp.log"
-finish
+finish "make check"
 }

@@ -15,14 +15,13 @@
 set -u
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
-cd "$TOP"
+cd "$TOP" || exit 1
+. scripts/lib.sh	# indent
 KDIR=${1:?usage: lint.sh KDIR}
 CP=$TOP/.cache/checkpatch/checkpatch.pl
 out=$TOP/build/lint
 mkdir -p "$out"
 rc=0
-
-indent() { sed 's/^/    | /'; }
 
 # ---- checkpatch ----
 files=$(find kmod include -type f \( -name '*.c' -o -name '*.h' \) \

@@ -19,13 +19,12 @@
 set -u
 {
 TOP=$(cd "$(dirname "$0")/.." && pwd)
+. "$TOP/scripts/lib.sh"	# indent
 VMRUN=$TOP/scripts/vm-run
 work=$(mktemp -d "${TMPDIR:-/tmp}/pfvmm-selftest.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 1
 failed=0
-
-indent() { sed 's/^/    | /'; }
 
 # check NAME EXPECTED-STATUS LOG [GREP-PATTERN...]: status and output lines
 check() {

@@ -127,7 +127,7 @@ if command -v gnuplot >/dev/null; then
 else
 	echo "bench: gnuplot missing (scripts/deps.sh installs gnuplot-nox): no plot" >&2
 fi
-echo "bench: wrote $(cd "$OUT" && ls | tr '\n' ' ')"
+echo "bench: wrote $(cd "$OUT" && echo *)"
 # The README shows the latest results of the emulated machine.
 if [ "$OUT" = "$TOP/bench/results" ] && [ -z "$host" ]; then
 	python3 bench/readme.py "$OUT/results.json" README.md &&

@@ -64,6 +64,7 @@ load_pfvmm() {
 	insmod "$PFVMM_KO" || { echo "bench: insmod $PFVMM_KO failed" >&2; return 1; }
 	wait_dev present
 }
+# shellcheck disable=SC2317 # called by restore
 unload_pfvmm() {
 	module_loaded || return 0
 	rmmod pfvmm || { echo "bench: rmmod pfvmm failed" >&2; return 1; }
@@ -73,6 +74,7 @@ unload_pfvmm() {
 was_loaded=
 module_loaded && was_loaded=1
 load_pfvmm || exit 100
+# shellcheck disable=SC2317 # called by the EXIT trap
 restore() {
 	if [ -n "$was_loaded" ]; then load_pfvmm; else unload_pfvmm; fi
 }
@@ -90,6 +92,7 @@ case " $M " in
 	fi
 	;;
 esac
+# shellcheck disable=SC2317 # called by the EXIT trap
 unload_kvm() {
 	[ -n "$kvm_loaded" ] && return 0
 	rmmod kvm_intel 2>/dev/null

@@ -102,7 +102,7 @@ build_kernel() {
 	local tb
 	set -e
 	if [ ! -f "$SRC/Makefile" ]; then
-		tb=$(ls /usr/src/linux-source-6.1.tar.* | head -n 1)
+		for tb in /usr/src/linux-source-6.1.tar.*; do break; done
 		echo "extracting $tb"
 		mkdir -p "$DK"
 		rm -rf "$SRC"
@@ -120,6 +120,7 @@ build_kernel() {
 		*) grep -qxF "$l" "$OBJ/.config" ;;
 		esac || { echo "debug-kernel.config: '$l' did not stick"; exit 1; }
 	done
+	# shellcheck disable=SC2086 # $MAKE may carry options (make -s ...)
 	nice -n 19 $MAKE -C "$OBJ" -j2 bzImage modules
 	rm -rf "$INST"
 	$MAKE -C "$OBJ" -s modules_install INSTALL_MOD_PATH="$INST"

@@ -58,32 +58,39 @@ apt_install() {
 		apt-get install -y -q --no-install-recommends $missing >&2
 }
 
+# The kernel version Debian's linux-image-amd64 points at ("" when apt has
+# no package lists yet).
+debian_kver() {
+	apt-cache depends linux-image-amd64 2>/dev/null |
+		sed -n 's/^ *Depends: linux-image-\([0-9].*-amd64\)$/\1/p' | head -n 1
+}
+
+# The newest kernel unpacked in .cache/kernel ("" when none is).
+cached_kver() {
+	find "$CACHE/kernel/boot" -maxdepth 1 -name 'vmlinuz-*' 2>/dev/null |
+		sed 's|.*/vmlinuz-||' | sort -V | tail -n 1
+}
+
 # The kernel version Debian's linux-image-amd64 currently points at.
 # Falls back on what is already unpacked or installed when apt knows nothing
 # (no package lists yet).
 resolve_kver() {
-	k=$(apt-cache depends linux-image-amd64 2>/dev/null |
-	    sed -n 's/^ *Depends: linux-image-\([0-9].*-amd64\)$/\1/p' | head -n 1)
+	k=$(debian_kver)
 	if [ -z "$k" ] && [ -z "${1:-}" ]; then
 		# apt has no lists yet: update once and retry.
 		as_root apt-get update -q >&2 && apt_updated=1
 		resolve_kver retry
 		return
 	fi
-	if [ -z "$k" ]; then
-		k=$(ls "$CACHE"/kernel/boot/ 2>/dev/null |
-		    sed -n 's/^vmlinuz-//p' | sort -V | tail -n 1)
-	fi
+	[ -n "$k" ] || k=$(cached_kver)
 	[ -n "$k" ] || { log "cannot resolve the kernel version"; exit 1; }
 	echo "$k"
 }
 
 if [ "${1:-}" = "--kver" ]; then
 	# Quiet and without installing anything: the Makefile calls this.
-	k=$(apt-cache depends linux-image-amd64 2>/dev/null |
-	    sed -n 's/^ *Depends: linux-image-\([0-9].*-amd64\)$/\1/p' | head -n 1)
-	[ -n "$k" ] || k=$(ls "$CACHE"/kernel/boot/ 2>/dev/null |
-			   sed -n 's/^vmlinuz-//p' | sort -V | tail -n 1)
+	k=$(debian_kver)
+	[ -n "$k" ] || k=$(cached_kver)
 	[ -n "$k" ] || { log "cannot resolve KVER (run scripts/deps.sh)"; exit 1; }
 	echo "$k"
 	exit 0
@@ -103,7 +110,7 @@ if [ ! -f "$CACHE/kernel/boot/vmlinuz-$KVER" ] ||
 	chmod 0777 "$CACHE/debs"
 	log "downloading linux-image-$KVER"
 	(cd "$CACHE/debs" && apt-get download -q "linux-image-$KVER" >&2)
-	deb=$(ls "$CACHE"/debs/linux-image-"$KVER"_*.deb | head -n 1)
+	for deb in "$CACHE"/debs/linux-image-"$KVER"_*.deb; do break; done
 	rm -rf "$CACHE/kernel.tmp"
 	dpkg-deb -x "$deb" "$CACHE/kernel.tmp"
 	rm -rf "$CACHE/kernel"
@@ -119,7 +126,7 @@ done
 # checkpatch.pl from the kernel source tarball (Debian ships no other copy).
 if [ ! -f "$CACHE/checkpatch/checkpatch.pl" ]; then
 	log "extracting checkpatch.pl from linux-source-6.1"
-	src=$(ls /usr/src/linux-source-6.1.tar.* | head -n 1)
+	for src in /usr/src/linux-source-6.1.tar.*; do break; done
 	rm -rf "$CACHE/checkpatch.tmp"
 	mkdir -p "$CACHE/checkpatch.tmp"
 	tar -xf "$src" -C "$CACHE/checkpatch.tmp" --strip-components=2 \

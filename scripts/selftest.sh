@@ -68,6 +68,7 @@ cp "$TOP/tests/vm/run-all.sh" "$TOP/tests/vm/lib.sh" .
 printf 'exit 0\n' >x-a-pass.sh
 printf 'echo "the reason"\nexit 1\n' >x-b-fail.sh
 printf 'sleep 1000 &\nsleep 1000\n' >x-c-slow.sh
+# shellcheck disable=SC2016 # expanded by the test inside the machine
 printf 'n=$(ps | grep -c "[s]leep 1000"); echo "left: $n"; [ "$n" -eq 0 ]\n' >x-d-clean.sh
 printf 'echo "WARNING: injected by selftest" >/dev/kmsg\n' >y-warn.sh
 cat >runner.sh <<'EOF'

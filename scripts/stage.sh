@@ -54,4 +54,4 @@ if [ -f bench/run-matrix.sh ]; then
 	cp bench/run-matrix.sh bench/check.awk "$out/bench/"
 fi
 
-echo "stage: $out: $(ls "$out/bin" | tr '\n' ' ')| $(ls "$out/guest" | tr '\n' ' ')"
+echo "stage: $out: $(cd "$out/bin" && echo *) | $(cd "$out/guest" && echo *)"

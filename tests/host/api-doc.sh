@@ -7,18 +7,21 @@
 # Prints PASS/FAIL api-doc and hypercall-doc.
 set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$TOP"
+cd "$TOP" || exit 1
 
 p=
+# shellcheck disable=SC2013 # C identifiers: one word each
 for n in $(sed -n 's/^#define \(PFVMM_[A-Z_0-9]*\)[[:space:]]*_IO.*/\1/p' include/uapi/pfvmm.h); do
 	grep -q "\`$n\`" docs/api.md || p="$p ioctl $n;"
 done
+# shellcheck disable=SC2013 # C identifiers: one word each
 for n in $(sed -n 's/^[[:space:]]*PFVMM_EXIT_\([A-Z_]*\) = [1-9].*/\1/p' include/uapi/pfvmm.h); do
 	grep -q "$n" docs/api.md || p="$p exit reason $n;"
 done
 if [ -z "$p" ]; then echo "PASS api-doc"; else echo "FAIL api-doc: undocumented:$p"; fi
 
 p=
+# shellcheck disable=SC2013 # C identifiers: one word each
 for n in $(sed -n 's/^#define \(PFVMM_HC_[A-Z_]*\)[[:space:]].*/\1/p' include/pfvmm/hypercall.h |
 	   grep -v '^PFVMM_HC_COUNT$'); do
 	grep -q "\`$n(" docs/hypercall-abi.md || p="$p $n;"

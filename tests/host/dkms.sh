@@ -10,7 +10,7 @@
 # under /var/lib/dkms changed.  Prints PASS/FAIL dkms-build.
 set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$TOP"
+cd "$TOP" || exit 1
 MAKE=${MAKE:-make}
 
 if ! command -v dkms >/dev/null; then

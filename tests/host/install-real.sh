@@ -12,7 +12,7 @@
 # PASS/FAIL install-real, uninstall-real.
 set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$TOP"
+cd "$TOP" || exit 1
 skip() { echo "SKIP install-real: $*"; exit 0; }
 [ "$(id -u)" -eq 0 ] || skip "needs root"
 command -v unshare >/dev/null || skip "no unshare"
@@ -29,6 +29,7 @@ mods=lib/modules/$modrel
 # in_overlay CMD: run CMD (sh -c) as root, chrooted into the overlay, in
 # $TOP; the overlay and its mounts vanish with the namespace.
 in_overlay() {
+	# shellcheck disable=SC2016 # $1, $2, $3: the inner sh's arguments
 	unshare -m sh -c '
 		mount --make-rprivate / &&
 		mount -t overlay overlay -o "lowerdir=/,upperdir=$1/upper,workdir=$1/work" "$1/root" &&

@@ -8,7 +8,7 @@
 # Needs the module and the launcher built.  Prints PASS/FAIL lines.
 set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$TOP"
+cd "$TOP" || exit 1
 MAKE=${MAKE:-make}
 tmp=$(mktemp -d /tmp/pfvmm-install.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT

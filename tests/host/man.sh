@@ -10,7 +10,7 @@
 # Prints PASS/FAIL lines.
 set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$TOP"
+cd "$TOP" || exit 1
 page=docs/pfvmm.1
 
 w=$(MANWIDTH=80 man --warnings -l "$page" 2>&1 >/dev/null)
@@ -59,7 +59,7 @@ man_outline() {
 p=
 if [ -x userspace/pfvmm ]; then
 	for c in run stat bench; do
-		C=$(echo "$c" | tr a-z A-Z)
+		C=$(echo "$c" | tr '[:lower:]' '[:upper:]')
 		h=$(help_outline "$c" | tr '\n' ' ')
 		m=$(man_outline "$C" | tr '\n' ' ')
 		[ -n "$h" ] && [ "$h" = "$m" ] ||

@@ -8,7 +8,7 @@
 # Description).  Prints PASS/FAIL sysfs-doc.
 set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$TOP"
+cd "$TOP" || exit 1
 doc=docs/sysfs-pfvmm.txt
 p=
 attrs=$(sed -n -e 's/^\(GSTAT\|LIVE\)(\([a-z_0-9]*\),.*/\2/p' \

@@ -12,6 +12,7 @@
 
 PFVMM_KO=${PFVMM_KO:-/pfvmm/pfvmm.ko}
 PFVMM_ROOT=${PFVMM_ROOT:-/pfvmm}
+# shellcheck disable=SC2034 # for the tests that source this
 GUESTS=$PFVMM_ROOT/guest
 PFVMM=${PFVMM:-pfvmm}
 

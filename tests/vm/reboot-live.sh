@@ -21,7 +21,7 @@ K=$GUESTS/pvkernel.elf
 ncpu=$(grep -c '^processor' /proc/cpuinfo)
 [ "$ncpu" -ge 2 ] || fail "needs 2 CPUs, this machine has $ncpu (boot with --smp 2)"
 
-migrate -p 0 -- $PFVMM run "$GUESTS/spin.elf" >/tmp/reboot-live.0 2>&1 &
+migrate -p 0 -- "$PFVMM" run "$GUESTS/spin.elf" >/tmp/reboot-live.0 2>&1 &
 migrate -p 1 -- sh -c "while :; do $PFVMM run --mode offload $K -- workload=touch pages=4096; done" \
 	>/tmp/reboot-live.1 2>&1 &
 i=0

@@ -20,7 +20,7 @@ loc_cpu1() {	# the local timer interrupts CPU 1 has taken
 	awk '$1 == "LOC:" { print $3 }' /proc/interrupts
 }
 
-migrate -p 1 -- $PFVMM run "$K" -- probe=cr8 >/tmp/s-host-cr8.out 2>&1 &
+migrate -p 1 -- "$PFVMM" run "$K" -- probe=cr8 >/tmp/s-host-cr8.out 2>&1 &
 gpid=$!
 i=0
 while ! grep -q 'spinning=1' /tmp/s-host-cr8.out && [ "$i" -lt 300 ]; do
@@ -30,6 +30,7 @@ done
 grep -q '^result probe=cr8 failed=0' /tmp/s-host-cr8.out ||
 	why="$why probe: $(grep -m1 'wrong\|result' /tmp/s-host-cr8.out)"
 loc0=$(loc_cpu1)
+# shellcheck disable=SC2016 # the inner sh expands them
 loop=$(migrate -p 1 -- sh -c 'i=0; end=$(($(date +%s) + 2))
 	while [ "$(date +%s)" -lt "$end" ]; do i=$((i + 1)); done; echo "$i"' 2>/dev/null)
 loc1=$(loc_cpu1)

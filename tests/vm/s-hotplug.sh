@@ -16,7 +16,7 @@ C1=/sys/devices/system/cpu/cpu1/online
 [ -w "$C1" ] || fail "CPU 1 cannot be taken offline ($C1 missing: boot with --smp 2)"
 bad=0
 
-migrate -p 1 -- $PFVMM run "$GUESTS/spin.elf" >/tmp/s-hotplug.spin.out 2>&1 &
+migrate -p 1 -- "$PFVMM" run "$GUESTS/spin.elf" >/tmp/s-hotplug.spin.out 2>&1 &
 spid=$!
 sleep 1
 lpid=$(ps -o pid,ppid | awk -v p="$spid" '$2 == p { print $1 }' | head -n 1)
@@ -29,7 +29,7 @@ echo 1 >"$C1" || fail "could not bring CPU 1 back"
 sleep 1
 
 out=/tmp/s-hotplug.touch.out
-migrate -p 1 -- $PFVMM run --mode forward "$K" -- workload=touch pages=256 >"$out" 2>&1
+migrate -p 1 -- "$PFVMM" run --mode forward "$K" -- workload=touch pages=256 >"$out" 2>&1
 st=$?
 echo "hotplug: touch pinned on the re-onlined CPU 1: status $st data=$(field data "$out")"
 if [ "$st" -ne 0 ] || [ "$(field data "$out")" != ok ]; then

@@ -35,7 +35,7 @@ for mode in native forward offload; do
 	for w in touch cow; do
 		out=/tmp/s-smp.$mode.$w.out
 		t0=$(date +%s)
-		migrate -i 3 -- $PFVMM run --mem 64M --mode "$mode" "$K" -- \
+		migrate -i 3 -- "$PFVMM" run --mem 64M --mode "$mode" "$K" -- \
 			workload=$w pages=4096 >"$out" 2>&1
 		st=$?
 		secs=$(($(date +%s) - t0))
@@ -54,35 +54,35 @@ for mode in native forward offload; do
 done
 
 # ---- two guests, one per CPU ----
-migrate -p 0 -- $PFVMM run --mode forward "$K" -- workload=cow pages=2048 \
+migrate -p 0 -- "$PFVMM" run --mode forward "$K" -- workload=cow pages=2048 \
 	>/tmp/s-smp.pin0.out 2>&1 &
 p0=$!
-migrate -p 1 -- $PFVMM run --mode offload "$K" -- workload=touch pages=2048 \
+migrate -p 1 -- "$PFVMM" run --mode offload "$K" -- workload=touch pages=2048 \
 	>/tmp/s-smp.pin1.out 2>&1 &
 p1=$!
-wait "$p0"
-s0=$?
-wait "$p1"
-s1=$?
-for i in 0 1; do
-	eval st=\$s$i
-	why=$(guest_ok /tmp/s-smp.pin$i.out "$st" 2048)
-	echo "smp pinned guest on cpu $i: $why"
+pinned_check() {	# pinned_check CPU PID: the verdict on the guest pinned on CPU
+	wait "$2"
+	st=$?
+	why=$(guest_ok "/tmp/s-smp.pin$1.out" "$st" 2048)
+	echo "smp pinned guest on cpu $1: $why"
 	if [ "$why" != ok ]; then
-		show /tmp/s-smp.pin$i.out
+		show "/tmp/s-smp.pin$1.out"
 		bad=$((bad + 1))
 	fi
-done
+}
+pinned_check 0 "$p0"
+pinned_check 1 "$p1"
 
 # ---- a spinning guest does not stall its CPU ----
 # count_loop SECS: iterations of a shell loop pinned on CPU 0 in SECS s
 count_loop() {
+	# shellcheck disable=SC2016 # the inner sh expands them
 	migrate -p 0 -- sh -c 'i=0; end=$(($(date +%s) + '"$1"'))
 		while [ "$(date +%s)" -lt "$end" ]; do i=$((i + 1)); done; echo "$i"' \
 		2>/dev/null
 }
 alone=$(count_loop 2)
-migrate -p 0 -- $PFVMM run "$GUESTS/spin.elf" >/tmp/s-smp.spin.out 2>&1 &
+migrate -p 0 -- "$PFVMM" run "$GUESTS/spin.elf" >/tmp/s-smp.spin.out 2>&1 &
 spid=$!
 sleep 1
 with=$(count_loop 2)

@@ -24,6 +24,7 @@ kvm_loaded() { grep -q '^kvm_intel ' /proc/modules; }
 pfvmm_was_loaded=
 module_loaded && pfvmm_was_loaded=1
 
+# shellcheck disable=SC2317 # called by the EXIT trap
 cleanup() {
 	st=$?
 	if [ -n "$bgpid" ]; then

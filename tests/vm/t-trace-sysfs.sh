@@ -14,8 +14,8 @@ for f in offload vm_exits hypercalls faults_offloaded faults_forwarded \
 	[ -r "$S/$f" ] || fail "$S/$f missing"
 done
 [ "$(cat $S/offload)" = 0 ] || fail "offload default is $(cat $S/offload), want 0"
-echo 1 >$S/offload && [ "$(cat $S/offload)" = 1 ] || fail "cannot set offload to 1"
-echo 0 >$S/offload && [ "$(cat $S/offload)" = 0 ] || fail "cannot set offload to 0"
+{ echo 1 >$S/offload && [ "$(cat $S/offload)" = 1 ]; } || fail "cannot set offload to 1"
+{ echo 0 >$S/offload && [ "$(cat $S/offload)" = 0 ]; } || fail "cannot set offload to 0"
 if echo banana >$S/offload 2>/dev/null; then fail "offload accepted 'banana'"; fi
 
 [ -d "$T/events/pfvmm" ] || mount -t tracefs tracefs $T 2>/dev/null

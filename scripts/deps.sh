@@ -23,7 +23,8 @@ CACHE=$TOP/.cache
 PACKAGES="bochs bochsbios vgabios bochs-term busybox-static cpio xorriso
 isolinux syslinux-common qemu-system-x86 sparse linux-source-6.1
 gnuplot-nox libnuma-dev clang-14 libclang-rt-14-dev bc flex bison libelf-dev
-build-essential gcc-multilib kmod xz-utils perl procps dkms man-db groff-base"
+build-essential gcc-multilib kmod xz-utils perl procps dkms man-db groff-base
+shellcheck pyflakes3"
 
 log() { echo "deps: $*" >&2; }
 

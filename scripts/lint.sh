@@ -1,14 +1,22 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# lint.sh KDIR - the kernel's own style and type checkers over the module:
+# lint.sh KDIR - the kernel's own style and type checkers over the module,
+# and the shell and Python checkers over the harness, tests and benchmark:
 #
-#   checkpatch.pl --strict --no-tree -f  over kmod/**/*.[ch] and include/**/*.h
+#   checkpatch: checkpatch.pl --strict --no-tree -f over kmod/**/*.[ch] and
+#     include/**/*.h
 #   sparse: make -C KDIR M=kmod C=2 modules, failing on any warning or error
+#   shell: shellcheck -x over every shell script under scripts/, tests/ and
+#     bench/ (*.sh, and the files whose first line is a #!.../sh or bash)
+#   Python: pyflakes3 (Debian's python3-pyflakes) over bench/*.py
 #
-# Prints "PASS lint-checkpatch"/"FAIL lint-checkpatch" and
-# "PASS lint-sparse"/"FAIL lint-sparse", with the findings on failure.
-# Nothing is ignored: every checkpatch --strict message is a failure.
+# Prints "PASS lint-checkpatch"/"FAIL lint-checkpatch",
+# "PASS lint-sparse"/"FAIL lint-sparse", and likewise lint-shellcheck and
+# lint-pyflakes, with the findings on failure.
+# Nothing is ignored: every checkpatch --strict message and every message
+# of shellcheck (style notes too) is a failure; a script silences one in
+# place, with a "disable" directive of shellcheck's that says why.
 # (checkpatch's SPDX check needs only the tag on the first line, which every
 # file carries; uapi headers under include/uapi/ are exempt from the
 # "prefer u32 over __u32" rule by checkpatch itself.)
@@ -75,6 +83,65 @@ else
 		rc=1
 	else
 		echo "PASS lint-sparse"
+	fi
+fi
+# ---- shellcheck ----
+# is_shell FILE: a shell script by name or by its #! line
+is_shell() {
+	case $1 in
+	*.sh) return 0 ;;
+	esac
+	head -n 1 "$1" 2>/dev/null | grep -qE '^#!.*[/ ](ba)?sh( |$)'
+}
+shfiles=$(find scripts tests bench -type f 2>/dev/null |
+	LC_ALL=C sort | while read -r f; do is_shell "$f" && echo "$f"; done)
+if ! command -v shellcheck >/dev/null; then
+	echo "lint: shellcheck missing (run scripts/deps.sh)"
+	echo "FAIL lint-shellcheck"
+	rc=1
+elif [ -z "$shfiles" ]; then
+	echo "lint: no shell scripts under scripts/, tests/ or bench/"
+	echo "FAIL lint-shellcheck"
+	rc=1
+else
+	# -x -P SCRIPTDIR: follow ". ./lib.sh" relative to the sourcing script.
+	# shellcheck disable=SC2086
+	shellcheck -x -P SCRIPTDIR -f gcc $shfiles >"$out/shellcheck.log" 2>&1
+	st=$?
+	if [ "$st" -ne 0 ] || [ -s "$out/shellcheck.log" ]; then
+		echo "lint: shellcheck found $(grep -c ': \(error\|warning\|note\|style\):' \
+			"$out/shellcheck.log") issue(s) in $(echo "$shfiles" | wc -l) scripts (build/lint/shellcheck.log):"
+		head -n 60 "$out/shellcheck.log" | indent
+		echo "FAIL lint-shellcheck"
+		rc=1
+	else
+		echo "PASS lint-shellcheck"
+	fi
+fi
+
+# ---- pyflakes ----
+# pyflakes3 runs Debian's /usr/bin/python3, which has python3-pyflakes; a
+# python3 earlier in PATH (a venv, pyenv) may not.
+pyfiles=$(find bench -maxdepth 1 -type f -name '*.py' 2>/dev/null | LC_ALL=C sort)
+if ! command -v pyflakes3 >/dev/null; then
+	echo "lint: pyflakes3 missing (run scripts/deps.sh)"
+	echo "FAIL lint-pyflakes"
+	rc=1
+elif [ -z "$pyfiles" ]; then
+	echo "lint: no Python files in bench/"
+	echo "FAIL lint-pyflakes"
+	rc=1
+else
+	# shellcheck disable=SC2086
+	pyflakes3 $pyfiles >"$out/pyflakes.log" 2>&1
+	st=$?
+	if [ "$st" -ne 0 ] || [ -s "$out/pyflakes.log" ]; then
+		echo "lint: pyflakes found $(wc -l <"$out/pyflakes.log") issue(s) (build/lint/pyflakes.log):"
+		head -n 60 "$out/pyflakes.log" | indent
+		echo "FAIL lint-pyflakes"
+		rc=1
+	else
+		echo "PASS lint-pyflakes"
 	fi
 fi
 exit $rc

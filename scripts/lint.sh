@@ -31,43 +31,50 @@ out=$TOP/build/lint
 mkdir -p "$out"
 rc=0
 
+# lint_fail NAME WHY: FAIL NAME, after why (a tool or its input missing)
+lint_fail() {
+	echo "lint: $2"
+	echo "FAIL $1"
+	rc=1
+}
+
+# lint_judge NAME STATUS LOG WHAT: PASS NAME when the checker exited with
+# STATUS 0 and wrote nothing to LOG; else WHAT and LOG's first 60 lines,
+# then FAIL NAME.
+lint_judge() {
+	if [ "$2" -eq 0 ] && [ ! -s "$3" ]; then
+		echo "PASS $1"
+	else
+		echo "lint: $4 (build/lint/$(basename "$3")):"
+		head -n 60 "$3" | indent
+		echo "FAIL $1"
+		rc=1
+	fi
+}
+
 # ---- checkpatch ----
 files=$(find kmod include -type f \( -name '*.c' -o -name '*.h' \) \
 	! -name '*.mod.c' 2>/dev/null | LC_ALL=C sort)
 if [ ! -f "$CP" ]; then
-	echo "lint: $CP missing (run scripts/deps.sh)"
-	echo "FAIL lint-checkpatch"
-	rc=1
+	lint_fail lint-checkpatch "$CP missing (run scripts/deps.sh)"
 elif [ -z "$files" ]; then
-	echo "lint: no C files under kmod/ or include/"
-	echo "FAIL lint-checkpatch"
-	rc=1
+	lint_fail lint-checkpatch "no C files under kmod/ or include/"
 else
 	# shellcheck disable=SC2086
 	perl "$CP" --strict --no-tree --no-summary --terse --show-types \
 		--color=never -f $files >"$out/checkpatch.log" 2>&1
 	# --strict in a git tree leaves a CamelCase cache file behind.
 	rm -f .checkpatch-camelcase.git.*
-	if [ -s "$out/checkpatch.log" ]; then
-		echo "lint: checkpatch --strict found $(grep -c ': \(ERROR\|WARNING\|CHECK\):' \
-			"$out/checkpatch.log") issue(s) (build/lint/checkpatch.log):"
-		head -n 60 "$out/checkpatch.log" | indent
-		echo "FAIL lint-checkpatch"
-		rc=1
-	else
-		echo "PASS lint-checkpatch"
-	fi
+	# Its exit status does not count: any message in the log fails.
+	lint_judge lint-checkpatch 0 "$out/checkpatch.log" "checkpatch --strict found \
+$(grep -c ': \(ERROR\|WARNING\|CHECK\):' "$out/checkpatch.log") issue(s)"
 fi
 
 # ---- sparse ----
 if ! command -v sparse >/dev/null; then
-	echo "lint: sparse missing (run scripts/deps.sh)"
-	echo "FAIL lint-sparse"
-	rc=1
+	lint_fail lint-sparse "sparse missing (run scripts/deps.sh)"
 elif [ ! -f kmod/Kbuild ] && [ ! -f kmod/Makefile ]; then
-	echo "lint: kmod/Kbuild missing"
-	echo "FAIL lint-sparse"
-	rc=1
+	lint_fail lint-sparse "kmod/Kbuild missing"
 else
 	# C=2 checks every file whether or not it needs rebuilding.
 	make -C "$KDIR" M="$TOP/kmod" C=2 modules >"$out/sparse.log" 2>&1
@@ -85,6 +92,7 @@ else
 		echo "PASS lint-sparse"
 	fi
 fi
+
 # ---- shellcheck ----
 # is_shell FILE: a shell script by name or by its #! line
 is_shell() {
@@ -96,27 +104,15 @@ is_shell() {
 shfiles=$(find scripts tests bench -type f 2>/dev/null |
 	LC_ALL=C sort | while read -r f; do is_shell "$f" && echo "$f"; done)
 if ! command -v shellcheck >/dev/null; then
-	echo "lint: shellcheck missing (run scripts/deps.sh)"
-	echo "FAIL lint-shellcheck"
-	rc=1
+	lint_fail lint-shellcheck "shellcheck missing (run scripts/deps.sh)"
 elif [ -z "$shfiles" ]; then
-	echo "lint: no shell scripts under scripts/, tests/ or bench/"
-	echo "FAIL lint-shellcheck"
-	rc=1
+	lint_fail lint-shellcheck "no shell scripts under scripts/, tests/ or bench/"
 else
 	# -x -P SCRIPTDIR: follow ". ./lib.sh" relative to the sourcing script.
 	# shellcheck disable=SC2086
 	shellcheck -x -P SCRIPTDIR -f gcc $shfiles >"$out/shellcheck.log" 2>&1
-	st=$?
-	if [ "$st" -ne 0 ] || [ -s "$out/shellcheck.log" ]; then
-		echo "lint: shellcheck found $(grep -c ': \(error\|warning\|note\|style\):' \
-			"$out/shellcheck.log") issue(s) in $(echo "$shfiles" | wc -l) scripts (build/lint/shellcheck.log):"
-		head -n 60 "$out/shellcheck.log" | indent
-		echo "FAIL lint-shellcheck"
-		rc=1
-	else
-		echo "PASS lint-shellcheck"
-	fi
+	lint_judge lint-shellcheck $? "$out/shellcheck.log" "shellcheck found \
+$(grep -c ': [a-z]*: ' "$out/shellcheck.log") issue(s) in $(echo "$shfiles" | wc -l) scripts"
 fi
 
 # ---- pyflakes ----
@@ -124,24 +120,13 @@ fi
 # python3 earlier in PATH (a venv, pyenv) may not.
 pyfiles=$(find bench -maxdepth 1 -type f -name '*.py' 2>/dev/null | LC_ALL=C sort)
 if ! command -v pyflakes3 >/dev/null; then
-	echo "lint: pyflakes3 missing (run scripts/deps.sh)"
-	echo "FAIL lint-pyflakes"
-	rc=1
+	lint_fail lint-pyflakes "pyflakes3 missing (run scripts/deps.sh)"
 elif [ -z "$pyfiles" ]; then
-	echo "lint: no Python files in bench/"
-	echo "FAIL lint-pyflakes"
-	rc=1
+	lint_fail lint-pyflakes "no Python files in bench/"
 else
 	# shellcheck disable=SC2086
 	pyflakes3 $pyfiles >"$out/pyflakes.log" 2>&1
-	st=$?
-	if [ "$st" -ne 0 ] || [ -s "$out/pyflakes.log" ]; then
-		echo "lint: pyflakes found $(wc -l <"$out/pyflakes.log") issue(s) (build/lint/pyflakes.log):"
-		head -n 60 "$out/pyflakes.log" | indent
-		echo "FAIL lint-pyflakes"
-		rc=1
-	else
-		echo "PASS lint-pyflakes"
-	fi
+	lint_judge lint-pyflakes $? "$out/pyflakes.log" "pyflakes found \
+$(wc -l <"$out/pyflakes.log") issue(s)"
 fi
 exit $rc

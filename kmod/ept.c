@@ -83,12 +83,18 @@ void pfvmm_ept_destroy(struct pfvmm_ept *ept)
 	WARN_ON(ept->pinned || ept->tables);
 }
 
-/* The leaf entry for @gpa, allocating missing tables on the way. */
+/*
+ * The leaf entry for @gpa, allocating missing tables on the way.  The
+ * four levels index bits 47:12 only: an address at or above
+ * PFVMM_GPA_LIMIT (no slot reaches it) would alias a lower one.
+ */
 static u64 *ept_leaf(struct pfvmm_ept *ept, u64 gpa)
 {
 	u64 *table = ept->pml4;
 	int level;
 
+	if (gpa >= PFVMM_GPA_LIMIT)
+		return NULL;
 	for (level = EPT_LEVELS; level > 1; level--) {
 		u64 *e = &table[ept_index(gpa, level)];
 
@@ -209,15 +215,18 @@ out_unlock:
 }
 
 /*
- * The leaf entry for @gpa if its tables exist, or NULL.  Tables are never
- * freed and a present leaf never changes its page while the VM lives, so
- * this needs no lock.
+ * The leaf entry for @gpa if its tables exist, or NULL (always at or
+ * above PFVMM_GPA_LIMIT, as in ept_leaf()).  Tables are never freed and a
+ * present leaf never changes its page while the VM lives, so this needs
+ * no lock.
  */
 static u64 *ept_find_leaf(struct pfvmm_ept *ept, u64 gpa)
 {
 	u64 *table = ept->pml4;
 	int level;
 
+	if (gpa >= PFVMM_GPA_LIMIT)
+		return NULL;
 	for (level = EPT_LEVELS; level > 1; level--) {
 		u64 e = READ_ONCE(table[ept_index(gpa, level)]);
 

@@ -34,9 +34,9 @@
 #  - with -v rows=N: exactly N runs.
 
 function v(k) { return (k in f) ? f[k] + 0 : 0 }
-function say(verdict, msg) {
-	print verdict " " msg
-	if (verdict == "FAIL")
+function say(word, msg) {
+	print word " " msg
+	if (word == "FAIL")
 		nfail++
 }
 function verdict(ok) { return ok ? "PASS" : "FAIL" }

@@ -1,29 +1,39 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * 'pfvmm run [OPTIONS] GUEST.elf [-- ARGS...]': check the options (the
- * NUMA node too) and the guest file, build a VM around it, run it to the
- * end and report: with --stats the command line that reproduces the run
- * and the VM's counters.  The command line and its table are in options.c.
+ * 'pfvmm run [OPTIONS] GUEST.elf [-- ARGS...]' and 'pfvmm run [OPTIONS]
+ * --kernel BZIMAGE': check the options (the NUMA node too) and the guest
+ * file or the Linux kernel (linux-guest.c), build a VM around it, run it
+ * to the end and report: with --stats the command line that reproduces
+ * the run and the VM's counters.  The command line and its table are in
+ * options.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "builtin.h"
+#include "linux-guest.h"
 #include "numa.h"
 #include "options.h"
 #include "stats.h"
 #include "vmm.h"
 
-/* "command: pfvmm run ...": how to get this run again (absolute guest path). */
+/* "command: pfvmm run ...": how to get this run again (absolute paths). */
 static void run_print_command(const struct run_options *opts)
 {
 	char line[RUN_CMDLINE_MAX];
-	char *abs = realpath(opts->guest, NULL);
+	struct run_options abs = *opts;
+	char *guest = opts->guest ? realpath(opts->guest, NULL) : NULL;
+	char *kernel = opts->kernel ? realpath(opts->kernel, NULL) : NULL;
+	char *initrd = opts->initrd ? realpath(opts->initrd, NULL) : NULL;
 
-	if (run_options_format(opts, abs ?: opts->guest, line, sizeof(line)))
+	abs.kernel = kernel ?: opts->kernel;
+	abs.initrd = initrd ?: opts->initrd;
+	if (run_options_format(&abs, guest ?: opts->guest, line, sizeof(line)))
 		snprintf(line, sizeof(line), "(too long to print)");
 	printf("command: %s\n", line);
-	free(abs);
+	free(guest);
+	free(kernel);
+	free(initrd);
 }
 
 static void run_print_stats(struct vm *vm)
@@ -43,7 +53,15 @@ static void run_print_stats(struct vm *vm)
 	fflush(stdout);
 }
 
-static int run_guest(const struct run_options *opts, const struct guest_file *gf)
+/* The guest ELF @gf, or with --kernel the Linux guest @lg, into @vm. */
+static int run_load(struct vm *vm, const struct run_options *opts,
+		    const struct guest_file *gf, const struct linux_guest *lg)
+{
+	return lg ? vm_load_linux(vm, lg) : vm_load_guest(vm, gf, opts->cmdline);
+}
+
+static int run_guest(const struct run_options *opts, const struct guest_file *gf,
+		     const struct linux_guest *lg)
 {
 	int mmu_mode = run_mode_is_pv(opts->mode) ? PFVMM_MMU_PV :
 		       opts->mode == RUN_MODE_NATIVE ? PFVMM_MMU_NATIVE : -1;
@@ -57,7 +75,7 @@ static int run_guest(const struct run_options *opts, const struct guest_file *gf
 	if (vm_init_on_node(&vm, backend, opts->mem_size, mmu_mode,
 			    run_mode_offload(opts->mode), opts->numa_node))
 		return PFVMM_STATUS_HOST_ERROR;
-	if (vm_load_guest(&vm, gf, opts->cmdline)) {
+	if (run_load(&vm, opts, gf, lg)) {
 		status = PFVMM_STATUS_HOST_ERROR;
 		goto out_exit_vm;
 	}
@@ -70,6 +88,19 @@ static int run_guest(const struct run_options *opts, const struct guest_file *gf
 	}
 out_exit_vm:
 	vm_exit(&vm);
+	return status;
+}
+
+/* 'run --kernel': the Linux guest checked before any VMM call. */
+static int run_linux(const struct run_options *opts)
+{
+	struct linux_guest lg;
+	int status;
+
+	if (linux_guest_read(&lg, opts))
+		return PFVMM_STATUS_USAGE;
+	status = run_guest(opts, NULL, &lg);
+	linux_guest_free(&lg);
 	return status;
 }
 
@@ -89,9 +120,11 @@ int cmd_run(int argc, char *const argv[])
 	}
 	if (opts.numa_node >= 0 && host_node_check(opts.numa_node))
 		return PFVMM_STATUS_USAGE;
+	if (opts.kernel)
+		return run_linux(&opts);
 	if (guest_file_read(&gf, opts.guest, opts.mem_size))
 		return PFVMM_STATUS_USAGE;
-	status = run_guest(&opts, &gf);
+	status = run_guest(&opts, &gf, NULL);
 	guest_file_free(&gf);
 	return status;
 }

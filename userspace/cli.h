@@ -19,7 +19,7 @@
 #include "util.h"
 
 #define CLI_ERR_MAX	256	/* a parse error message */
-#define CLI_VALUE_MAX	256	/* one option value, written back */
+#define CLI_VALUE_MAX	4096	/* one option value, written back (--append) */
 
 enum cli_kind {
 	CLI_END = 0,	/* the end of the table */

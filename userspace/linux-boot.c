@@ -200,15 +200,15 @@ static int plan_memory(const struct bzimage *bz, uint64_t mem_size,
 	if (mem_size >= lay->mem_min)
 		return 0;
 	if (initrd)
-		snprintf(initrd_part, sizeof(initrd_part), ", the initrd takes %.1f MiB",
-			 mib(initrd));
+		snprintf(initrd_part, sizeof(initrd_part), ", and the initrd takes "
+			 "%.1f MiB", mib(initrd));
 	return cli_fail(msg, msglen, "--mem %lluM is too small: the kernel unpacks "
-			"into 0x%llx-0x%llx (init_size %.1f MiB)%s and the running "
-			"kernel needs %llu MiB more: use --mem %lluM or more",
+			"into 0x%llx-0x%llx (init_size %.1f MiB) and needs %llu MiB "
+			"more to unpack and run%s: use --mem %lluM or more",
 			(unsigned long long)(mem_size / MiB),
 			(unsigned long long)lay->load_addr,
 			(unsigned long long)lay->kernel_end, mib(bz->init_size),
-			initrd_part, (unsigned long long)(LINUX_RUN_RESERVE / MiB),
+			(unsigned long long)(LINUX_RUN_RESERVE / MiB), initrd_part,
 			(unsigned long long)(lay->mem_min / MiB));
 }
 

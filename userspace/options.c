@@ -3,7 +3,8 @@
  * The command line of 'pfvmm run': its option table (the --help text and
  * the reproducing command line come from it too), the --mem and
  * --numa-node value types, the guest file and the guest's arguments
- * after '--', and the checks across options.  Every rejection comes with
+ * after '--' or the Linux kernel of --kernel, and the checks across
+ * options.  Every rejection comes with
  * a message that names the offending argument; the caller prints it and
  * exits with status 2.
  */
@@ -11,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "linux-boot.h"
 #include "options.h"
 
 /* The usage text says "255 bytes max". */
@@ -206,7 +208,8 @@ static int run_set_guest_args(void *opts, int argc, char *const argv[],
 
 /*
  * The order of the rows is the order of the reproducing command line:
- * "pfvmm run --backend B [--mode M] --mem S [--numa-node N] [--stats]".
+ * "pfvmm run --backend B [--mode M] --mem S [--kernel K [--initrd I]
+ * [--append A]] [--numa-node N] [--stats]".
  */
 static const struct cli_option run_option_table[] = {
 	OPT_GROUP("Hypervisor:"),
@@ -226,7 +229,18 @@ static const struct cli_option run_option_table[] = {
 	OPT_VALUE(0, "mem", struct run_options, mem_size, "SIZE", &mem_type,
 		  "a size, e.g. --mem 64M",
 		  "guest memory, e.g. 16M, 1G, 65536K (no suffix: MiB); 4M to 1G, "
-		  "a multiple of 2M (default 32M)"),
+		  "a multiple of 2M (default 32M, 256M with --kernel)"),
+	OPT_STRING(0, "kernel", struct run_options, kernel, "BZIMAGE", "a bzImage",
+		   "boot a Linux bzImage (e.g. /boot/vmlinuz-*) with the 64-bit "
+		   "boot protocol instead of a guest ELF; native MMU only (default "
+		   "--mem 256M)"),
+	OPT_STRING(0, "initrd", struct run_options, initrd, "FILE", "a file",
+		   "with --kernel: the initial ramdisk, loaded as high as memory "
+		   "and the kernel's initrd_addr_max allow"),
+	OPT_STRING(0, "append", struct run_options, append, "CMDLINE",
+		   "a kernel command line",
+		   "with --kernel: the kernel's command line, instead of the default "
+		   "'" LINUX_CMDLINE_DEFAULT " tsc_early_khz=<the host's TSC>'"),
 	OPT_OPERAND("-- ARGS", "the guest's command line (boot info, 255 bytes max)"),
 	OPT_GROUP("Placement:"),
 	OPT_VALUE(0, "numa-node", struct run_options, numa_node, "N", &numa_node_type,
@@ -245,8 +259,9 @@ static const struct cli_option run_option_table[] = {
 const struct cli_command run_cli = {
 	.name = "run",
 	.summary = "run a guest ELF",
-	.synopsis = "[OPTIONS] GUEST.elf [-- ARGS...]",
-	.description = "Run a 64-bit ELF guest on /dev/pfvmm (or /dev/kvm) until it shuts down.\n",
+	.synopsis = "[OPTIONS] GUEST.elf [-- ARGS...] | [OPTIONS] --kernel BZIMAGE",
+	.description = "Run a 64-bit ELF guest on /dev/pfvmm (or /dev/kvm) until it shuts down,\n"
+		       "or boot a Linux kernel with --kernel.\n",
 	.footer = "Exit status: the guest's shutdown status (0 after HLT); 1 host error;\n"
 		  "2 usage or bad guest file; 125 VMM internal error; 126 guest stopped\n"
 		  "by the VMM; 130 interrupted by SIGINT/SIGTERM.\n"
@@ -280,13 +295,39 @@ static int prepend_mode_arg(struct run_options *opts, char *err, size_t errlen)
 	return 0;
 }
 
+/* Options for a guest ELF only, or for --kernel only. */
+static int check_guest_kind(const struct run_options *o, char *err, size_t errlen)
+{
+	const char *kernel_only = o->initrd ? "--initrd" : o->append ? "--append" : NULL;
+
+	if (!o->kernel && !o->guest)
+		return cli_fail(err, errlen, "missing guest ELF file (or --kernel BZIMAGE)");
+	if (!o->kernel && kernel_only)
+		return cli_fail(err, errlen, "%s needs --kernel (a guest ELF takes its "
+				"arguments after '--')", kernel_only);
+	if (!o->kernel)
+		return 0;
+	if (o->guest)
+		return cli_fail(err, errlen, "--kernel %s and the guest ELF '%s' exclude "
+				"each other: give one of them", o->kernel, o->guest);
+	if (o->cmdline[0])
+		return cli_fail(err, errlen, "arguments after '--' are a guest ELF's: "
+				"give the kernel's command line with --append");
+	if (run_mode_is_pv(o->mode))
+		return cli_fail(err, errlen, "--mode %s needs a pv guest: --kernel boots "
+				"Linux with the native MMU (--mode native)",
+				run_mode_names[o->mode]);
+	return 0;
+}
+
 /**
  * run_options_parse() - parse the arguments of 'pfvmm run'
  * @argc, @argv: the arguments after the word "run"
  * @opts: filled with defaults, then with what the arguments say
  *
  * Options may come before or after the guest file; everything after "--"
- * is joined into the guest's command line.
+ * is joined into the guest's command line.  A guest ELF or --kernel, not
+ * both; --initrd and --append go with --kernel.
  *
  * Return: 0, or -1 with a message in @err.
  */
@@ -294,21 +335,22 @@ int run_options_parse(int argc, char *const argv[], struct run_options *opts,
 		      char *err, size_t errlen)
 {
 	memset(opts, 0, sizeof(*opts));
-	opts->mem_size = RUN_MEM_DEFAULT;
 	opts->numa_node = -1;
 	if (cli_parse(&run_cli, opts, argc, argv, err, errlen))
 		return -1;
+	if (!opts->mem_size)
+		opts->mem_size = opts->kernel ? RUN_MEM_DEFAULT_KERNEL : RUN_MEM_DEFAULT;
 	if (opts->help)
 		return 0;
-	if (!opts->guest)
-		return cli_fail(err, errlen, "missing guest ELF file");
+	if (check_guest_kind(opts, err, errlen))
+		return -1;
 	if (opts->backend == RUN_BACKEND_KVM && run_mode_is_pv(opts->mode))
 		return cli_fail(err, errlen,
 				"--mode %s needs the pv MMU of the pfvmm backend: "
 				"--backend kvm runs native guests only (--mode native)",
 				run_mode_names[opts->mode]);
 	memcpy(opts->guest_args, opts->cmdline, sizeof(opts->guest_args));
-	if (opts->mode != RUN_MODE_UNSET)
+	if (opts->mode != RUN_MODE_UNSET && !opts->kernel)
 		return prepend_mode_arg(opts, err, errlen);
 	return 0;
 }
@@ -330,11 +372,12 @@ static void put_guest_args(struct shell_line *line, const char *args)
 /**
  * run_options_format() - the command line that reproduces a run
  * @opts: the parsed options
- * @guest_path: the guest file as it should be named (e.g. made absolute)
+ * @guest_path: the guest file as it should be named (e.g. made absolute);
+ *	NULL with --kernel
  *
  * Every setting is spelled out, defaults included, in the order of the
- * table: "pfvmm run --backend B [--mode M] --mem S [--numa-node N]
- * [--stats] GUEST [-- ARGS]".
+ * table: "pfvmm run --backend B [--mode M] --mem S [--kernel K [--initrd I]
+ * [--append A]] [--numa-node N] [--stats] [GUEST [-- ARGS]]".
  * Return: 0, or -1 when it does not fit in @len bytes.
  */
 int run_options_format(const struct run_options *opts, const char *guest_path,
@@ -344,7 +387,8 @@ int run_options_format(const struct run_options *opts, const char *guest_path,
 
 	shell_line_init(&line, buf, len);
 	cli_format(&run_cli, opts, &line);
-	shell_line_put_word(&line, guest_path);
+	if (guest_path)
+		shell_line_put_word(&line, guest_path);
 	put_guest_args(&line, opts->guest_args);
 	return shell_line_fits(&line) ? 0 : -1;
 }

@@ -17,13 +17,14 @@
 #include "cli.h"
 
 #define RUN_MEM_DEFAULT		(32ull << 20)
+#define RUN_MEM_DEFAULT_KERNEL	(256ull << 20)	/* with --kernel */
 #define RUN_MEM_MIN		(4ull << 20)
 #define RUN_MEM_MAX		(1ull << 30)
 #define RUN_MEM_ALIGN		(2ull << 20)
 
 #define OPTIONS_ERR_MAX		CLI_ERR_MAX
 #define RUN_NUMA_NODE_MAX	1023	/* libnuma's default nodemask size - 1 */
-#define RUN_CMDLINE_MAX		1024	/* the reproducing command line */
+#define RUN_CMDLINE_MAX		8192	/* the reproducing command line */
 
 /* --mode: how the VM's MMU works (unset: the module's default, native). */
 enum run_mode {
@@ -53,6 +54,9 @@ struct run_options {
 	enum run_mode mode;		/* --mode native|forward|offload|pv */
 	enum run_backend backend;	/* --backend pfvmm|kvm */
 	int numa_node;			/* --numa-node N, or -1 */
+	const char *kernel;		/* --kernel BZIMAGE: a Linux guest */
+	const char *initrd;		/* --initrd FILE */
+	const char *append;		/* --append CMDLINE (NULL: the default) */
 	char guest_args[PFVMM_BOOTINFO_CMDLINE_MAX];	/* args after '--' */
 	char cmdline[PFVMM_BOOTINFO_CMDLINE_MAX];	/* what the guest gets */
 };

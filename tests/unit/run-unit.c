@@ -44,6 +44,7 @@ int main(int argc, char *argv[])
 	run_options_tests();
 	run_cli_table_tests();
 	run_cli_command_tests();
+	run_linux_options_tests();
 	run_x86_tests();
 	run_linux_boot_tests();
 	run_kvm_convert_tests();

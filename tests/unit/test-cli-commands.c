@@ -27,6 +27,7 @@ union any_options {
 struct sample {
 	const char *option;	/* long name */
 	const char *value;	/* as the command line writes it back */
+	const char *const *with;	/* the words instead of the case's extra */
 };
 
 struct command_case {
@@ -85,18 +86,25 @@ static int format_stat(const union any_options *o, char *buf, size_t len)
 	return format_options(&stat_cli, &o->stat, NULL, buf, len);
 }
 
+static const char *const no_words[] = { NULL };
+static const char *const with_kernel[] = { "--kernel", "bzImage", NULL };
+
 static const struct sample run_samples[] = {
-	{ "backend", "kvm" }, { "mode", "native" }, { "mem", "64M" },
-	{ "numa-node", "1" }, { NULL, NULL },
+	{ "backend", "kvm", NULL }, { "mode", "native", NULL },
+	{ "mem", "64M", NULL }, { "numa-node", "1", NULL },
+	{ "kernel", "bzImage", no_words }, { "initrd", "initrd.img", with_kernel },
+	{ "append", "'console=ttyS0 quiet'", with_kernel }, { NULL, NULL, NULL },
 };
 
 static const struct sample bench_samples[] = {
-	{ "workloads", "touch,cow" }, { "pages", "8,16" }, { "modes", "native,kvm" },
-	{ "reps", "3" }, { "max-mem", "64" }, { "output", "out.txt" }, { NULL, NULL },
+	{ "workloads", "touch,cow", NULL }, { "pages", "8,16", NULL },
+	{ "modes", "native,kvm", NULL }, { "reps", "3", NULL },
+	{ "max-mem", "64", NULL }, { "output", "out.txt", NULL },
+	{ NULL, NULL, NULL },
 };
 
 static const struct sample stat_samples[] = {
-	{ "interval", "5" }, { "count", "2" }, { NULL, NULL },
+	{ "interval", "5", NULL }, { "count", "2", NULL }, { NULL, NULL, NULL },
 };
 
 static const char *const guest_only[] = { "g.elf", NULL };
@@ -126,27 +134,40 @@ static int parse_words(const struct command_case *c, const char *const *words,
 	return c->format(&o, line, LINE_MAX_);
 }
 
-static const char *sample_of(const struct command_case *c, const char *option)
+static const struct sample *sample_of(const struct command_case *c,
+				      const char *option)
 {
 	const struct sample *s;
 
 	for (s = c->samples; s->option; s++)
 		if (!strcmp(s->option, option))
-			return s->value;
+			return s;
 	return NULL;
+}
+
+/* A sample's value as one argument: its shell quotes taken off. */
+static const char *unquoted(const char *value, char *buf, size_t len)
+{
+	size_t n = strlen(value);
+
+	if (n < 2 || value[0] != '\'' || value[n - 1] != '\'')
+		return value;
+	snprintf(buf, len, "%.*s", (int)(n - 2), value + 1);
+	return buf;
 }
 
 /* "--opt=V", "--opt V" and "-o V" give one line, and it says "--opt V". */
 static void check_spellings(struct test_ctx *t, const struct command_case *c,
-			    const struct cli_option *row, const char *value)
+			    const struct cli_option *row, const char *quoted)
 {
 	char eq[128], dashes[64], shorts[4], want[128], err[CLI_ERR_MAX];
-	char first[LINE_MAX_], line[LINE_MAX_];
+	char first[LINE_MAX_], line[LINE_MAX_], bare[128];
+	const char *value = unquoted(quoted, bare, sizeof(bare));
 
 	snprintf(eq, sizeof(eq), "--%s=%s", row->long_name, value);
 	snprintf(dashes, sizeof(dashes), "--%s", row->long_name);
 	snprintf(shorts, sizeof(shorts), "-%c", row->short_name);
-	snprintf(want, sizeof(want), " --%s %s", row->long_name, value);
+	snprintf(want, sizeof(want), " --%s %s", row->long_name, quoted);
 	CHECK(t, !parse_words(c, (const char *const[]){ eq, NULL }, first, err),
 	      "%s %s: %s", c->cli->name, eq, err);
 	CHECK(t, strstr(first, want) != NULL, "%s %s wrote '%s'", c->cli->name, eq, first);
@@ -169,14 +190,18 @@ static void test_cli_commands_spellings(struct test_ctx *t)
 
 	for (i = 0; i < ARRAY_SIZE(cases); i++)
 		for (row = cases[i].cli->options; row->kind != CLI_END; row++) {
-			const char *value = sample_of(&cases[i], row->long_name ?: "");
+			const struct sample *s = sample_of(&cases[i], row->long_name ?: "");
+			struct command_case one = cases[i];
 
 			if (row->kind != CLI_VALUE)
 				continue;
-			CHECK(t, value != NULL, "%s --%s: no sample value in this test",
+			CHECK(t, s != NULL, "%s --%s: no sample value in this test",
 			      cases[i].cli->name, row->long_name);
-			if (value)
-				check_spellings(t, &cases[i], row, value);
+			if (!s)
+				continue;
+			if (s->with)
+				one.extra = s->with;
+			check_spellings(t, &one, row, s->value);
 		}
 }
 
@@ -267,10 +292,17 @@ static void test_cli_commands_round_trip(struct test_ctx *t)
 					     "native", "--reps", "2", "--max-mem=64",
 					     "-o", "o 1.txt", "g.elf", NULL };
 	static const char *const stat[] = { "-n", "3", "--interval=2", NULL };
+	static const char *const kernel[] = { "--append",
+					     "console=ttyS0 root=/dev/ram0 it's",
+					     "--initrd=/i n/rd", "--backend=kvm",
+					     "--kernel", "/b/bzImage", NULL };
 
 	check_round_trip(t, &cases[0], run,
 			 "pfvmm run --backend pfvmm --mode offload --mem 1G --numa-node 0 "
 			 "--stats '/a b/it'\\''s.elf' -- workload=touch pages=8");
+	check_round_trip(t, &cases[0], kernel,
+			 "pfvmm run --backend kvm --mem 256M --kernel /b/bzImage --initrd "
+			 "'/i n/rd' --append 'console=ttyS0 root=/dev/ram0 it'\\''s'");
 	check_round_trip(t, &cases[1], bench,
 			 "pfvmm bench --workloads touch,cow --pages 8 --modes native "
 			 "--reps 2 --max-mem 64 --output 'o 1.txt' g.elf");

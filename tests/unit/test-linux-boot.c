@@ -12,6 +12,7 @@
 #include <glob.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "elf-loader.h"
 #include "linux-boot.h"
@@ -25,7 +26,7 @@
 #define FAKE_SIZE	(FAKE_SETUP_SIZE + FAKE_KERNEL)
 #define FAKE_INIT_SIZE	(8 * MiB)
 #define FAKE_PREF	(16 * MiB)
-#define FAKE_MEM_MIN	(16 * MiB + 8 * MiB + 64 * MiB)
+#define FAKE_MEM_MIN	(16 * MiB + 8 * MiB + LINUX_RUN_RESERVE)
 
 static void put_le(uint8_t *p, uint64_t v, unsigned int bytes)
 {
@@ -184,7 +185,7 @@ static void check_boot_params(struct test_ctx *t, const uint8_t *mem,
 static void test_linux_boot_setup(struct test_ctx *t)
 {
 	char msg[LINUX_MSG_MAX] = "", *cmd = "console=ttyS0 quiet";
-	uint64_t mem_size = 128 * MiB, gpa = 0;
+	uint64_t mem_size = 256 * MiB, gpa = 0;
 	struct linux_layout lay;
 	struct bzimage bz;
 	uint8_t *mem = malloc(mem_size);
@@ -216,7 +217,7 @@ static void test_linux_boot_setup(struct test_ctx *t)
 
 static void test_linux_initrd_placement(struct test_ctx *t)
 {
-	uint64_t mem_size = 128 * MiB, size = MiB + 100;
+	uint64_t mem_size = 256 * MiB, size = MiB + 100;
 	char msg[LINUX_MSG_MAX] = "";
 	const struct boot_params *bp;
 	uint8_t *mem = calloc(1, mem_size), *initrd = malloc(size);
@@ -321,26 +322,28 @@ static void expect_plan_refused(struct test_ctx *t, uint64_t mem_size,
 
 static void test_linux_plan_refused(struct test_ctx *t)
 {
-	char msg[LINUX_MSG_MAX] = "";
+	char msg[LINUX_MSG_MAX] = "", want[64];
 	struct linux_layout lay;
 	struct bzimage bz;
 
 	fake_bzimage(fake);
 	expect_plan_refused(t, 64 * MiB, 0, 0, "--mem 64M is too small");
-	expect_plan_refused(t, 64 * MiB, 0, 0, "use --mem 88M or more");
-	expect_plan_refused(t, 88 * MiB, 3 * MiB, 0, "the initrd takes 3.0 MiB");
-	expect_plan_refused(t, 88 * MiB, 3 * MiB, 0, "use --mem 92M or more");
-	expect_plan_refused(t, 128 * MiB, 0, 2048, "at most 2047 (cmdline_size)");
+	snprintf(want, sizeof(want), "use --mem %lluM or more", FAKE_MEM_MIN / MiB);
+	expect_plan_refused(t, 64 * MiB, 0, 0, want);
+	expect_plan_refused(t, FAKE_MEM_MIN, 3 * MiB, 0, "the initrd takes 3.0 MiB");
+	snprintf(want, sizeof(want), "use --mem %lluM or more", FAKE_MEM_MIN / MiB + 4);
+	expect_plan_refused(t, FAKE_MEM_MIN, 3 * MiB, 0, want);
+	expect_plan_refused(t, 256 * MiB, 0, 2048, "at most 2047 (cmdline_size)");
 	put_le(fake + 0x238, 255, 4);
-	expect_plan_refused(t, 128 * MiB, 0, 256, "at most 255 (cmdline_size)");
+	expect_plan_refused(t, 256 * MiB, 0, 256, "at most 255 (cmdline_size)");
 	CHECK(t, parse_fake(&bz, FAKE_SIZE, msg) == 0, "refused: %s", msg);
 	CHECK(t, linux_layout_plan(&bz, FAKE_MEM_MIN, 0, 255, &lay, msg, sizeof(msg)) == 0,
 	      "255 characters and the minimum memory refused: %s", msg);
 	fake_bzimage(fake);
 	put_le(fake + 0x22c, 25 * MiB - 1, 4);
-	expect_plan_refused(t, 128 * MiB, 2 * MiB, 0, "initrd_addr_max (0x18fffff)");
+	expect_plan_refused(t, 256 * MiB, 2 * MiB, 0, "initrd_addr_max (0x18fffff)");
 	CHECK(t, parse_fake(&bz, FAKE_SIZE, msg) == 0, "refused: %s", msg);
-	CHECK(t, linux_layout_plan(&bz, 128 * MiB, MiB, 0, &lay, msg, sizeof(msg)) == 0,
+	CHECK(t, linux_layout_plan(&bz, 256 * MiB, MiB, 0, &lay, msg, sizeof(msg)) == 0,
 	      "1 MiB below initrd_addr_max refused: %s", msg);
 }
 
@@ -423,6 +426,84 @@ static void test_linux_cmdline_default(struct test_ctx *t)
 	CHECK_EQ(t, linux_cmdline_default(small, sizeof(small), 0), -1);
 }
 
+/* Write fake[] (@size bytes) to @dir/@name; the path in @path. */
+static int write_fake(const char *dir, const char *name, size_t size, char *path,
+		      size_t len)
+{
+	FILE *f;
+
+	snprintf(path, len, "%s/%s", dir, name);
+	f = fopen(path, "w");
+	if (!f)
+		return -1;
+	fwrite(fake, 1, size, f);
+	return fclose(f);
+}
+
+static char launcher_out[OUT_MAX];
+
+/* 'pfvmm run ARGS' exits @want with @needle in its output, no device opened. */
+static void expect_launcher(struct test_ctx *t, const char *const *args, int want,
+			    const char *needle)
+{
+	static const char *const env[] = { "PFVMM_DEVICE=/nonexistent/pfvmm", NULL };
+	struct launch_env le = { env, -1 };
+	int status = run_launcher_env(args, launcher_out, &le);
+
+	CHECK(t, status == want, "'pfvmm %s %s %s' exited %d, want %d: %s", args[0],
+	      args[1], args[2] ?: "", status, want, launcher_out);
+	CHECK(t, strstr(launcher_out, needle) != NULL, "output lacks '%s': %s", needle,
+	      launcher_out);
+	if (want == 2)
+		CHECK(t, strstr(launcher_out, "modprobe") == NULL,
+		      "the device was opened: %s", launcher_out);
+}
+
+/* Every bad input is refused with status 2 before the device is opened. */
+static void test_linux_refused_before_vm(struct test_ctx *t)
+{
+	char dir[] = "/tmp/pfvmm-linux-XXXXXX", bz[256], bad[256], rd[256];
+	char mem[16], want[64];
+	const char *args[8] = { "run", "--kernel", bad, NULL };
+
+	if (access(launcher_path, X_OK) || !mkdtemp(dir)) {
+		SKIP(t, "%s not built", launcher_path);
+		return;
+	}
+	fake_bzimage(fake);
+	write_fake(dir, "bzImage", FAKE_SIZE, bz, sizeof(bz));
+	write_fake(dir, "initrd", 3 * 1024, rd, sizeof(rd));
+	write_fake(dir, "short", FAKE_SIZE - 16, bad, sizeof(bad));
+	expect_launcher(t, args, 2, "truncated");
+	memcpy(fake + 0x202, "Hdrs", 4);
+	write_fake(dir, "bad", FAKE_SIZE, bad, sizeof(bad));
+	expect_launcher(t, args, 2, "not a bzImage");
+	fake_bzimage(fake);
+	put_le(fake + 0x206, 0x0209, 2);
+	write_fake(dir, "old", FAKE_SIZE, bad, sizeof(bad));
+	expect_launcher(t, args, 2, "boot protocol 2.09 is older than 2.12");
+	expect_launcher(t, (const char *const[]){ "run", "--kernel", bz, "--mem", "64M",
+			NULL }, 2, "--mem 64M is too small");
+	snprintf(mem, sizeof(mem), "%lluM", FAKE_MEM_MIN / MiB);
+	snprintf(want, sizeof(want), "use --mem %lluM or more", FAKE_MEM_MIN / MiB + 2);
+	expect_launcher(t, (const char *const[]){ "run", "--kernel", bz, "--mem", mem,
+			"--initrd", rd, NULL }, 2, want);
+	fake_bzimage(fake);
+	put_le(fake + 0x22c, 24 * MiB + 1023, 4);
+	put_le(fake + 0x238, 10, 4);
+	write_fake(dir, "low", FAKE_SIZE, bad, sizeof(bad));
+	expect_launcher(t, (const char *const[]){ "run", "--kernel", bad, "--initrd", rd,
+			"--append", "0123456789", NULL }, 2, "initrd_addr_max (0x18003ff)");
+	expect_launcher(t, (const char *const[]){ "run", "--kernel", bad, "--append",
+			"0123456789a", NULL }, 2, "at most 10 (cmdline_size)");
+	expect_launcher(t, (const char *const[]){ "run", "--kernel", bz, NULL }, 1,
+			"/nonexistent/pfvmm not found");
+	unlink(bz);
+	unlink(rd);
+	unlink(bad);
+	remove(dir);
+}
+
 void run_linux_boot_tests(void)
 {
 	RUN_TEST(test_bzimage_header_fields);
@@ -433,4 +514,5 @@ void run_linux_boot_tests(void)
 	RUN_TEST(test_linux_plan_refused);
 	RUN_TEST(test_linux_cmdline_default);
 	RUN_TEST(test_linux_debian_vmlinuz);
+	RUN_TEST(test_linux_refused_before_vm);
 }

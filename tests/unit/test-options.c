@@ -52,8 +52,8 @@ static void test_mem_size_parse(struct test_ctx *t)
 	}
 }
 
-/* Parse a NULL-terminated argument list. */
-static int parse(const char *const *args, struct run_options *o, char *err)
+/* Parse a NULL-terminated argument list (test-linux-options.c's too). */
+int run_parse_words(const char *const *args, struct run_options *o, char *err)
 {
 	int argc = 0;
 
@@ -68,7 +68,7 @@ static void test_run_defaults(struct test_ctx *t)
 	char err[OPTIONS_ERR_MAX] = "";
 	struct run_options o;
 
-	CHECK(t, parse(args, &o, err) == 0, "rejected: %s", err);
+	CHECK(t, run_parse_words(args, &o, err) == 0, "rejected: %s", err);
 	CHECK(t, o.guest && !strcmp(o.guest, "g.elf"), "guest '%s'", o.guest);
 	CHECK_EQ(t, o.mem_size, 32 * MiB);
 	CHECK_EQ(t, o.stats, 0);
@@ -83,11 +83,11 @@ static void test_run_options_any_order(struct test_ctx *t)
 	char err[OPTIONS_ERR_MAX] = "";
 	struct run_options o;
 
-	CHECK(t, parse(a1, &o, err) == 0, "a1 rejected: %s", err);
+	CHECK(t, run_parse_words(a1, &o, err) == 0, "a1 rejected: %s", err);
 	CHECK_EQ(t, o.mem_size, 16 * MiB);
 	CHECK_EQ(t, o.stats, 1);
 	CHECK(t, o.guest && !strcmp(o.guest, "g.elf"), "a1 guest '%s'", o.guest);
-	CHECK(t, parse(a2, &o, err) == 0, "a2 rejected: %s", err);
+	CHECK(t, run_parse_words(a2, &o, err) == 0, "a2 rejected: %s", err);
 	CHECK_EQ(t, o.mem_size, 64 * MiB);
 	CHECK_EQ(t, o.stats, 0);
 }
@@ -99,7 +99,7 @@ static void expect_parse_error(struct test_ctx *t, const char *const *args,
 	char err[OPTIONS_ERR_MAX] = "";
 	struct run_options o;
 
-	CHECK(t, parse(args, &o, err) == -1, "accepted (%s ...)", args[0] ?: "");
+	CHECK(t, run_parse_words(args, &o, err) == -1, "accepted (%s ...)", args[0] ?: "");
 	CHECK(t, strstr(err, needle) != NULL, "message '%s' lacks '%s'", err, needle);
 }
 
@@ -150,7 +150,7 @@ static void test_run_guest_args(struct test_ctx *t)
 	char err[OPTIONS_ERR_MAX] = "";
 	struct run_options o;
 
-	CHECK(t, parse(args, &o, err) == 0, "rejected: %s", err);
+	CHECK(t, run_parse_words(args, &o, err) == 0, "rejected: %s", err);
 	CHECK(t, !strcmp(o.cmdline, "exit --mem a b"), "cmdline '%s'", o.cmdline);
 	CHECK_EQ(t, o.mem_size, 32 * MiB);
 	CHECK_EQ(t, o.stats, 1);
@@ -165,7 +165,7 @@ static void test_run_guest_args_too_long(struct test_ctx *t)
 	struct run_options o;
 
 	memset(word, 'w', sizeof(word) - 1);
-	CHECK(t, parse(ok, &o, err) == 0, "201 bytes rejected: %s", err);
+	CHECK(t, run_parse_words(ok, &o, err) == 0, "201 bytes rejected: %s", err);
 	CHECK_EQ(t, strlen(o.cmdline), 201);
 	expect_parse_error(t, bad, "too long");
 }
@@ -181,7 +181,7 @@ static void test_run_guest_args_limit(struct test_ctx *t)
 
 	memset(w255, 'a', 255);
 	memset(w256, 'b', 256);
-	CHECK(t, parse(ok, &o, err) == 0, "255 bytes rejected: %s", err);
+	CHECK(t, run_parse_words(ok, &o, err) == 0, "255 bytes rejected: %s", err);
 	CHECK_EQ(t, strlen(o.cmdline), 255);
 	expect_parse_error(t, bad, "too long");
 }
@@ -192,7 +192,7 @@ static void test_run_help(struct test_ctx *t)
 	char err[OPTIONS_ERR_MAX] = "";
 	struct run_options o;
 
-	CHECK(t, parse(args, &o, err) == 0, "rejected: %s", err);
+	CHECK(t, run_parse_words(args, &o, err) == 0, "rejected: %s", err);
 	CHECK_EQ(t, o.help, 1);
 }
 
@@ -210,14 +210,14 @@ static void test_run_backend(struct test_ctx *t)
 	char err[OPTIONS_ERR_MAX] = "";
 	struct run_options o;
 
-	CHECK(t, parse(a1, &o, err) == 0, "a1 rejected: %s", err);
+	CHECK(t, run_parse_words(a1, &o, err) == 0, "a1 rejected: %s", err);
 	CHECK_EQ(t, o.backend, RUN_BACKEND_PFVMM);
-	CHECK(t, parse(a2, &o, err) == 0, "a2 rejected: %s", err);
+	CHECK(t, run_parse_words(a2, &o, err) == 0, "a2 rejected: %s", err);
 	CHECK_EQ(t, o.backend, RUN_BACKEND_KVM);
 	CHECK(t, o.guest && !strcmp(o.guest, "g.elf"), "a2 guest '%s'", o.guest);
-	CHECK(t, parse(a3, &o, err) == 0, "a3 rejected: %s", err);
+	CHECK(t, run_parse_words(a3, &o, err) == 0, "a3 rejected: %s", err);
 	CHECK_EQ(t, o.backend, RUN_BACKEND_PFVMM);
-	CHECK(t, parse(a4, &o, err) == 0, "a4 rejected: %s", err);
+	CHECK(t, run_parse_words(a4, &o, err) == 0, "a4 rejected: %s", err);
 	CHECK_EQ(t, o.backend, RUN_BACKEND_KVM);
 	CHECK(t, !strcmp(o.cmdline, "mode=native"), "a4 cmdline '%s'", o.cmdline);
 	expect_parse_error(t, b1, "--mode forward needs the pv MMU");

@@ -58,6 +58,11 @@ void run_bench_tests(void);
 void run_cli_table_tests(void);
 void run_cli_command_tests(void);
 void run_linux_boot_tests(void);
+void run_linux_options_tests(void);
+
+struct run_options;
+/* run_options_parse() of a NULL-terminated list (test-options.c). */
+int run_parse_words(const char *const *args, struct run_options *o, char *err);
 
 #define OUT_MAX 8192
 

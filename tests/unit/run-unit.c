@@ -47,6 +47,11 @@ int main(int argc, char *argv[])
 	run_linux_options_tests();
 	run_x86_tests();
 	run_linux_boot_tests();
+	run_dev_pic_tests();
+	run_dev_pit_tests();
+	run_dev_uart_tests();
+	run_dev_rtc_tests();
+	run_dev_bus_tests();
 	run_kvm_convert_tests();
 	run_stats_tests();
 	run_cli_tests();

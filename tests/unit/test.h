@@ -59,6 +59,11 @@ void run_cli_table_tests(void);
 void run_cli_command_tests(void);
 void run_linux_boot_tests(void);
 void run_linux_options_tests(void);
+void run_dev_pic_tests(void);
+void run_dev_pit_tests(void);
+void run_dev_uart_tests(void);
+void run_dev_rtc_tests(void);
+void run_dev_bus_tests(void);
 
 struct run_options;
 /* run_options_parse() of a NULL-terminated list (test-options.c). */

@@ -13,6 +13,7 @@
 #include <linux/nospec.h>
 #include <linux/ratelimit.h>
 #include <asm/cpufeature.h>
+#include <asm/debugreg.h>
 #include <asm/processor.h>
 #include <asm/traps.h>
 #include "../include/pfvmm/hypercall.h"
@@ -164,6 +165,16 @@ static enum pfvmm_next handle_exception_nmi(struct pfvmm_vcpu *vcpu)
 				    EXIT_REASON_EXCEPTION_NMI);
 }
 
+static enum pfvmm_next handle_rdmsr(struct pfvmm_vcpu *vcpu)
+{
+	return pfvmm_handle_msr(vcpu, false);
+}
+
+static enum pfvmm_next handle_wrmsr(struct pfvmm_vcpu *vcpu)
+{
+	return pfvmm_handle_msr(vcpu, true);
+}
+
 static enum pfvmm_next handle_triple_fault(struct pfvmm_vcpu *vcpu)
 {
 	return pfvmm_guest_error(vcpu, 0,
@@ -196,11 +207,7 @@ static enum pfvmm_next handle_cpuid(struct pfvmm_vcpu *vcpu)
 		cpuid_synthesized(leaf, &a, &b, &c, &d);
 	} else {
 		cpuid_count(leaf, sub, &a, &b, &c, &d);
-		if (leaf == 1) {
-			/* No nested VMX, no XSAVE, no MONITOR, no PDCM; say "hypervisor". */
-			c &= ~(BIT(5) | BIT(26) | BIT(27) | BIT(3) | BIT(15));
-			c |= BIT(31);
-		}
+		pfvmm_cpuid_filter(leaf, sub, &a, &b, &c, &d);
 	}
 	gpr[PFVMM_REG_RAX] = a;
 	gpr[PFVMM_REG_RBX] = b;
@@ -243,7 +250,8 @@ static enum pfvmm_next handle_io(struct pfvmm_vcpu *vcpu)
 #define CR4_GUEST_CHANGEABLE	(X86_CR4_TSD | X86_CR4_DE | X86_CR4_PGE | \
 				 X86_CR4_PCE | X86_CR4_OSFXSR | \
 				 X86_CR4_OSXMMEXCPT | X86_CR4_FSGSBASE | \
-				 X86_CR4_SMEP | X86_CR4_SMAP)
+				 X86_CR4_SMEP | X86_CR4_SMAP | X86_CR4_UMIP | \
+				 X86_CR4_PCIDE)
 
 static void flush_guest_tlb(struct pfvmm_vcpu *vcpu)
 {
@@ -278,7 +286,12 @@ static bool mov_to_cr(struct pfvmm_vcpu *vcpu, int cr, unsigned long val)
 		break;
 	case 4:
 		old = vmcs_readl(CR4_READ_SHADOW);
-		if ((old ^ val) & ~CR4_GUEST_CHANGEABLE || val >> 32)
+		if ((old ^ val) & ~CR4_GUEST_CHANGEABLE || val >> 32 ||
+		    val & ~pfvmm_caps.cr4_fixed1)	/* not on this CPU */
+			return false;
+		/* PCIDE only from a CR3 with PCID 0 (SDM: MOV to CR4). */
+		if ((val & ~old & X86_CR4_PCIDE) &&
+		    (vmcs_readl(GUEST_CR3) & 0xfff))
 			return false;
 		pfvmm_set_guest_cr4(val);
 		break;
@@ -322,6 +335,39 @@ static enum pfvmm_next handle_cr(struct pfvmm_vcpu *vcpu)
 	return PFVMM_NEXT_GUEST;
 }
 
+/*
+ * MOV to/from DR0-7 (they always exit): the guest's values are kept in the
+ * vCPU and read back, but never loaded: the CPU runs the guest with the
+ * host's DR0-3 and DR7 = 0x400 (GUEST_DR7), so a guest breakpoint does not
+ * fire (Linux's cpu_init() only clears them), and no host address reaches
+ * the guest.  DR4/DR5 alias DR6/DR7 unless CR4.DE (then #UD, as the CPU).
+ */
+static enum pfvmm_next handle_dr(struct pfvmm_vcpu *vcpu)
+{
+	unsigned long qual = vmcs_readl(EXIT_QUALIFICATION);
+	int dr = qual & 7, reg = (qual >> 8) & 15;
+	bool from_dr = qual & BIT(4);
+	unsigned long *gpr = cr_gpr(vcpu, reg);
+
+	if (dr == 4 || dr == 5) {
+		if (vmcs_readl(CR4_READ_SHADOW) & X86_CR4_DE)
+			return handle_ud(vcpu);
+		dr += 2;
+	}
+	if (reg == PFVMM_REG_RSP)
+		return handle_gp(vcpu);	/* no guest code we run does that */
+	if (from_dr) {
+		*gpr = vcpu->guest_dr[dr];
+	} else {
+		if (*gpr >> 32)
+			return handle_gp(vcpu);
+		vcpu->guest_dr[dr] = dr == 6 ? *gpr | DR6_RESERVED :
+				     dr == 7 ? (*gpr | PFVMM_DR7_FIXED_1) : *gpr;
+	}
+	pfvmm_skip_instruction(vcpu);
+	return PFVMM_NEXT_GUEST;
+}
+
 static enum pfvmm_next handle_ept_violation(struct pfvmm_vcpu *vcpu)
 {
 	u64 gpa = vmcs_read64(GUEST_PHYSICAL_ADDRESS);
@@ -359,6 +405,7 @@ static const pfvmm_exit_handler exit_handlers[] = {
 	[EXIT_REASON_EXCEPTION_NMI]	= handle_exception_nmi,
 	[EXIT_REASON_EXTERNAL_INTERRUPT] = handle_resume,
 	[EXIT_REASON_TRIPLE_FAULT]	= handle_triple_fault,
+	[EXIT_REASON_INTERRUPT_WINDOW]	= pfvmm_handle_irq_window,
 	[EXIT_REASON_CPUID]		= handle_cpuid,
 	[EXIT_REASON_HLT]		= handle_hlt,
 	[EXIT_REASON_INVD]		= handle_skip,
@@ -373,10 +420,10 @@ static const pfvmm_exit_handler exit_handlers[] = {
 	[EXIT_REASON_VMOFF]		= handle_ud,
 	[EXIT_REASON_VMON]		= handle_ud,
 	[EXIT_REASON_CR_ACCESS]		= handle_cr,
-	[EXIT_REASON_DR_ACCESS]		= handle_gp,
+	[EXIT_REASON_DR_ACCESS]		= handle_dr,
 	[EXIT_REASON_IO_INSTRUCTION]	= handle_io,
-	[EXIT_REASON_MSR_READ]		= handle_gp,
-	[EXIT_REASON_MSR_WRITE]		= handle_gp,
+	[EXIT_REASON_MSR_READ]		= handle_rdmsr,
+	[EXIT_REASON_MSR_WRITE]		= handle_wrmsr,
 	[EXIT_REASON_MWAIT_INSTRUCTION]	= handle_ud,
 	[EXIT_REASON_MONITOR_INSTRUCTION] = handle_ud,
 	[EXIT_REASON_EPT_VIOLATION]	= handle_ept_violation,

@@ -30,6 +30,8 @@
 #define PFVMM_MAX_MEM_MB	1024
 /* VMX-preemption timer units (TSC >> IA32_VMX_MISC[4:0]) per guest slice. */
 #define PFVMM_GUEST_SLICE	0x100000
+/* DR7 bit 10 always reads as 1. */
+#define PFVMM_DR7_FIXED_1	0x400UL
 /* Guest-physical addresses end below 64 GiB (36 bits). */
 #define PFVMM_GPA_LIMIT		BIT_ULL(36)
 
@@ -101,6 +103,8 @@ struct pfvmm_host_state {
 	u16 ds_sel, es_sel, fs_sel, gs_sel, ldt_sel;
 	unsigned long fs_base;
 	u64 kernel_gs_base;	/* the launcher thread's user GS base */
+	bool syscall_loaded;	/* the guest's SYSCALL MSRs are in the CPU */
+	u64 star, lstar, cstar, sfmask;	/* the host's, while they are */
 };
 
 /* The VMCS MSR-load lists for perf's MSRs: one page, 16-byte entries. */
@@ -127,11 +131,25 @@ struct pfvmm_vcpu {
 	u64 host_debugctl;		/* read at load, restored after exits */
 	struct fpu_guest guest_fpu;	/* the guest's FPU/SIMD registers */
 	u8 cr8;				/* the guest's TPR: CR8 always exits */
+	unsigned long guest_dr[8];	/* MOV DR's values (4, 5 unused) */
 	u64 guest_kernel_gs_base;	/* while the host's is loaded */
+	/* msr.c: the guest's copies of platform MSRs (never loaded) */
+	struct {
+		u64 misc_enable, pat, misc_features;
+	} guest_platform;
+	/* msr.c: the SYSCALL MSRs, live only while the guest's EFER.SCE is */
+	struct {
+		u64 star, lstar, cstar, sfmask;
+		bool enabled;			/* the guest's EFER.SCE */
+	} guest_syscall;
 	struct pfvmm_host_state host;
 	struct pfvmm_msr_lists *msr_lists;
 	unsigned int nr_switch_msrs;	/* entries in use in both lists */
 	u8 io_in_size;		/* IN exit of this size: io.data to RAX next */
+	/* irq.c: interrupts from userspace, the kernel's copies */
+	s16 pending_irq;		/* the queued vector, or -1 */
+	bool irq_window_wanted;		/* request_interrupt_window at RUN */
+	bool irq_window_on;		/* interrupt-window exiting is set */
 	struct pfvmm_vm_stats stats;	/* written only by the vCPU thread */
 };
 
@@ -260,9 +278,24 @@ void pfvmm_set_guest_cr4(unsigned long val);
 void pfvmm_vcpu_stats_add(struct pfvmm_vm_stats *sum,
 			  const struct pfvmm_vm_stats *s);
 
+/* cpuid.c */
+void pfvmm_cpuid_filter(u32 leaf, u32 sub, u32 *a, u32 *b, u32 *c, u32 *d);
+
+/* irq.c */
+int pfvmm_irq_queue(struct pfvmm_vcpu *vcpu, void __user *argp);
+void pfvmm_irq_inject(struct pfvmm_vcpu *vcpu);
+enum pfvmm_next pfvmm_handle_irq_window(struct pfvmm_vcpu *vcpu);
+void pfvmm_irq_report(struct pfvmm_vcpu *vcpu);
+
+/* msr.c */
+enum pfvmm_next pfvmm_handle_msr(struct pfvmm_vcpu *vcpu, bool write);
+int pfvmm_msrs_ioctl(struct pfvmm_vcpu *vcpu, struct pfvmm_msrs *msrs,
+		     bool write);
+
 /* switch.c */
 void pfvmm_switch_to_guest(struct pfvmm_vcpu *vcpu);
 void pfvmm_switch_to_host(struct pfvmm_vcpu *vcpu);
+void pfvmm_switch_syscall_msrs(struct pfvmm_vcpu *vcpu);
 void pfvmm_switch_perf_msrs(struct pfvmm_vcpu *vcpu);
 void pfvmm_switch_setup_vmcs(struct pfvmm_vcpu *vcpu);
 void pfvmm_guest_state_enter(void);

@@ -6,8 +6,9 @@
  * everything else is whatever the guest left, or zero:
  *
  *  - the guest's KERNEL_GS_BASE (SWAPGS reaches it at CPL0) would be the
- *    launcher thread's user GS base, and the exit nulls LDTR and the
- *    DS/ES/FS/GS selectors.  These are switched lazily, as KVM's
+ *    launcher thread's user GS base, its SYSCALL would jump to the host's
+ *    LSTAR, and the exit nulls LDTR and the DS/ES/FS/GS selectors.
+ *    These are switched lazily, as KVM's
  *    vmx_prepare_switch_to_guest()/_host() do: "guest state loaded" on
  *    the first entry after the thread came onto this CPU, host state back
  *    when the thread leaves the CPU (the preempt notifier's sched_out) or
@@ -87,11 +88,51 @@ void pfvmm_switch_to_guest(struct pfvmm_vcpu *vcpu)
 	savesegment(es, h->es_sel);
 	save_host_fs_gs(h);
 	wrmsrl(MSR_KERNEL_GS_BASE, vcpu->guest_kernel_gs_base);
+	h->loaded = true;
+	pfvmm_switch_syscall_msrs(vcpu);
 	/* Host selectors must have TI = 0 and RPL = 0 (SDM 27.2.3). */
 	vmcs_write16(HOST_FS_SELECTOR, (h->fs_sel & 7) ? 0 : h->fs_sel);
 	vmcs_write16(HOST_GS_SELECTOR, (h->gs_sel & 7) ? 0 : h->gs_sel);
 	vmcs_writel(HOST_FS_BASE, h->fs_base);
-	h->loaded = true;
+}
+
+/**
+ * pfvmm_switch_syscall_msrs() - the guest's STAR/LSTAR/CSTAR/SFMASK in
+ * @vcpu: the vCPU, whose guest state is loaded; preemption off
+ *
+ * Only while the guest's EFER.SCE is set (with SCE clear a guest SYSCALL
+ * is #UD); called at the switch to guest state and whenever the guest or
+ * userspace changes one of them or SCE (msr.c).  The host's values are
+ * saved the first time and put back by pfvmm_switch_to_host().
+ */
+void pfvmm_switch_syscall_msrs(struct pfvmm_vcpu *vcpu)
+{
+	struct pfvmm_host_state *h = &vcpu->host;
+
+	if (!h->loaded || !vcpu->guest_syscall.enabled)
+		return;
+	if (!h->syscall_loaded) {
+		rdmsrl(MSR_STAR, h->star);
+		rdmsrl(MSR_LSTAR, h->lstar);
+		rdmsrl(MSR_CSTAR, h->cstar);
+		rdmsrl(MSR_SYSCALL_MASK, h->sfmask);
+		h->syscall_loaded = true;
+	}
+	wrmsrl(MSR_STAR, vcpu->guest_syscall.star);
+	wrmsrl(MSR_LSTAR, vcpu->guest_syscall.lstar);
+	wrmsrl(MSR_CSTAR, vcpu->guest_syscall.cstar);
+	wrmsrl(MSR_SYSCALL_MASK, vcpu->guest_syscall.sfmask);
+}
+
+static void switch_syscall_msrs_to_host(struct pfvmm_host_state *h)
+{
+	if (!h->syscall_loaded)
+		return;
+	wrmsrl(MSR_STAR, h->star);
+	wrmsrl(MSR_LSTAR, h->lstar);
+	wrmsrl(MSR_CSTAR, h->cstar);
+	wrmsrl(MSR_SYSCALL_MASK, h->sfmask);
+	h->syscall_loaded = false;
 }
 
 /**
@@ -109,6 +150,7 @@ void pfvmm_switch_to_host(struct pfvmm_vcpu *vcpu)
 	if (!h->loaded)
 		return;
 	rdmsrl(MSR_KERNEL_GS_BASE, vcpu->guest_kernel_gs_base);
+	switch_syscall_msrs_to_host(h);
 	if (h->ldt_sel || (h->gs_sel & 7)) {
 		load_ldt_selector(h->ldt_sel);
 		load_gs_index(h->gs_sel);

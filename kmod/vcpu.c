@@ -330,6 +330,7 @@ static void set_sregs(struct pfvmm_vcpu *vcpu, void *arg)
 	vmcs_writel(GUEST_CR3, s->cr3);
 	vcpu->cr2 = s->cr2;
 	vmcs_write64(GUEST_IA32_EFER, s->efer);
+	vcpu->guest_syscall.enabled = s->efer & EFER_SCE;
 	if (s->efer & EFER_LMA)
 		entry |= VM_ENTRY_IA32E_MODE;
 	else
@@ -379,11 +380,8 @@ static int check_sregs(const struct pfvmm_sregs *s)
 	for (i = 0; i < ARRAY_SIZE(s->reserved); i++)
 		if (s->reserved[i])
 			return -EINVAL;
-	/*
-	 * No EFER.SCE: SYSCALL would use the host's STAR/LSTAR/SFMASK, which
-	 * pfvmm does not switch yet (docs/host-safety.md).
-	 */
-	if (s->efer & ~(u64)(EFER_LME | EFER_LMA | EFER_NX))
+	/* EFER.SCE: the SYSCALL MSRs are switched while it is set (msr.c). */
+	if (s->efer & ~(u64)(EFER_SCE | EFER_LME | EFER_LMA | EFER_NX))
 		return -EINVAL;
 	if (s->cr4 & ~(CR4_SREGS_ALLOWED & pfvmm_caps.cr4_fixed1))
 		return -EINVAL;
@@ -495,6 +493,7 @@ static long vcpu_enter_guest(struct pfvmm_vcpu *vcpu)
 		switch_fpu_return();
 	vcpu_refresh_host_crs(vcpu);
 	pfvmm_switch_perf_msrs(vcpu);
+	pfvmm_irq_inject(vcpu);
 	/* CR2 is not in the VMCS: the guest's lives in the register. */
 	if (native_read_cr2() != vcpu->cr2)
 		native_write_cr2(vcpu->cr2);
@@ -597,12 +596,12 @@ static int vcpu_run_loop(struct pfvmm_vcpu *vcpu)
 /*
  * What userspace asked for in the run page (read once: it may change it
  * meanwhile).  immediate_exit, as KVM's: a signal handler sets it, so a
- * signal that lands just before RUN is not lost until the next exit.
+ * signal that lands just before RUN is not lost until the next exit;
+ * request_interrupt_window: an exit once an interrupt can go in (irq.c).
  */
 static int vcpu_run_requests(struct pfvmm_vcpu *vcpu)
 {
-	if (READ_ONCE(vcpu->run->request_interrupt_window))
-		return -EINVAL;
+	vcpu->irq_window_wanted = READ_ONCE(vcpu->run->request_interrupt_window);
 	if (READ_ONCE(vcpu->run->immediate_exit)) {
 		vcpu->run->exit_reason = PFVMM_EXIT_INTR;
 		return -EINTR;
@@ -634,6 +633,7 @@ static int vcpu_run(struct pfvmm_vcpu *vcpu)
 	r = vcpu_run_loop(vcpu);
 
 	preempt_disable();
+	pfvmm_irq_report(vcpu);
 	pfvmm_switch_to_host(vcpu);
 	preempt_notifier_unregister(&vcpu->preempt);
 	preempt_enable();
@@ -691,6 +691,69 @@ static long vcpu_regs_ioctl(struct pfvmm_vcpu *vcpu, unsigned int cmd,
 	return r;
 }
 
+struct vcpu_msrs_call {
+	struct pfvmm_msrs *msrs;
+	bool write;
+	int done;
+};
+
+static void vcpu_msrs_fn(struct pfvmm_vcpu *vcpu, void *arg)
+{
+	struct vcpu_msrs_call *c = arg;
+
+	c->done = pfvmm_msrs_ioctl(vcpu, c->msrs, c->write);
+}
+
+static long vcpu_msrs_copy_in(void __user *argp, struct pfvmm_msrs **out)
+{
+	struct pfvmm_msrs head, *msrs;
+	size_t size;
+
+	if (copy_from_user(&head, argp, sizeof(head)))
+		return -EFAULT;
+	if (head.pad || head.nmsrs > PFVMM_MSRS_MAX)
+		return head.pad ? -EINVAL : -E2BIG;
+	size = struct_size(msrs, entries, head.nmsrs);
+	msrs = memdup_user(argp, size);
+	if (IS_ERR(msrs))
+		return PTR_ERR(msrs);
+	msrs->nmsrs = head.nmsrs;	/* as checked, whatever it says now */
+	*out = msrs;
+	return size;
+}
+
+/* GET/SET_MSRS: returns the number of entries done, or an error. */
+static long vcpu_msrs_ioctl(struct pfvmm_vcpu *vcpu, bool write,
+			    void __user *argp)
+{
+	struct vcpu_msrs_call c = { .write = write };
+	long size = vcpu_msrs_copy_in(argp, &c.msrs);
+
+	if (size < 0)
+		return size;
+	if (!mutex_trylock(&vcpu->run_lock)) {
+		kfree(c.msrs);
+		return -EBUSY;
+	}
+	vcpu_with_vmcs(vcpu, vcpu_msrs_fn, &c);
+	mutex_unlock(&vcpu->run_lock);
+	if (!write && copy_to_user(argp, c.msrs, size))
+		c.done = -EFAULT;
+	kfree(c.msrs);
+	return c.done;
+}
+
+static long vcpu_interrupt_ioctl(struct pfvmm_vcpu *vcpu, void __user *argp)
+{
+	long r;
+
+	if (!mutex_trylock(&vcpu->run_lock))
+		return -EBUSY;
+	r = pfvmm_irq_queue(vcpu, argp);
+	mutex_unlock(&vcpu->run_lock);
+	return r;
+}
+
 static long vcpu_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct pfvmm_vcpu *vcpu = file->private_data;
@@ -705,6 +768,12 @@ static long vcpu_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case PFVMM_GET_SREGS:
 	case PFVMM_SET_SREGS:
 		return vcpu_regs_ioctl(vcpu, cmd, (void __user *)arg);
+	case PFVMM_INTERRUPT:
+		return vcpu_interrupt_ioctl(vcpu, (void __user *)arg);
+	case PFVMM_GET_MSRS:
+	case PFVMM_SET_MSRS:
+		return vcpu_msrs_ioctl(vcpu, cmd == PFVMM_SET_MSRS,
+				       (void __user *)arg);
 	default:
 		return -ENOTTY;
 	}
@@ -815,6 +884,13 @@ static struct pfvmm_vcpu *vcpu_alloc(struct pfvmm_vm *vm, unsigned int id)
 	vcpu->vm = vm;
 	vcpu->id = id;
 	vcpu->cpu = -1;
+	vcpu->pending_irq = -1;
+	vcpu->guest_dr[6] = DR6_RESERVED;
+	vcpu->guest_platform.misc_enable = MSR_IA32_MISC_ENABLE_FAST_STRING |
+					   MSR_IA32_MISC_ENABLE_BTS_UNAVAIL |
+					   MSR_IA32_MISC_ENABLE_PEBS_UNAVAIL;
+	vcpu->guest_platform.pat = 0x0007040600070406ULL;	/* power-on */
+	vcpu->guest_dr[7] = PFVMM_DR7_FIXED_1;
 	INIT_LIST_HEAD(&vcpu->loaded_link);
 	mutex_init(&vcpu->run_lock);
 	vcpu->vpid = pfvmm_vpid_alloc();

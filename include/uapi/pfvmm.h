@@ -15,8 +15,10 @@
 #include <linux/ioctl.h>
 
 /*
- * Version 2: the magic moved from 0xB6 (linux/fpga-dfl.h's) and the run
- * page has immediate_exit.  The magic 0xBA is in none of the entries of
+ * Version 2: the magic moved from 0xB6 (linux/fpga-dfl.h's), the run page
+ * has immediate_exit, and interrupts come from userspace (PFVMM_INTERRUPT,
+ * request_interrupt_window, ready_for_interrupt_injection).  The magic
+ * 0xBA is in none of the entries of
  * Documentation/userspace-api/ioctl/ioctl-number.rst in Linux 6.1, i.e. an
  * "unused block" in that file's words.
  */
@@ -29,6 +31,7 @@
 #define PFVMM_CAP_MAX_VMS	3	/* VMs at once, all users together */
 #define PFVMM_CAP_MAX_MEM_MB	4	/* guest memory per VM, in MiB */
 #define PFVMM_CAP_STATS		5	/* PFVMM_GET_VM_STATS exists: 1 */
+#define PFVMM_CAP_MAX_POOL_FRAMES 6	/* offload pool of a MAX_MEM_MB VM */
 
 /* ---- system ioctls, on /dev/pfvmm ---- */
 #define PFVMM_GET_API_VERSION	_IO(PFVMMIO, 0x00)
@@ -126,6 +129,38 @@ struct pfvmm_sregs {
 #define PFVMM_GET_SREGS		_IOR(PFVMMIO, 0x83, struct pfvmm_sregs)
 #define PFVMM_SET_SREGS		_IOW(PFVMMIO, 0x84, struct pfvmm_sregs)
 
+/* An external interrupt for the guest, as a PIC would raise it (KVM_INTERRUPT). */
+struct pfvmm_interrupt {
+	__u32 irq;		/* the vector, 0-255 */
+	__u32 pad;		/* must be 0 */
+};
+
+#define PFVMM_INTERRUPT		_IOW(PFVMMIO, 0x85, struct pfvmm_interrupt)
+
+/*
+ * The guest's MSRs, as the guest's RDMSR/WRMSR see them (KVM_GET/SET_MSRS):
+ * EFER, STAR, LSTAR, CSTAR, SFMASK, KERNEL_GS_BASE, FS_BASE, GS_BASE,
+ * SYSENTER_CS/ESP/EIP, and the platform MSRs of docs/api.md.  The ioctl
+ * returns how many entries it did: the first unknown MSR, refused value or
+ * non-zero reserved field stops it.
+ */
+struct pfvmm_msr_entry {
+	__u32 index;
+	__u32 reserved;		/* must be 0 */
+	__u64 data;
+};
+
+#define PFVMM_MSRS_MAX		64
+
+struct pfvmm_msrs {
+	__u32 nmsrs;		/* entries that follow, at most PFVMM_MSRS_MAX */
+	__u32 pad;		/* must be 0 */
+	struct pfvmm_msr_entry entries[];
+};
+
+#define PFVMM_GET_MSRS		_IOWR(PFVMMIO, 0x86, struct pfvmm_msrs)
+#define PFVMM_SET_MSRS		_IOW(PFVMMIO, 0x87, struct pfvmm_msrs)
+
 /* ---- the run structure: mmap of a vCPU fd, offset 0, one page ---- */
 enum pfvmm_exit_reason {
 	PFVMM_EXIT_NONE = 0,
@@ -136,6 +171,7 @@ enum pfvmm_exit_reason {
 	PFVMM_EXIT_INTERNAL_ERROR = 5,	/* the VMM cannot go on: internal.* */
 	PFVMM_EXIT_INTR = 6,		/* a signal is pending; RUN gave -EINTR */
 	PFVMM_EXIT_GUEST_ERROR = 7,	/* the guest was stopped: guest_error.* */
+	PFVMM_EXIT_IRQ_WINDOW_OPEN = 8,	/* request_interrupt_window: inject now */
 };
 
 enum pfvmm_internal_suberror {
@@ -149,12 +185,14 @@ enum pfvmm_internal_suberror {
 
 struct pfvmm_run {
 	/* in, set by userspace (KVM's layout) */
-	__u8 request_interrupt_window;	/* not implemented yet: must be 0 */
+	__u8 request_interrupt_window;	/* exit once an interrupt can go in */
 	__u8 immediate_exit;	/* RUN returns -EINTR without entering */
 	__u8 pad1[6];
 	/* out */
 	__u32 exit_reason;	/* enum pfvmm_exit_reason */
-	__u32 pad;
+	__u8 ready_for_interrupt_injection;	/* PFVMM_INTERRUPT goes in next */
+	__u8 if_flag;		/* the guest's RFLAGS.IF */
+	__u16 pad2;
 	__u64 reserved[6];
 	union {
 		struct {

@@ -49,8 +49,9 @@
 #include <asm/prctl.h>
 #endif
 
-#include "elf-loader.h"
-#include "x86-setup.h"
+#include <pfvmm/bootinfo.h>
+
+#include "testvm.h"
 
 #define GUEST_MEM	(64u << 20)
 #define LDT_SEL		0x7	/* index 0, TI = 1 (LDT), RPL 3 */
@@ -65,11 +66,7 @@ struct host_state {
 static int use_ldt;
 static unsigned long nr_runs, nr_violations;
 
-static void die(const char *what)
-{
-	fprintf(stderr, "hostcheck: %s: %s\n", what, strerror(errno));
-	exit(125);
-}
+#define die testvm_die
 
 static int lsl_ok(uint32_t sel)
 {
@@ -272,54 +269,6 @@ static int hwbp_open(uint64_t addr)
 	return fd;
 }
 
-static int vm_open(const char *path, const char *cmdline, int *vcpu_out,
-		   struct pfvmm_run **run_out)
-{
-	struct elf_target tgt = { NULL, GUEST_MEM, PFVMM_BOOT_LOW_END };
-	struct pfvmm_memory_region r = { 0 };
-	char msg[ELF_MSG_MAX];
-	struct pfvmm_sregs sregs;
-	struct pfvmm_regs regs;
-	struct elf_image img;
-	int sys, vm, vcpu;
-	size_t size;
-	void *file;
-
-	if (elf_file_read(path, &file, &size))
-		die(path);
-	tgt.mem = mmap(NULL, GUEST_MEM, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (tgt.mem == MAP_FAILED)
-		die("mmap of guest memory");
-	if (elf_load(file, size, &tgt, &img, msg, sizeof(msg))) {
-		fprintf(stderr, "hostcheck: %s: %s\n", path, msg);
-		exit(125);
-	}
-	x86_boot_setup(tgt.mem, GUEST_MEM, &img, cmdline);
-	sys = open("/dev/pfvmm", O_RDWR | O_CLOEXEC);
-	if (sys < 0)
-		die("/dev/pfvmm");
-	vm = ioctl(sys, PFVMM_CREATE_VM, 0);
-	if (vm < 0)
-		die("CREATE_VM");
-	r.memory_size = GUEST_MEM;
-	r.userspace_addr = (uintptr_t)tgt.mem;
-	if (ioctl(vm, PFVMM_SET_MEMORY_REGION, &r))
-		die("SET_MEMORY_REGION");
-	vcpu = ioctl(vm, PFVMM_CREATE_VCPU, 0);
-	if (vcpu < 0)
-		die("CREATE_VCPU");
-	*run_out = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu, 0);
-	if (*run_out == MAP_FAILED)
-		die("mmap of the vCPU");
-	x86_boot_sregs(&sregs);
-	x86_boot_regs(&regs, img.entry);
-	if (ioctl(vcpu, PFVMM_SET_SREGS, &sregs) || ioctl(vcpu, PFVMM_SET_REGS, &regs))
-		die("SET_SREGS/SET_REGS");
-	*vcpu_out = vcpu;
-	return 0;
-}
-
 /* One exit, handled; returns -1 to go on, else the status to end with. */
 static int handle_exit(struct pfvmm_run *run)
 {
@@ -374,8 +323,8 @@ int main(int argc, char **argv)
 {
 	uint64_t gs_base = 0, hwbp = 0;
 	char cmdline[PFVMM_BOOTINFO_CMDLINE_MAX] = "";
-	struct pfvmm_run *run;
-	int i, vcpu, st, bp_fd = -1;
+	struct testvm t;
+	int i, st, bp_fd = -1;
 	uint64_t hits = 0;
 
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
@@ -398,7 +347,7 @@ int main(int argc, char **argv)
 		strncat(cmdline, argv[j], sizeof(cmdline) - strlen(cmdline) - 1);
 	}
 	setvbuf(stdout, NULL, _IONBF, 0);
-	vm_open(argv[i], cmdline, &vcpu, &run);
+	testvm_open(&t, argv[i], cmdline, GUEST_MEM);
 #ifdef __x86_64__
 	if (gs_base && syscall(SYS_arch_prctl, ARCH_SET_GS, gs_base))
 		die("ARCH_SET_GS");
@@ -409,7 +358,7 @@ int main(int argc, char **argv)
 		install_ldt();
 	if (hwbp)
 		bp_fd = hwbp_open(hwbp);
-	st = run_guest(vcpu, run);
+	st = run_guest(t.vcpu, t.run);
 	if (bp_fd >= 0) {
 		if (read(bp_fd, &hits, sizeof(hits)) != sizeof(hits))
 			die("read of the breakpoint counter");

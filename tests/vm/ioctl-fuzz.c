@@ -205,7 +205,7 @@ static unsigned long pick_cmd(struct rng *r)
 		PFVMM_GET_VCPU_MMAP_SIZE, PFVMM_SET_MEMORY_REGION,
 		PFVMM_CREATE_VCPU, PFVMM_GET_VM_STATS, PFVMM_SET_VM_CONFIG,
 		PFVMM_RUN, PFVMM_GET_REGS, PFVMM_SET_REGS, PFVMM_GET_SREGS,
-		PFVMM_SET_SREGS,
+		PFVMM_SET_SREGS, PFVMM_INTERRUPT,
 	};
 	unsigned long c = cmds[below(r, sizeof(cmds) / sizeof(cmds[0]))];
 

@@ -410,7 +410,6 @@ static void sregs_nw_no_cd(struct pfvmm_sregs *s) { s->cr0 |= 1ull << 29; }
 static void sregs_no_pae(struct pfvmm_sregs *s) { s->cr4 &= ~0x20ull; }
 static void sregs_lme_no_lma(struct pfvmm_sregs *s) { s->efer &= ~0x400ull; }
 static void sregs_lma_no_lme(struct pfvmm_sregs *s) { s->efer &= ~0x100ull; }
-static void sregs_sce(struct pfvmm_sregs *s) { s->efer |= 1; }
 static void sregs_efer_reserved(struct pfvmm_sregs *s) { s->efer |= 1ull << 20; }
 static void sregs_cr4_vmxe(struct pfvmm_sregs *s) { s->cr4 |= 1ull << 13; }
 static void sregs_cr4_pke(struct pfvmm_sregs *s) { s->cr4 |= 1ull << 22; }
@@ -439,7 +438,6 @@ static const struct bad_sregs bad_sregs[] = {
 	{ "set_sregs_lma_without_lme", sregs_lma_no_lme },
 	{ "set_sregs_lma_without_paging", sregs_no_paging_lma },
 	{ "set_sregs_cs_l_outside_long_mode", sregs_cs_l_outside_long },
-	{ "set_sregs_efer_sce", sregs_sce },
 	{ "set_sregs_efer_reserved", sregs_efer_reserved },
 	{ "set_sregs_cr4_vmxe", sregs_cr4_vmxe },
 	{ "set_sregs_cr4_pke", sregs_cr4_pke },
@@ -461,6 +459,62 @@ static void test_sregs_rejected(int vcpu)
 	x86_boot_sregs(&s);
 	EXPECT("set_sregs_boot_state_after_rejections",
 	       ioctl(vcpu, PFVMM_SET_SREGS, &s), 0);
+	/* EFER.SCE is allowed: the SYSCALL MSRs are switched with it. */
+	s.efer |= 1;
+	EXPECT("set_sregs_efer_sce", ioctl(vcpu, PFVMM_SET_SREGS, &s), 0);
+	x86_boot_sregs(&s);
+	ioctl(vcpu, PFVMM_SET_SREGS, &s);
+}
+
+/* GET/SET_MSRS: n entries, each index/data; returns what the ioctl did. */
+static long msrs_call(int vcpu, unsigned long cmd, unsigned int n,
+		      const uint32_t *index, uint64_t *data, uint32_t pad)
+{
+	struct {
+		struct pfvmm_msrs h;
+		struct pfvmm_msr_entry e[PFVMM_MSRS_MAX + 1];
+	} m;
+	unsigned int i;
+	long r;
+
+	memset(&m, 0, sizeof(m));
+	m.h.nmsrs = n;
+	m.h.pad = pad;
+	for (i = 0; i < n && i <= PFVMM_MSRS_MAX; i++) {
+		m.e[i].index = index[i % 2];
+		m.e[i].data = data[i % 2];
+	}
+	r = ioctl(vcpu, cmd, &m);
+	for (i = 0; r > 0 && i < 2 && i < n; i++)
+		data[i] = m.e[i].data;
+	return r;
+}
+
+/*
+ * The MSR set: values go in and come back, non-canonical LSTAR and an
+ * unknown MSR stop the batch (the count says where), sizes are bounded.
+ */
+static void test_vcpu_msrs(int vcpu)
+{
+	uint32_t idx[2] = { 0xc0000082, 0xc0000081 };	/* LSTAR, STAR */
+	uint64_t val[2] = { 0xffffffff81234000ull, 0x0023001000000000ull };
+	uint32_t unknown[2] = { 0xc0000082, 0x10 };	/* LSTAR, TSC */
+
+	expect_value("set_msrs_two", msrs_call(vcpu, PFVMM_SET_MSRS, 2, idx, val, 0), 2);
+	val[0] = val[1] = 0;
+	expect_value("get_msrs_two", msrs_call(vcpu, PFVMM_GET_MSRS, 2, idx, val, 0), 2);
+	expect_value("get_msrs_lstar_back", val[0] == 0xffffffff81234000ull, 1);
+	expect_value("get_msrs_star_back", val[1] == 0x0023001000000000ull, 1);
+	val[0] = 0x0000800000000000ull;		/* not canonical */
+	expect_value("set_msrs_noncanonical_lstar_stops",
+		     msrs_call(vcpu, PFVMM_SET_MSRS, 1, idx, val, 0), 0);
+	expect_value("get_msrs_unknown_stops_at_1",
+		     msrs_call(vcpu, PFVMM_GET_MSRS, 2, unknown, val, 0), 1);
+	EXPECT("msrs_too_many", msrs_call(vcpu, PFVMM_GET_MSRS, PFVMM_MSRS_MAX + 1,
+					  idx, val, 0), E2BIG);
+	EXPECT("msrs_pad_einval", msrs_call(vcpu, PFVMM_GET_MSRS, 1, idx, val, 1),
+	       EINVAL);
+	EXPECT("msrs_bad_pointer", ioctl(vcpu, PFVMM_GET_MSRS, BAD_PTR), EFAULT);
 }
 
 static void test_vcpu_regs(int vcpu)
@@ -564,6 +618,7 @@ static void test_vcpus(int sys)
 	if (vcpu >= 0) {
 		test_vcpu_wrong_sizes(vcpu);
 		test_vcpu_regs(vcpu);
+		test_vcpu_msrs(vcpu);
 		test_vcpu_mmap(vcpu);
 		close(vcpu);
 	}

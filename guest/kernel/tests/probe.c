@@ -16,9 +16,10 @@
  *   fpu     XMM0-15 and MXCSR hold a guest pattern across N=calls rounds
  *           of exits (CPUID, NOP hypercall, port I/O and console output,
  *           the last two handled in userspace), never another task's
- *   insns   SYSCALL gets #UD (EFER.SCE is refused), RDPMC #GP, MOV DR
+ *   insns   SYSCALL gets #UD (EFER.SCE is clear), RDPMC #GP, MOV DR
  *           #GP, XSETBV #UD or #GP, VMX instructions #UD, WBINVD and INVD
- *           run (no fault), RDMSR/WRMSR of host-state MSRs #GP
+ *           run (no fault), RDMSR/WRMSR of MSRs pfvmm does not emulate
+ *           #GP, the emulated ones read and refuse bad values
  *   cpufuzz a seeded random mix of all of these and more, at CPL0 and
  *           CPL3 (cpufuzz.c)
  *
@@ -272,19 +273,18 @@ static long wrmsr_probe(uint32_t msr, uint64_t v)
 		     "d"((uint32_t)(v >> 32)) : "memory");
 }
 
-static void probe_msrs(void)
+/* MSRs pfvmm does not emulate: the guest's RDMSR and WRMSR get #GP. */
+static void probe_msrs_refused(void)
 {
 	static const uint32_t msrs[] = {
-		0xc0000080,	/* EFER */
-		0xc0000081,	/* STAR */
-		0xc0000082,	/* LSTAR */
-		0xc0000084,	/* SFMASK */
-		0xc0000101,	/* GS_BASE */
-		0xc0000102,	/* KERNEL_GS_BASE */
 		0xc0000103,	/* TSC_AUX */
 		0x1d9,		/* DEBUGCTL */
 		0x38f,		/* PERF_GLOBAL_CTRL */
 		0x48,		/* SPEC_CTRL */
+		0x10,		/* TSC */
+		0x179,		/* MCG_CAP */
+		0xce,		/* PLATFORM_INFO */
+		0x480,		/* VMX_BASIC */
 	};
 	unsigned int i;
 	long r, w;
@@ -298,6 +298,68 @@ static void probe_msrs(void)
 	}
 }
 
+/*
+ * The emulated ones (kmod/msr.c) read without a fault, and refuse what
+ * the CPU would: a non-canonical LSTAR, an EFER change beyond SCE and NX.
+ */
+static void probe_msrs_emulated(void)
+{
+	static const uint32_t msrs[] = {
+		0xc0000080, 0xc0000081, 0xc0000082, 0xc0000084,	/* EFER, STARs */
+		0xc0000100, 0xc0000101, 0xc0000102,	/* FS/GS/KERNEL_GS base */
+		0x1a0, 0x8b, 0x3a, 0x1b, 0x34, 0x140, 0x277,	/* platform */
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(msrs) / sizeof(msrs[0]); i++)
+		expect("insns", "rdmsr of an emulated MSR", rdmsr_probe(msrs[i]), -1);
+	expect("insns", "wrmsr LSTAR non-canonical",
+	       wrmsr_probe(0xc0000082, 1ull << 47), X86_TRAP_GP);
+	expect("insns", "wrmsr EFER without LME",
+	       wrmsr_probe(0xc0000080, 0), X86_TRAP_GP);
+	expect("insns", "wrmsr FEATURE_CONTROL (locked)",
+	       wrmsr_probe(0x3a, 5), X86_TRAP_GP);
+	expect("insns", "wrmsr PAT with a reserved type",
+	       wrmsr_probe(0x277, 0x02), X86_TRAP_GP);
+}
+
+static void probe_msrs(void)
+{
+	probe_msrs_refused();
+	probe_msrs_emulated();
+}
+
+/* MOV DR: the guest's own values, read back; DR7 never arms anything. */
+static void probe_debug_regs(void)
+{
+	uint64_t v = 0x1234000, big = 1ull << 40;
+
+	expect("insns", "mov reg to dr0",
+	       PROBE("mov %0, %%dr0", : : "r"(v) : "memory"), -1);
+	v = 0;
+	asm volatile("mov %%dr0, %0" : "=r"(v));
+	expect("insns", "dr0 reads back", (long)v, 0x1234000);
+	asm volatile("mov %%dr7, %0" : "=r"(v));
+	expect("insns", "dr7 reads 0x400", (long)v, 0x400);
+	expect("insns", "mov of bits 63:32 to dr7",
+	       PROBE("mov %0, %%dr7", : : "r"(big) : "memory"), X86_TRAP_GP);
+}
+
+/* CPUID hides what pfvmm does not virtualize and gives a TSC frequency. */
+static void probe_cpuid(void)
+{
+	uint32_t a, b, c, d;
+
+	cpuid(1, &a, &b, &c, &d);
+	expect("insns", "cpuid 1: VMX, XSAVE, OSXSAVE hidden",
+	       c & ((1u << 5) | (1u << 26) | (1u << 27)), 0);
+	expect("insns", "cpuid 1: hypervisor bit", c >> 31, 1);
+	cpuid(7, &a, &b, &c, &d);
+	expect("insns", "cpuid 7: PKU, LA57 hidden", c & ((1u << 3) | (1u << 16)), 0);
+	cpuid(0x15, &a, &b, &c, &d);
+	expect("insns", "cpuid 0x15: a TSC frequency", a && b && c, 1);
+}
+
 static void probe_insns(void)
 {
 	uint64_t v = 0;
@@ -309,10 +371,8 @@ static void probe_insns(void)
 	expect("insns", "rdpmc 0",
 	       PROBE("rdpmc", : "=a"(lo), "=d"(hi) : "c"(0) : "memory"),
 	       X86_TRAP_GP);
-	expect("insns", "mov dr7 to reg",
-	       PROBE("mov %%dr7, %0", : "=r"(v) : : "memory"), X86_TRAP_GP);
-	expect("insns", "mov reg to dr0",
-	       PROBE("mov %0, %%dr0", : : "r"(v) : "memory"), X86_TRAP_GP);
+	probe_debug_regs();
+	probe_cpuid();
 	vec = PROBE("xsetbv", : : "a"(1), "d"(0), "c"(0) : "memory");
 	expect("insns", "xsetbv faults", vec == X86_TRAP_UD || vec == X86_TRAP_GP, 1);
 	expect("insns", "vmxoff", PROBE("vmxoff", : : : "cc", "memory"), X86_TRAP_UD);

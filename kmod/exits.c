@@ -157,9 +157,11 @@ static enum pfvmm_next handle_exception_nmi(struct pfvmm_vcpu *vcpu)
 	    (info & INTR_INFO_VECTOR_MASK) == X86_TRAP_MC)
 		return PFVMM_NEXT_GUEST;	/* the host's handler already ran */
 	if ((info & INTR_INFO_VECTOR_MASK) == X86_TRAP_PF &&
-	    pfvmm_vm_is_pv(vcpu->vm))
+	    pfvmm_vm_is_pv(vcpu->vm)) {
+		vcpu->l1d_flush = true;	/* the validator walked guest tables */
 		return pfvmm_pv_handle_pf(vcpu, vmcs_readl(EXIT_QUALIFICATION),
 					   vmcs_read32(VM_EXIT_INTR_ERROR_CODE));
+	}
 	pfvmm_vmcs_dump(vcpu);
 	return pfvmm_internal_error(vcpu, PFVMM_INTERNAL_UNSUPPORTED,
 				    EXIT_REASON_EXCEPTION_NMI);

@@ -28,6 +28,7 @@ struct hc_desc {
 	bool batchable;		/* may be an op of a MULTICALL */
 	bool to_user;		/* a result > 0 continues in userspace */
 	bool stops;		/* the guest stops: userspace, whatever the result */
+	bool no_memory;		/* touches no guest memory (no L1D flush) */
 	union {
 		long (*a0)(struct pfvmm_vcpu *vcpu);
 		long (*a1)(struct pfvmm_vcpu *vcpu, u64 a0);
@@ -74,7 +75,7 @@ static long hc_multicall(struct pfvmm_vcpu *vcpu, u64 va, u64 count);
 static const struct hc_desc hc_table[PFVMM_HC_COUNT] = {
 	HC(PFVMM_HC_CONSOLE_WRITE, 2, hc_console_write, .to_user = true),
 	HC(PFVMM_HC_SHUTDOWN, 1, hc_shutdown, .stops = true),
-	HC(PFVMM_HC_NOP, 0, hc_nop, .batchable = true),
+	HC(PFVMM_HC_NOP, 0, hc_nop, .batchable = true, .no_memory = true),
 	HC(PFVMM_HC_MMU_UPDATE, 3, pfvmm_hc_mmu_update, PV_BATCH),
 	HC(PFVMM_HC_UPDATE_VA_MAPPING, 3, pfvmm_hc_update_va_mapping, PV_BATCH),
 	HC(PFVMM_HC_MMUEXT_OP, 3, pfvmm_hc_mmuext_op, PV_BATCH),
@@ -153,6 +154,9 @@ static long hc_dispatch(struct pfvmm_vcpu *vcpu, u64 nr, const u64 *args,
 		return -PFVMM_EPERM;	/* a native guest owns its tables */
 	vcpu->stats.hypercalls[d - hc_table]++;
 	pfvmm_global_stat_inc(PFVMM_GSTAT_HYPERCALLS);
+	/* Guest memory read and written: flush before the next entry (l1d.c). */
+	if (!d->no_memory)
+		vcpu->l1d_flush = true;
 	ret = hc_call(vcpu, d, args);
 	*to_user = d->stops || (d->to_user && ret > 0);
 	return ret;

@@ -132,6 +132,7 @@ struct pfvmm_vcpu {
 	struct fpu_guest guest_fpu;	/* the guest's FPU/SIMD registers */
 	u8 cr8;				/* the guest's TPR: CR8 always exits */
 	unsigned long guest_dr[8];	/* MOV DR's values (4, 5 unused) */
+	bool l1d_flush;			/* l1d.c: flush before the next entry */
 	u64 guest_kernel_gs_base;	/* while the host's is loaded */
 	/* msr.c: the guest's copies of platform MSRs (never loaded) */
 	struct {
@@ -211,6 +212,12 @@ extern struct pfvmm_vmx_caps pfvmm_caps;
 
 int pfvmm_vmx_probe(void);
 ssize_t pfvmm_mitigations_show(char *buf);
+
+/* l1d.c */
+extern bool pfvmm_l1d_flush_on;
+int pfvmm_l1d_init(void);
+void pfvmm_l1d_exit(void);
+void pfvmm_l1d_flush(struct pfvmm_vcpu *vcpu);
 int pfvmm_vmx_init(void);
 void pfvmm_vmx_exit_module(void);
 int pfvmm_vmx_get(void);		/* enter VMX on all CPUs (refcounted) */

@@ -83,7 +83,10 @@ static struct pfvmm_vcpu *preempt_to_vcpu(struct preempt_notifier *pn)
 
 static void vcpu_sched_in(struct preempt_notifier *pn, int cpu)
 {
-	vcpu_load(preempt_to_vcpu(pn), cpu);
+	struct pfvmm_vcpu *vcpu = preempt_to_vcpu(pn);
+
+	vcpu->l1d_flush = true;	/* another task ran here */
+	vcpu_load(vcpu, cpu);
 }
 
 static void vcpu_sched_out(struct preempt_notifier *pn,
@@ -503,6 +506,8 @@ static long vcpu_enter_guest(struct pfvmm_vcpu *vcpu)
 	 * quiescent state, interrupts "on"), as KVM tells them; nothing but
 	 * the entry asm runs in between.
 	 */
+	if (pfvmm_l1d_flush_on)
+		pfvmm_l1d_flush(vcpu);
 	pfvmm_guest_state_enter();
 	fail = pfvmm_vmx_run(&vcpu->regs, vcpu->launched);
 	pfvmm_guest_state_exit();
@@ -624,6 +629,7 @@ static int vcpu_run(struct pfvmm_vcpu *vcpu)
 	}
 
 	fpu_swap_kvm_fpstate(&vcpu->guest_fpu, true);
+	vcpu->l1d_flush = true;	/* userspace ran */
 	preempt_notifier_init(&vcpu->preempt, &vcpu_preempt_ops);
 	cpu = get_cpu();
 	preempt_notifier_register(&vcpu->preempt);

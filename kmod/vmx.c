@@ -24,6 +24,7 @@
 #include <asm/cpufeature.h>
 #include <asm/msr.h>
 #include <asm/nospec-branch.h>
+#include <asm/perf_event.h>
 #include <linux/reboot.h>
 #include <linux/syscore_ops.h>
 #include <asm/tlbflush.h>
@@ -186,7 +187,8 @@ static int probe_feature_control(void)
  * The transient-execution mitigations around entry and exit, each applied
  * exactly when the kernel's own decision (its X86_FEATURE_* bits, set by
  * arch/x86/kernel/cpu/bugs.c) asks for it; the asm in entry.S is patched
- * by the same ALTERNATIVEs.  Reported in /sys/kernel/pfvmm/mitigations.
+ * by the same ALTERNATIVEs; the L1D flush is l1d.c's.  Reported in
+ * /sys/kernel/pfvmm/mitigations.
  */
 struct pfvmm_mitigation {
 	const char *name;
@@ -218,11 +220,72 @@ ssize_t pfvmm_mitigations_show(char *buf)
 		if (boot_cpu_has(pfvmm_mitigations[i].feature))
 			n += sysfs_emit_at(buf, n, "%s ",
 					   pfvmm_mitigations[i].name);
-	if (boot_cpu_has_bug(X86_BUG_L1TF))
-		n += sysfs_emit_at(buf, n, "l1d-flush:not-implemented ");
+	if (pfvmm_l1d_flush_on)
+		n += sysfs_emit_at(buf, n, "l1d-flush-cond ");
 	if (n)
 		n--;	/* the last space */
 	return n + sysfs_emit_at(buf, n, "\n");
+}
+
+/*
+ * What pfvmm's decisions rest on, per CPU: the controls and fixed bits come
+ * from the boot CPU, so every CPU must report the same (KVM's
+ * vmx_check_processor_compat()), firmware locks included.
+ */
+static const u32 vmx_compat_msrs[] = {
+	MSR_IA32_FEAT_CTL, MSR_IA32_VMX_BASIC, MSR_IA32_VMX_PINBASED_CTLS,
+	MSR_IA32_VMX_PROCBASED_CTLS, MSR_IA32_VMX_PROCBASED_CTLS2,
+	MSR_IA32_VMX_EXIT_CTLS, MSR_IA32_VMX_ENTRY_CTLS,
+	MSR_IA32_VMX_TRUE_PINBASED_CTLS, MSR_IA32_VMX_TRUE_PROCBASED_CTLS,
+	MSR_IA32_VMX_TRUE_EXIT_CTLS, MSR_IA32_VMX_TRUE_ENTRY_CTLS,
+	MSR_IA32_VMX_EPT_VPID_CAP, MSR_IA32_VMX_CR0_FIXED0,
+	MSR_IA32_VMX_CR0_FIXED1, MSR_IA32_VMX_CR4_FIXED0,
+	MSR_IA32_VMX_CR4_FIXED1,
+};
+
+struct vmx_compat {
+	u64 boot[ARRAY_SIZE(vmx_compat_msrs)];
+	atomic_t differs;	/* CPUs whose MSRs are not the boot CPU's */
+	int first;		/* one of them, for the message */
+};
+
+static void read_compat_msrs(u64 *v)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(vmx_compat_msrs); i++)
+		if (rdmsrl_safe(vmx_compat_msrs[i], &v[i]))
+			v[i] = 0;	/* no TRUE MSRs on this CPU: 0 everywhere */
+}
+
+static void compare_compat_msrs(void *arg)
+{
+	struct vmx_compat *c = arg;
+	u64 v[ARRAY_SIZE(vmx_compat_msrs)];
+
+	read_compat_msrs(v);
+	if (memcmp(v, c->boot, sizeof(v)) && atomic_inc_return(&c->differs) == 1)
+		c->first = smp_processor_id();
+}
+
+static int check_cpus_alike(void)
+{
+	struct vmx_compat *c = kzalloc(sizeof(*c), GFP_KERNEL);
+	int err = 0;
+
+	if (!c)
+		return -ENOMEM;
+	cpus_read_lock();
+	read_compat_msrs(c->boot);
+	on_each_cpu(compare_compat_msrs, c, 1);
+	cpus_read_unlock();
+	if (atomic_read(&c->differs)) {
+		pr_err("CPU %d's VT-x capabilities or IA32_FEATURE_CONTROL differ from the boot CPU's (%d CPUs differ)\n",
+		       c->first, atomic_read(&c->differs));
+		err = -EOPNOTSUPP;
+	}
+	kfree(c);
+	return err;
 }
 
 /**
@@ -265,6 +328,9 @@ int pfvmm_vmx_probe(void)
 	rdmsrl(MSR_IA32_VMX_CR4_FIXED0, c->cr4_fixed0);
 	rdmsrl(MSR_IA32_VMX_CR4_FIXED1, c->cr4_fixed1);
 	rdmsrl(MSR_EFER, c->host_efer);
+	err = check_cpus_alike();
+	if (err)
+		return err;
 	pr_info("VT-x with EPT found: VPID %s, unrestricted guest %s\n",
 		c->vpid ? "yes" : "no", c->unrestricted ? "yes" : "no");
 	return 0;
@@ -322,7 +388,10 @@ static int cpu_vmx_enable(void)
 		return -EOPNOTSUPP;
 	}
 	cr4_set_bits(X86_CR4_VMXE);
+	/* Intel PT cannot trace in VMX operation on older CPUs: it stops. */
+	intel_pt_handle_vmx(1);
 	if (!vmx_vmxon(__pa(pc->vmxon_region))) {
+		intel_pt_handle_vmx(0);
 		cr4_clear_bits(X86_CR4_VMXE);
 		pr_err_ratelimited("CPU %d: VMXON failed\n",
 				   smp_processor_id());
@@ -344,6 +413,7 @@ static void cpu_vmx_disable(void)
 		return;
 	clear_loaded_vmcss(pc);
 	vmx_vmxoff();
+	intel_pt_handle_vmx(0);
 	cr4_clear_bits(X86_CR4_VMXE);
 	pc->in_vmx = false;
 }
@@ -600,6 +670,9 @@ int pfvmm_vmx_init(void)
 {
 	int cpu, err;
 
+	err = pfvmm_l1d_init();
+	if (err)
+		return err;
 	for_each_possible_cpu(cpu) {
 		struct pfvmm_cpu *pc = per_cpu_ptr(&pfvmm_cpus, cpu);
 
@@ -607,6 +680,7 @@ int pfvmm_vmx_init(void)
 		pc->vmxon_region = pfvmm_vmcs_alloc();
 		if (!pc->vmxon_region) {
 			free_vmxon_regions();
+			pfvmm_l1d_exit();
 			return -ENOMEM;
 		}
 	}
@@ -614,6 +688,7 @@ int pfvmm_vmx_init(void)
 					cpu_online_cb, cpu_offline_cb);
 	if (err < 0) {
 		free_vmxon_regions();
+		pfvmm_l1d_exit();
 		return err;
 	}
 	hp_state = err;
@@ -630,4 +705,5 @@ void pfvmm_vmx_exit_module(void)
 	/* Every VM is gone (the fds pin the module), so VMX is off. */
 	WARN_ON(vmx_users);
 	free_vmxon_regions();
+	pfvmm_l1d_exit();
 }

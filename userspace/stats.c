@@ -184,4 +184,5 @@ void stats_print(FILE *f, const struct pfvmm_vm_stats *stats)
 	stats_print_one(f, "pool_frames_used", stats->pool_frames_used);
 	stats_print_one(f, "mmu_requests", stats->mmu_requests);
 	stats_print_one(f, "tables_pinned", stats->tables_pinned);
+	stats_print_one(f, "l1d_flushes", stats->l1d_flushes);
 }

@@ -66,7 +66,8 @@ struct pfvmm_vm_stats {
 	__u64 pool_frames_used;
 	__u64 mmu_requests;		/* PT entries updated by hypercalls */
 	__u64 tables_pinned;		/* frames typed as page tables now */
-	__u64 reserved[23];
+	__u64 l1d_flushes;		/* L1D flushed before an entry (L1TF) */
+	__u64 reserved[22];
 };
 
 /*

@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * L1TF: a guest PTE with P = 0 and any frame number can read host data
+ * from the L1 data cache speculatively, EPT or not.  On a CPU with the
+ * bug (and without ARCH_CAPABILITIES' "skip the flush at VM entry"), and
+ * unless the kernel was told l1tf=off, the L1D is flushed before a VM
+ * entry that follows host work which may have pulled secrets into it:
+ * KVM's "cond" policy, its default.  That is: the first entry of each
+ * PFVMM_RUN (userspace ran), the first after the thread was scheduled in
+ * (another task ran), any after an interrupt on this CPU (the kernel's
+ * interrupt entry sets irq_stat's flag, as for KVM), and any after a pv
+ * page fault or a hypercall (the VMM walked and wrote guest tables and
+ * memory, as KVM's shadow-MMU fault and kvm_write_guest_virt_system do).
+ * EPT violations, CPUID and the like do not: they touch no host data a
+ * guest should not see.
+ *
+ * The flush is MSR_IA32_FLUSH_CMD where the CPU has it, else a software
+ * sequence that fills the L1D from a 64 KiB buffer of its own (two passes:
+ * the TLB first, then every cache line), as KVM's vmx_l1d_flush() does.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/gfp.h>
+#include <asm/cpufeature.h>
+#include <asm/hardirq.h>
+#include <asm/msr.h>
+#include <asm/processor.h>
+#include "internal.h"
+
+#define L1D_FLUSH_ORDER	4	/* 16 pages: more than any L1D */
+
+bool pfvmm_l1d_flush_on;
+static void *l1d_flush_pages;
+
+static bool l1d_flush_wanted_by_kernel(void)
+{
+	u64 cap = 0;
+
+	if (!boot_cpu_has_bug(X86_BUG_L1TF) ||
+	    l1tf_mitigation == L1TF_MITIGATION_OFF)
+		return false;
+	if (boot_cpu_has(X86_FEATURE_ARCH_CAPABILITIES))
+		rdmsrl_safe(MSR_IA32_ARCH_CAPABILITIES, &cap);
+	return !(cap & ARCH_CAP_SKIP_VMENTRY_L1DFLUSH);
+}
+
+/**
+ * pfvmm_l1d_init() - decide on the flush and allocate what it needs
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int pfvmm_l1d_init(void)
+{
+	pfvmm_l1d_flush_on = l1d_flush_wanted_by_kernel();
+	if (!pfvmm_l1d_flush_on || boot_cpu_has(X86_FEATURE_FLUSH_L1D))
+		return 0;
+	l1d_flush_pages = (void *)__get_free_pages(GFP_KERNEL | __GFP_ZERO,
+						   L1D_FLUSH_ORDER);
+	return l1d_flush_pages ? 0 : -ENOMEM;
+}
+
+void pfvmm_l1d_exit(void)
+{
+	free_pages((unsigned long)l1d_flush_pages, L1D_FLUSH_ORDER);
+	l1d_flush_pages = NULL;
+}
+
+static void l1d_flush_software(void)
+{
+	unsigned int size = PAGE_SIZE << L1D_FLUSH_ORDER;
+
+	asm volatile("xorl %%eax, %%eax\n"
+		     "1:\tmovzbl (%[p], %%rax), %%ecx\n\t"
+		     "addl $4096, %%eax\n\t"
+		     "cmpl %%eax, %[size]\n\t"
+		     "jne 1b\n\t"
+		     "xorl %%eax, %%eax\n\t"
+		     "cpuid\n\t"
+		     "xorl %%eax, %%eax\n"
+		     "2:\tmovzbl (%[p], %%rax), %%ecx\n\t"
+		     "addl $64, %%eax\n\t"
+		     "cmpl %%eax, %[size]\n\t"
+		     "jne 2b\n\t"
+		     "lfence"
+		     : : [p] "r"(l1d_flush_pages), [size] "r"(size)
+		     : "eax", "ebx", "ecx", "edx", "memory");
+}
+
+/**
+ * pfvmm_l1d_flush() - right before VM entry: flush the L1D if host work since
+ * the last entry may have left something there
+ * @vcpu: the vCPU; interrupts off
+ */
+void pfvmm_l1d_flush(struct pfvmm_vcpu *vcpu)
+{
+	bool flush = vcpu->l1d_flush || kvm_get_cpu_l1tf_flush_l1d();
+
+	vcpu->l1d_flush = false;
+	kvm_clear_cpu_l1tf_flush_l1d();
+	if (!flush)
+		return;
+	vcpu->stats.l1d_flushes++;
+	if (boot_cpu_has(X86_FEATURE_FLUSH_L1D))
+		native_wrmsrl(MSR_IA32_FLUSH_CMD, L1D_FLUSH);
+	else
+		l1d_flush_software();
+}

@@ -149,6 +149,12 @@ static enum pfvmm_next handle_skip(struct pfvmm_vcpu *vcpu)
 	return PFVMM_NEXT_GUEST;
 }
 
+/* INVD, WBINVD: skipped at CPL0, #GP above (see vmx_guest_cpl()). */
+static enum pfvmm_next handle_skip_cpl0(struct pfvmm_vcpu *vcpu)
+{
+	return vmx_guest_cpl() ? handle_gp(vcpu) : handle_skip(vcpu);
+}
+
 static enum pfvmm_next handle_exception_nmi(struct pfvmm_vcpu *vcpu)
 {
 	u32 info = vmcs_read32(VM_EXIT_INTR_INFO);
@@ -315,6 +321,8 @@ static enum pfvmm_next handle_cr(struct pfvmm_vcpu *vcpu)
 	int cr = qual & 15, type = (qual >> 4) & 3, reg = (qual >> 8) & 15;
 	unsigned long val;
 
+	if (vmx_guest_cpl() != 0)
+		return handle_gp(vcpu);
 	switch (type) {
 	case 0:	/* MOV to CR */
 		val = reg == PFVMM_REG_RSP ? vmcs_readl(GUEST_RSP) :
@@ -351,6 +359,8 @@ static enum pfvmm_next handle_dr(struct pfvmm_vcpu *vcpu)
 	bool from_dr = qual & BIT(4);
 	unsigned long *gpr = cr_gpr(vcpu, reg);
 
+	if (vmx_guest_cpl() != 0)
+		return handle_gp(vcpu);
 	if (dr == 4 || dr == 5) {
 		if (vmcs_readl(CR4_READ_SHADOW) & X86_CR4_DE)
 			return handle_ud(vcpu);
@@ -410,7 +420,7 @@ static const pfvmm_exit_handler exit_handlers[] = {
 	[EXIT_REASON_INTERRUPT_WINDOW]	= pfvmm_handle_irq_window,
 	[EXIT_REASON_CPUID]		= handle_cpuid,
 	[EXIT_REASON_HLT]		= handle_hlt,
-	[EXIT_REASON_INVD]		= handle_skip,
+	[EXIT_REASON_INVD]		= handle_skip_cpl0,
 	[EXIT_REASON_VMCALL]		= pfvmm_handle_vmcall,
 	[EXIT_REASON_VMCLEAR]		= handle_ud,
 	[EXIT_REASON_VMLAUNCH]		= handle_ud,
@@ -433,7 +443,7 @@ static const pfvmm_exit_handler exit_handlers[] = {
 	[EXIT_REASON_INVVPID]		= handle_ud,
 	[EXIT_REASON_XSETBV]		= handle_gp,
 	[EXIT_REASON_RDPMC]		= handle_gp,
-	[EXIT_REASON_WBINVD]		= handle_skip,
+	[EXIT_REASON_WBINVD]		= handle_skip_cpl0,
 	[EXIT_REASON_PREEMPTION_TIMER]	= handle_resume,
 };
 

@@ -134,11 +134,6 @@ static long hc_multicall(struct pfvmm_vcpu *vcpu, u64 va, u64 count)
 	return 0;
 }
 
-static unsigned int guest_cpl(void)
-{
-	return (vmcs_read32(GUEST_SS_AR_BYTES) >> 5) & 3;
-}
-
 /* The guest's result of hypercall @nr with @args; *to_user on success. */
 static long hc_dispatch(struct pfvmm_vcpu *vcpu, u64 nr, const u64 *args,
 			bool *to_user)
@@ -146,7 +141,7 @@ static long hc_dispatch(struct pfvmm_vcpu *vcpu, u64 nr, const u64 *args,
 	const struct hc_desc *d = hc_lookup(nr);
 	long ret;
 
-	if (guest_cpl() != 0)
+	if (vmx_guest_cpl() != 0)
 		return -PFVMM_EPERM;
 	if (!d)
 		return -PFVMM_ENOSYS;

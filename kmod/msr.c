@@ -271,6 +271,10 @@ enum pfvmm_next pfvmm_handle_msr(struct pfvmm_vcpu *vcpu, bool write)
 	u64 val = (gpr[PFVMM_REG_RDX] << 32) | (u32)gpr[PFVMM_REG_RAX];
 	int err;
 
+	if (vmx_guest_cpl() != 0) {
+		pfvmm_inject_exception(X86_TRAP_GP, true, 0);
+		return PFVMM_NEXT_GUEST;
+	}
 	/* Which copy is live (CPU or vCPU) must not change under the access. */
 	preempt_disable();
 	err = msr_access(vcpu, gpr[PFVMM_REG_RCX], &val, write);

@@ -124,6 +124,17 @@ static __always_inline void vmcs_writel(unsigned long field,
 }
 
 /*
+ * The guest's CPL: SS.DPL, which VMX keeps equal to it.  Exit handlers of
+ * privileged instructions check it although the CPU raises #GP at CPL > 0
+ * before any exit: an emulator (Bochs) may take the exit first, and a
+ * CPL3 MOV DR or RDMSR must never be emulated (KVM's kvm_require_cpl()).
+ */
+static inline unsigned int vmx_guest_cpl(void)
+{
+	return (vmcs_read32(GUEST_SS_AR_BYTES) >> 5) & 3;
+}
+
+/*
  * VMXON may fault (#GP: CR4, CR0 or IA32_FEATURE_CONTROL not as VMX wants,
  * #UD without VMX): that is a plain failure, reported by the caller.
  */

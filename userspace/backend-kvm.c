@@ -11,7 +11,9 @@
  * uses port I/O instead of hypercalls: bytes to port 0xE9 are console
  * output and a 32-bit OUT to port 0xF4 is the shutdown status (see the
  * run loop).  Multi-item (REP/string) port I/O is replayed to the run loop
- * one item at a time without re-entering the guest.
+ * one item at a time without re-entering the guest.  A Linux guest's
+ * interrupts come from the launcher's PIC through KVM_INTERRUPT (no
+ * in-kernel irqchip is created), with KVM's interrupt window.
  *
  * --stats: KVM's binary statistics (KVM_GET_STATS_FD) of the VM and the
  * vCPU, and the exits this launcher saw, by KVM exit reason.
@@ -442,6 +444,9 @@ static void kvm_translate_exit(struct vcpu *vcpu, struct kvm_vcpu_priv *p)
 	case KVM_EXIT_HLT:
 		run->exit_reason = PFVMM_EXIT_HLT;
 		break;
+	case KVM_EXIT_IRQ_WINDOW_OPEN:
+		run->exit_reason = PFVMM_EXIT_IRQ_WINDOW_OPEN;
+		break;
 	case KVM_EXIT_INTR:
 		run->exit_reason = PFVMM_EXIT_INTR;
 		break;
@@ -491,6 +496,29 @@ static int kvm_run_vcpu(struct vcpu *vcpu)
 		kvm_translate_exit(vcpu, p);
 	} while (p->shadow.exit_reason == PFVMM_EXIT_NONE);
 	return 0;
+}
+
+/* ---- interrupts from the launcher's PIC (--kernel; no in-kernel irqchip) ---- */
+
+static bool kvm_interrupt_ready(struct vcpu *vcpu)
+{
+	struct kvm_vcpu_priv *p = vcpu->priv;
+
+	return p->kvm_run->ready_for_interrupt_injection && p->kvm_run->if_flag;
+}
+
+static int kvm_interrupt(struct vcpu *vcpu, uint8_t vector)
+{
+	struct kvm_interrupt irq = { .irq = vector };
+
+	return kvm_vcpu_ioctl(vcpu, KVM_INTERRUPT, &irq, "KVM_INTERRUPT");
+}
+
+static void kvm_request_interrupt_window(struct vcpu *vcpu, bool on)
+{
+	struct kvm_vcpu_priv *p = vcpu->priv;
+
+	p->kvm_run->request_interrupt_window = on;
 }
 
 /* ---- statistics ---- */
@@ -582,6 +610,9 @@ const struct vmm_backend kvm_dev_backend = {
 	.run		= kvm_run_vcpu,
 	.get_stats	= kvm_get_stats,
 	.print_stats	= kvm_print_stats,
+	.interrupt_ready = kvm_interrupt_ready,
+	.interrupt	= kvm_interrupt,
+	.request_interrupt_window = kvm_request_interrupt_window,
 	.suberror_name	= kvm_suberror_name,
 	.vcpu_destroy	= kvm_vcpu_destroy,
 };

@@ -214,6 +214,24 @@ static int pfvmm_run(struct vcpu *vcpu)
 	return ioctl(vcpu->fd, PFVMM_RUN, 0) < 0 ? -errno : 0;
 }
 
+/* Interrupts from the launcher's PIC (--kernel), KVM_INTERRUPT's model. */
+static bool pfvmm_interrupt_ready(struct vcpu *vcpu)
+{
+	return vcpu->run->ready_for_interrupt_injection;
+}
+
+static int pfvmm_interrupt(struct vcpu *vcpu, uint8_t vector)
+{
+	struct pfvmm_interrupt irq = { .irq = vector };
+
+	return pfvmm_vcpu_ioctl(vcpu, PFVMM_INTERRUPT, &irq, "PFVMM_INTERRUPT");
+}
+
+static void pfvmm_request_interrupt_window(struct vcpu *vcpu, bool on)
+{
+	vcpu->run->request_interrupt_window = on;
+}
+
 static int pfvmm_get_stats(struct vm *vm, struct pfvmm_vm_stats *stats)
 {
 	if (ioctl(vm->vm_fd, PFVMM_GET_VM_STATS, stats) < 0) {
@@ -245,5 +263,8 @@ const struct vmm_backend pfvmm_dev_backend = {
 	.set_sregs	= pfvmm_set_sregs,
 	.run		= pfvmm_run,
 	.get_stats	= pfvmm_get_stats,
+	.interrupt_ready = pfvmm_interrupt_ready,
+	.interrupt	= pfvmm_interrupt,
+	.request_interrupt_window = pfvmm_request_interrupt_window,
 	.vcpu_destroy	= pfvmm_vcpu_destroy,
 };

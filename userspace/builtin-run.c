@@ -9,11 +9,13 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "builtin.h"
 #include "linux-guest.h"
 #include "numa.h"
 #include "options.h"
+#include "pc.h"
 #include "stats.h"
 #include "vmm.h"
 
@@ -53,6 +55,21 @@ static void run_print_stats(struct vm *vm)
 	fflush(stdout);
 }
 
+/* A Linux guest's run: its PC around the run loop, stdin for COM1. */
+static int run_machine(struct vm *vm, const struct run_options *opts)
+{
+	struct pc pc;
+	int status;
+
+	pc_init(&pc, &dev_clock_host, STDIN_FILENO, opts->debug_ports ? stderr : NULL);
+	vm->pc = &pc;
+	status = pc_kick_start() ? PFVMM_STATUS_HOST_ERROR : vcpu_run_loop(&vm->vcpu);
+	pc_kick_stop();
+	pc_exit(&pc);
+	vm->pc = NULL;
+	return status;
+}
+
 /* The guest ELF @gf, or with --kernel the Linux guest @lg, into @vm. */
 static int run_load(struct vm *vm, const struct run_options *opts,
 		    const struct guest_file *gf, const struct linux_guest *lg)
@@ -80,7 +97,7 @@ static int run_guest(const struct run_options *opts, const struct guest_file *gf
 		goto out_exit_vm;
 	}
 	run_loop_install_signals();
-	status = vcpu_run_loop(&vm.vcpu);
+	status = lg ? run_machine(&vm, opts) : vcpu_run_loop(&vm.vcpu);
 	if (opts->stats) {
 		fflush(stdout);
 		run_print_command(opts);

@@ -209,7 +209,7 @@ static int run_set_guest_args(void *opts, int argc, char *const argv[],
 /*
  * The order of the rows is the order of the reproducing command line:
  * "pfvmm run --backend B [--mode M] --mem S [--kernel K [--initrd I]
- * [--append A]] [--numa-node N] [--stats]".
+ * [--append A]] [--numa-node N] [--stats] [--debug-ports]".
  */
 static const struct cli_option run_option_table[] = {
 	OPT_GROUP("Hypervisor:"),
@@ -232,8 +232,9 @@ static const struct cli_option run_option_table[] = {
 		  "a multiple of 2M (default 32M, 256M with --kernel)"),
 	OPT_STRING(0, "kernel", struct run_options, kernel, "BZIMAGE", "a bzImage",
 		   "boot a Linux bzImage (e.g. /boot/vmlinuz-*) with the 64-bit "
-		   "boot protocol instead of a guest ELF; native MMU only (default "
-		   "--mem 256M)"),
+		   "boot protocol instead of a guest ELF, on a PC's devices (8259A "
+		   "PIC, 8254 PIT, 16550A UART on stdin/stdout: Ctrl-A x exits, CMOS "
+		   "RTC, i8042 reset); native MMU only (default --mem 256M)"),
 	OPT_STRING(0, "initrd", struct run_options, initrd, "FILE", "a file",
 		   "with --kernel: the initial ramdisk, loaded as high as memory "
 		   "and the kernel's initrd_addr_max allow"),
@@ -252,6 +253,9 @@ static const struct cli_option run_option_table[] = {
 		 "after the run, print the command line that reproduces it "
 		 "('command: pfvmm run ...') and the VM's non-zero exit and "
 		 "hypercall counters on stdout"),
+	OPT_FLAG(0, "debug-ports", struct run_options, debug_ports,
+		 "with --kernel: log each access to an I/O port no device "
+		 "claims on stderr (they read all ones and drop writes)"),
 	OPT_HELP(struct run_options, help),
 	OPT_END(),
 };
@@ -264,7 +268,9 @@ const struct cli_command run_cli = {
 		       "or boot a Linux kernel with --kernel.\n",
 	.footer = "Exit status: the guest's shutdown status (0 after HLT); 1 host error;\n"
 		  "2 usage or bad guest file; 125 VMM internal error; 126 guest stopped\n"
-		  "by the VMM; 130 interrupted by SIGINT/SIGTERM.\n"
+		  "by the VMM; 130 interrupted by SIGINT/SIGTERM.  With --kernel: 0 when\n"
+		  "the guest resets the machine or halts with interrupts off, or after\n"
+		  "Ctrl-A x.\n"
 		  "Environment: PFVMM_DEVICE (default /dev/pfvmm).\n",
 	.options = run_option_table,
 	.operand = run_set_guest,
@@ -298,7 +304,8 @@ static int prepend_mode_arg(struct run_options *opts, char *err, size_t errlen)
 /* Options for a guest ELF only, or for --kernel only. */
 static int check_guest_kind(const struct run_options *o, char *err, size_t errlen)
 {
-	const char *kernel_only = o->initrd ? "--initrd" : o->append ? "--append" : NULL;
+	const char *kernel_only = o->initrd ? "--initrd" : o->append ? "--append" :
+				  o->debug_ports ? "--debug-ports" : NULL;
 
 	if (!o->kernel && !o->guest)
 		return cli_fail(err, errlen, "missing guest ELF file (or --kernel BZIMAGE)");
@@ -327,7 +334,7 @@ static int check_guest_kind(const struct run_options *o, char *err, size_t errle
  *
  * Options may come before or after the guest file; everything after "--"
  * is joined into the guest's command line.  A guest ELF or --kernel, not
- * both; --initrd and --append go with --kernel.
+ * both; --initrd, --append and --debug-ports go with --kernel.
  *
  * Return: 0, or -1 with a message in @err.
  */
@@ -377,7 +384,7 @@ static void put_guest_args(struct shell_line *line, const char *args)
  *
  * Every setting is spelled out, defaults included, in the order of the
  * table: "pfvmm run --backend B [--mode M] --mem S [--kernel K [--initrd I]
- * [--append A]] [--numa-node N] [--stats] [GUEST [-- ARGS]]".
+ * [--append A]] [--numa-node N] [--stats] [--debug-ports] [GUEST [-- ARGS]]".
  * Return: 0, or -1 when it does not fit in @len bytes.
  */
 int run_options_format(const struct run_options *opts, const char *guest_path,

@@ -57,6 +57,7 @@ struct run_options {
 	const char *kernel;		/* --kernel BZIMAGE: a Linux guest */
 	const char *initrd;		/* --initrd FILE */
 	const char *append;		/* --append CMDLINE (NULL: the default) */
+	bool debug_ports;		/* --debug-ports */
 	char guest_args[PFVMM_BOOTINFO_CMDLINE_MAX];	/* args after '--' */
 	char cmdline[PFVMM_BOOTINFO_CMDLINE_MAX];	/* what the guest gets */
 };

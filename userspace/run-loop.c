@@ -8,6 +8,9 @@
  * exit reason has one handler in a table; a handler either returns
  * RUN_AGAIN to re-enter the guest or the launcher's final exit status.
  *
+ * A Linux guest (--kernel) has a PC's devices (pc.c): its I/O exits go
+ * to them, its HLT waits for them, and they are polled before each entry.
+ *
  * Signals: SIGINT and SIGTERM set a flag and make RUN return -EINTR.  A
  * signal that lands after the flag check but before the kernel is entered
  * would otherwise be missed until the guest's next exit (never, for a
@@ -21,11 +24,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "pc.h"
 #include "stats.h"
 #include "util.h"
 #include "vmm.h"
 
-#define RUN_AGAIN	(-1)
+#define RUN_AGAIN	VCPU_RUN_AGAIN
 #define DEBUG_PORT	0xe9	/* Bochs/qemu debug console port */
 #define EXIT_PORT	0xf4	/* qemu's isa-debug-exit: OUT of the status */
 
@@ -72,9 +76,10 @@ static void write_stdout(const char *buf, size_t len)
 /*
  * The guest's text as it comes, but control and non-ASCII bytes (a
  * terminal escape sequence, say) as \xNN: a guest cannot drive the
- * terminal of whoever runs it or write binary into their logs.
+ * terminal of whoever runs it or write binary into their logs.  Also
+ * the way out of a Linux guest's serial console (host-console.c).
  */
-static void write_guest_text(const char *buf, size_t len)
+void guest_text_write(const char *buf, size_t len)
 {
 	char out[1024];
 	size_t n = 0, i;
@@ -100,7 +105,7 @@ static int handle_console(struct vcpu *vcpu)
 
 	if (len > PFVMM_CONSOLE_MAX)
 		len = PFVMM_CONSOLE_MAX;
-	write_guest_text(vcpu->run->console.buf, len);
+	guest_text_write(vcpu->run->console.buf, len);
 	return RUN_AGAIN;
 }
 
@@ -115,6 +120,9 @@ static int handle_io(struct vcpu *vcpu)
 	struct pfvmm_run *run = vcpu->run;
 	unsigned int size = run->io.size;
 
+	if (vcpu->vm->pc)
+		return pc_vcpu_io(vcpu);	/* a Linux guest's devices */
+
 	if (run->io.in) {
 		run->io.data = size >= 1 && size < 8 ? (1ull << (size * 8)) - 1 : ~0ull;
 		return RUN_AGAIN;
@@ -122,7 +130,7 @@ static int handle_io(struct vcpu *vcpu)
 	if (run->io.port == DEBUG_PORT) {
 		char c = (char)(run->io.data & 0xff);
 
-		write_guest_text(&c, 1);
+		guest_text_write(&c, 1);
 	}
 	if (run->io.port == EXIT_PORT) {
 		uint64_t status = run->io.data;
@@ -134,7 +142,8 @@ static int handle_io(struct vcpu *vcpu)
 
 static int handle_hlt(struct vcpu *vcpu)
 {
-	(void)vcpu;
+	if (vcpu->vm->pc)
+		return pc_vcpu_halt(vcpu);	/* a Linux guest idles */
 	fprintf(stderr, "pfvmm: guest halted\n");
 	return 0;
 }
@@ -202,6 +211,20 @@ static int handle_intr(struct vcpu *vcpu)
 	return PFVMM_STATUS_INTERRUPTED;
 }
 
+static int handle_unexpected(struct vcpu *vcpu)
+{
+	fprintf(stderr, "pfvmm: unexpected exit reason %u from the module\n",
+		vcpu->run->exit_reason);
+	vcpu__dump(vcpu);
+	return PFVMM_STATUS_INTERNAL;
+}
+
+/* The window a Linux guest's PC asked for: the next entry injects. */
+static int handle_irq_window(struct vcpu *vcpu)
+{
+	return vcpu->vm->pc ? RUN_AGAIN : handle_unexpected(vcpu);
+}
+
 typedef int (*exit_handler_t)(struct vcpu *vcpu);
 
 static const exit_handler_t exit_handlers[] = {
@@ -212,6 +235,7 @@ static const exit_handler_t exit_handlers[] = {
 	[PFVMM_EXIT_INTERNAL_ERROR]	= handle_internal_error,
 	[PFVMM_EXIT_INTR]		= handle_intr,
 	[PFVMM_EXIT_GUEST_ERROR]	= handle_guest_error,
+	[PFVMM_EXIT_IRQ_WINDOW_OPEN]	= handle_irq_window,
 };
 
 static int handle_exit(struct vcpu *vcpu)
@@ -220,9 +244,7 @@ static int handle_exit(struct vcpu *vcpu)
 
 	if (reason < ARRAY_SIZE(exit_handlers) && exit_handlers[reason])
 		return exit_handlers[reason](vcpu);
-	fprintf(stderr, "pfvmm: unexpected exit reason %u from the module\n", reason);
-	vcpu__dump(vcpu);
-	return PFVMM_STATUS_INTERNAL;
+	return handle_unexpected(vcpu);
 }
 
 static int run_until_stop(struct vcpu *vcpu)
@@ -232,6 +254,11 @@ static int run_until_stop(struct vcpu *vcpu)
 	while (status == RUN_AGAIN) {
 		int ret;
 
+		if (vcpu->vm->pc) {
+			status = pc_vcpu_enter(vcpu);
+			if (status != RUN_AGAIN)
+				return status;
+		}
 		if (stop_requested)
 			return handle_intr(vcpu);
 		ret = vcpu->vm->backend->run(vcpu);

@@ -9,6 +9,7 @@
 #ifndef PFVMM_VMM_H
 #define PFVMM_VMM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -23,6 +24,10 @@
 #define PFVMM_STATUS_INTERRUPTED	130	/* SIGINT/SIGTERM */
 
 struct vm;
+struct pc;
+
+/* What a run-loop handler returns to enter the guest again. */
+#define VCPU_RUN_AGAIN			(-1)
 
 struct vcpu {
 	struct vm *vm;
@@ -46,6 +51,7 @@ struct vm {
 	void *mem;		/* guest memory, GPA 0 .. mem_size */
 	uint64_t mem_size;
 	struct vcpu vcpu;	/* one vCPU for now */
+	struct pc *pc;		/* a Linux guest's devices (--kernel), or NULL */
 	void *priv;		/* the backend's own state, if any */
 };
 
@@ -78,6 +84,16 @@ struct vmm_backend {
 	 * do not fit struct pfvmm_vm_stats); used instead of get_stats.
 	 */
 	void (*print_stats)(struct vm *vm, FILE *f);
+	/*
+	 * Optional, KVM_INTERRUPT's model, for a machine with a PIC
+	 * (--kernel): whether the vCPU takes an external interrupt now
+	 * (ready_for_interrupt_injection and IF), inject @vector, ask for
+	 * an exit as soon as it can take one (request_interrupt_window).
+	 * NULL: the backend cannot; device interrupts stay in the PIC.
+	 */
+	bool (*interrupt_ready)(struct vcpu *vcpu);
+	int (*interrupt)(struct vcpu *vcpu, uint8_t vector);
+	void (*request_interrupt_window)(struct vcpu *vcpu, bool on);
 	/* Optional: the name of a run->internal.suberror of this backend. */
 	const char *(*suberror_name)(uint32_t suberror);
 	/* The VM's own fds are closed by vm_exit(), for every backend. */
@@ -105,6 +121,7 @@ void guest_file_free(struct guest_file *gf);
 int vm_load_guest(struct vm *vm, const struct guest_file *gf, const char *cmdline);
 
 int vcpu_run_loop(struct vcpu *vcpu);
+void guest_text_write(const char *buf, size_t len);
 void vcpu_dump(struct vcpu *vcpu);
 void run_loop_install_signals(void);
 

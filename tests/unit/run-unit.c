@@ -59,6 +59,7 @@ int main(int argc, char *argv[])
 	run_bench_tests();
 	run_guest_sim_tests();
 	run_run_loop_tests();
+	run_pc_tests();
 	printf("%d passed, %d failed, %d skipped\n", nr_pass, nr_fail, nr_skip);
 	return nr_fail ? EXIT_FAILURE : EXIT_SUCCESS;
 }

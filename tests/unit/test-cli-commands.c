@@ -292,7 +292,7 @@ static void test_cli_commands_round_trip(struct test_ctx *t)
 					     "native", "--reps", "2", "--max-mem=64",
 					     "-o", "o 1.txt", "g.elf", NULL };
 	static const char *const stat[] = { "-n", "3", "--interval=2", NULL };
-	static const char *const kernel[] = { "--append",
+	static const char *const kernel[] = { "--debug-ports", "--append",
 					     "console=ttyS0 root=/dev/ram0 it's",
 					     "--initrd=/i n/rd", "--backend=kvm",
 					     "--kernel", "/b/bzImage", NULL };
@@ -302,7 +302,8 @@ static void test_cli_commands_round_trip(struct test_ctx *t)
 			 "--stats '/a b/it'\\''s.elf' -- workload=touch pages=8");
 	check_round_trip(t, &cases[0], kernel,
 			 "pfvmm run --backend kvm --mem 256M --kernel /b/bzImage --initrd "
-			 "'/i n/rd' --append 'console=ttyS0 root=/dev/ram0 it'\\''s'");
+			 "'/i n/rd' --append 'console=ttyS0 root=/dev/ram0 it'\\''s' "
+			 "--debug-ports");
 	check_round_trip(t, &cases[1], bench,
 			 "pfvmm bench --workloads touch,cow --pages 8 --modes native "
 			 "--reps 2 --max-mem 64 --output 'o 1.txt' g.elf");

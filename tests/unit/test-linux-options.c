@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Tests of the Linux guest's options of 'pfvmm run' (userspace/options.c):
- * --kernel instead of a guest ELF (never both), --initrd and --append
- * only with it, no '-- ARGS' and no pv mode with it, the
+ * --kernel instead of a guest ELF (never both), --initrd, --append and
+ * --debug-ports only with it, no '-- ARGS' and no pv mode with it, the
  * 256M default memory, and the reproducing command line with a command
  * line as long as the kernel takes.
  */
@@ -24,7 +24,7 @@ static void test_run_kernel_defaults(struct test_ctx *t)
 	CHECK(t, run_parse_words(a1, &o, err) == 0, "a1 refused: %s", err);
 	CHECK(t, o.kernel && !strcmp(o.kernel, "bz") && !o.guest, "kernel '%s'", o.kernel);
 	CHECK_EQ(t, o.mem_size, 256 * MiB);
-	CHECK(t, !o.initrd && !o.append, "a1 has extras");
+	CHECK(t, !o.initrd && !o.append && !o.debug_ports, "a1 has extras");
 	CHECK(t, run_parse_words(a2, &o, err) == 0, "a2 refused: %s", err);
 	CHECK_EQ(t, o.mem_size, 512 * MiB);
 	CHECK(t, !strcmp(o.initrd, "rd") && !strcmp(o.append, "quiet"), "a2 values");
@@ -43,6 +43,7 @@ static const struct refusal refusals[] = {
 	  "--kernel bz and the guest ELF 'g.elf' exclude each other" },
 	{ { "g.elf", "--initrd", "rd" }, "--initrd needs --kernel" },
 	{ { "--append=quiet", "g.elf" }, "--append needs --kernel" },
+	{ { "g.elf", "--debug-ports" }, "--debug-ports needs --kernel" },
 	{ { "--kernel", "bz", "--", "quiet" },
 	  "give the kernel's command line with --append" },
 	{ { "--kernel", "bz", "--mode", "offload" }, "--mode offload needs a pv guest" },
@@ -71,14 +72,14 @@ static void test_run_kernel_reproduce_line(struct test_ctx *t)
 {
 	static char append[2048], want[RUN_CMDLINE_MAX];
 	const char *args[] = { "--stats", "--append", append, "--kernel", "/k/bz",
-			       "--initrd", "/k/rd", NULL };
+			       "--debug-ports", "--initrd", "/k/rd", NULL };
 	char err[OPTIONS_ERR_MAX] = "", line[RUN_CMDLINE_MAX];
 	struct run_options o;
 
 	memset(append, 'a', sizeof(append) - 1);
 	append[100] = ' ';
 	snprintf(want, sizeof(want), "pfvmm run --backend pfvmm --mem 256M --kernel /k/bz "
-		 "--initrd /k/rd --append '%s' --stats", append);
+		 "--initrd /k/rd --append '%s' --stats --debug-ports", append);
 	CHECK(t, run_parse_words(args, &o, err) == 0, "refused: %s", err);
 	CHECK(t, !run_options_format(&o, NULL, line, sizeof(line)), "did not fit");
 	CHECK(t, !strcmp(line, want), "wrote '%.200s...'", line);

@@ -18,7 +18,6 @@
 #include "test.h"
 
 #define MOCK_MEM	(4u << 20)
-#define MOCK_OUT_MAX	8192
 
 struct mock_step {
 	int ret;		/* what run() returns: 0 or -errno */
@@ -146,18 +145,19 @@ static void read_file(FILE *f, char *out)
 	size_t n;
 
 	rewind(f);
-	n = fread(out, 1, MOCK_OUT_MAX - 1, f);
+	n = fread(out, 1, CHILD_OUT_MAX - 1, f);
 	out[n] = '\0';
 	fclose(f);
 }
 
-struct mock_result {
-	int status;
-	char out[MOCK_OUT_MAX];
-	char err[MOCK_OUT_MAX];
-};
-
-static void mock_scenario(const struct mock_step *steps, struct mock_result *r)
+/**
+ * child_capture() - @fn(@arg) in a child, its stdout and stderr captured
+ *
+ * The child exits with @fn's value (254 above 255); -1 in r->status when
+ * it did not exit.  Shared with test-pc.c.
+ */
+void child_capture(int (*fn)(const void *arg), const void *arg,
+		   struct child_result *r)
 {
 	FILE *out = tmpfile(), *err = tmpfile();
 	int st = -1;
@@ -168,7 +168,7 @@ static void mock_scenario(const struct mock_step *steps, struct mock_result *r)
 	if (pid == 0) {
 		dup2(fileno(out), STDOUT_FILENO);
 		dup2(fileno(err), STDERR_FILENO);
-		st = mock_child(steps);
+		st = fn(arg);
 		fflush(NULL);
 		_exit(st > 255 ? 254 : st);
 	}
@@ -176,6 +176,16 @@ static void mock_scenario(const struct mock_step *steps, struct mock_result *r)
 	r->status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 	read_file(out, r->out);
 	read_file(err, r->err);
+}
+
+static int mock_child_of(const void *steps)
+{
+	return mock_child(steps);
+}
+
+static void mock_scenario(const struct mock_step *steps, struct child_result *r)
+{
+	child_capture(mock_child_of, steps, r);
 }
 
 #define CONSOLE(s)	{ 0, PFVMM_EXIT_CONSOLE, sizeof(s) - 1, 0, 0, s, 0 }
@@ -189,7 +199,7 @@ static void test_loop_console_shutdown(struct test_ctx *t)
 	static const struct mock_step steps[] = {
 		CONSOLE("hello "), CONSOLE("world\n"), SHUTDOWN(7),
 	};
-	struct mock_result r;
+	struct child_result r;
 
 	mock_scenario(steps, &r);
 	CHECK_EQ(t, r.status, 7);
@@ -204,7 +214,7 @@ static void test_loop_console_escaped(struct test_ctx *t)
 		CONSOLE("a\x1b[2Jb\tc\r\n"), OUT8(0xe9, 0x07), OUT8(0xe9, 0xff), OUT8(0xe9, 'z'),
 		SHUTDOWN(0),
 	};
-	struct mock_result r;
+	struct child_result r;
 
 	mock_scenario(steps, &r);
 	CHECK_EQ(t, r.status, 0);
@@ -214,7 +224,7 @@ static void test_loop_console_escaped(struct test_ctx *t)
 static void test_loop_shutdown_status_clamped(struct test_ctx *t)
 {
 	static const struct mock_step steps[] = { SHUTDOWN(300) };
-	struct mock_result r;
+	struct child_result r;
 
 	mock_scenario(steps, &r);
 	CHECK_EQ(t, r.status, 255);
@@ -225,7 +235,7 @@ static void test_loop_console_len_clamped(struct test_ctx *t)
 	static const struct mock_step steps[] = {
 		{ 0, PFVMM_EXIT_CONSOLE, 100000, 0, 0, "abc", 0 }, SHUTDOWN(0),
 	};
-	struct mock_result r;
+	struct child_result r;
 
 	mock_scenario(steps, &r);
 	CHECK_EQ(t, r.status, 0);
@@ -238,7 +248,7 @@ static void test_loop_port_io(struct test_ctx *t)
 		OUT8(0xe9, 'A'), OUT8(0x80, 'B'), IN(0x60, 1), IN(0x61, 2), IN(0x62, 4),
 		OUT8(0xe9, 'C'), HLT,
 	};
-	struct mock_result r;
+	struct child_result r;
 
 	mock_scenario(steps, &r);
 	CHECK(t, r.status != 254, "an IN exit was not completed with all ones");
@@ -257,7 +267,7 @@ static void test_loop_exit_port(struct test_ctx *t)
 	static const struct mock_step big[] = {
 		{ 0, PFVMM_EXIT_IO, 0xf4 | (4u << 24), 0x1234, 0, NULL, 0 },
 	};
-	struct mock_result r;
+	struct child_result r;
 
 	mock_scenario(steps, &r);
 	CHECK_EQ(t, r.status, 7);
@@ -272,7 +282,7 @@ static void test_loop_internal_error(struct test_ctx *t)
 		{ 0, PFVMM_EXIT_INTERNAL_ERROR, PFVMM_INTERNAL_UNKNOWN_EXIT, 48, 0x100000,
 		  NULL, 0 },
 	};
-	struct mock_result r;
+	struct child_result r;
 
 	mock_scenario(steps, &r);
 	CHECK_EQ(t, r.status, 125);
@@ -294,7 +304,7 @@ static void test_loop_guest_error(struct test_ctx *t)
 	static const struct mock_step steps[] = {
 		{ 0, PFVMM_EXIT_GUEST_ERROR, 0, 0x100123, 0xdead000, "triple fault", 0 },
 	};
-	struct mock_result r;
+	struct child_result r;
 
 	mock_scenario(steps, &r);
 	CHECK_EQ(t, r.status, 126);
@@ -310,7 +320,7 @@ static void test_loop_eintr_without_stop(struct test_ctx *t)
 		{ 0, PFVMM_EXIT_INTR, 0, 0, 0, NULL, 0 },
 		CONSOLE("ok"), SHUTDOWN(3),
 	};
-	struct mock_result r;
+	struct child_result r;
 
 	mock_scenario(steps, &r);
 	CHECK_EQ(t, r.status, 3);
@@ -322,7 +332,7 @@ static void test_loop_sigint(struct test_ctx *t)
 	static const struct mock_step steps[] = {
 		CONSOLE("x"), { -EINTR, 0, 0, 0, 0, NULL, 1 }, SHUTDOWN(0),
 	};
-	struct mock_result r;
+	struct child_result r;
 
 	mock_scenario(steps, &r);
 	CHECK_EQ(t, r.status, 130);
@@ -340,7 +350,7 @@ static void test_loop_sigint_before_entry(struct test_ctx *t)
 		CONSOLE("x"), { 0, PFVMM_EXIT_CONSOLE, 4, 0, 0, "late", 2 },
 		CONSOLE("spin"), CONSOLE("spin"), SHUTDOWN(0),
 	};
-	struct mock_result r;
+	struct child_result r;
 
 	mock_scenario(steps, &r);
 	CHECK_EQ(t, r.status, 130);
@@ -353,7 +363,7 @@ static void test_loop_sigint_between_runs(struct test_ctx *t)
 	static const struct mock_step steps[] = {
 		{ 0, PFVMM_EXIT_CONSOLE, 1, 0, 0, "x", 1 }, SHUTDOWN(0),
 	};
-	struct mock_result r;
+	struct child_result r;
 
 	mock_scenario(steps, &r);
 	CHECK_EQ(t, r.status, 130);
@@ -362,7 +372,7 @@ static void test_loop_sigint_between_runs(struct test_ctx *t)
 static void test_loop_unknown_exit(struct test_ctx *t)
 {
 	static const struct mock_step steps[] = { { 0, 99, 0, 0, 0, NULL, 0 } };
-	struct mock_result r;
+	struct child_result r;
 
 	mock_scenario(steps, &r);
 	CHECK_EQ(t, r.status, 125);
@@ -372,7 +382,7 @@ static void test_loop_unknown_exit(struct test_ctx *t)
 static void test_loop_run_error(struct test_ctx *t)
 {
 	static const struct mock_step steps[] = { { -EFAULT, 0, 0, 0, 0, NULL, 0 } };
-	struct mock_result r;
+	struct child_result r;
 
 	mock_scenario(steps, &r);
 	CHECK_EQ(t, r.status, 1);

@@ -64,10 +64,22 @@ void run_dev_pit_tests(void);
 void run_dev_uart_tests(void);
 void run_dev_rtc_tests(void);
 void run_dev_bus_tests(void);
+void run_pc_tests(void);
 
 struct run_options;
 /* run_options_parse() of a NULL-terminated list (test-options.c). */
 int run_parse_words(const char *const *args, struct run_options *o, char *err);
+
+/* What a function run in a child printed (test-run-loop.c). */
+#define CHILD_OUT_MAX	8192
+struct child_result {
+	int status;
+	char out[CHILD_OUT_MAX];
+	char err[CHILD_OUT_MAX];
+};
+
+void child_capture(int (*fn)(const void *arg), const void *arg,
+		   struct child_result *r);
 
 #define OUT_MAX 8192
 

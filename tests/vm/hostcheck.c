@@ -3,7 +3,7 @@
  * hostcheck: run a guest ELF on /dev/pfvmm (native mode) with a minimal run
  * loop, and check after every PFVMM_RUN that the module gave this thread
  * back exactly the CPU state it had: the host side of the host-safety
- * tests (the guest side is pvkernel's probe=..., guest/kernel/probe.c).
+ * tests (the guest side is pvkernel's probe=..., guest/kernel/tests/probe.c).
  *
  *   hostcheck [--gs-base V] [--ldt] [--hwbp ADDR] GUEST.elf [ARGS...]
  *   hostcheck --xmm-neighbour SECONDS

@@ -11,7 +11,7 @@
  *
  * The guest asks for each round of writes with an OUT of a request's
  * guest-physical address to TAMPER_PORT (the protocol is in
- * guest/kernel/hostile.c, with the same definitions); this program does
+ * guest/kernel/tests/hostile.c, with the same definitions); this program does
  * the writes, answers with tables_pinned and re-enters the guest.
  * Console output is passed through.  Exit status: the guest's (0 when its
  * checks passed), or 1 when this program's own checks failed.

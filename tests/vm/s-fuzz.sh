@@ -3,7 +3,7 @@
 # Fuzzing with fixed seeds and budgets (in the 2-CPU boot of make check,
 # so the two ioctl-fuzz threads really race), while a well-behaved guest keeps
 # running beside it:
-#  - pvkernel fuzz=SEED calls=N (guest/kernel/fuzz.c): random hypercalls in
+#  - pvkernel fuzz=SEED calls=N (guest/kernel/tests/fuzz.c): random hypercalls in
 #    native, forward and offload mode (seeds 1, 2, 3); each guest ends with
 #    status 0 and "unexpected=0" (every result was one the ABI allows and
 #    the guest's own tables still work afterwards);

@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # A guest cannot mask its host CPU's interrupts through CR8 (needs 2 CPUs).
-# pvkernel probe=cr8 (guest/kernel/probe.c) writes CR8 = 15, reads it back,
+# pvkernel probe=cr8 (guest/kernel/tests/probe.c) writes CR8 = 15, reads it back,
 # gets #GP for 16, then spins, pinned on CPU 1.  Meanwhile, from CPU 0:
 # CPU 1's local timer interrupts (/proc/interrupts LOC) keep coming, and a
 # shell loop pinned on CPU 1 keeps making progress; SIGTERM then ends the

@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # The CPU state a guest shares with its host (issue: host safety), each
-# driven by a pvkernel probe (guest/kernel/probe.c) under hostcheck
+# driven by a pvkernel probe (guest/kernel/tests/probe.c) under hostcheck
 # (tests/vm/hostcheck.c), which checks its own thread's state after every
 # RUN:
 #  - insns: SYSCALL #UD, RDPMC/MOV DR/host-state MSRs #GP, VMX #UD, WBINVD

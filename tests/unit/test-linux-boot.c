@@ -6,7 +6,10 @@
  * entry state), every refusal (not a bzImage, truncated, protocol before
  * 2.12, too little memory, an initrd that does not fit, a command line
  * over cmdline_size), and Debian's own vmlinuz when scripts/deps.sh has
- * fetched it into .cache/kernel/boot/ (SKIP otherwise).
+ * fetched it into .cache/kernel/boot/ (SKIP otherwise); then the
+ * launcher's path (userspace/linux-guest.c): each refusal through the
+ * launcher before any device is opened, and a kernel read with the
+ * default command line and loaded with the vCPU at the 64-bit entry.
  */
 #include <asm/bootparam.h>
 #include <glob.h>
@@ -16,6 +19,7 @@
 
 #include "elf-loader.h"
 #include "linux-boot.h"
+#include "linux-guest.h"
 #include "x86-setup.h"
 #include "test.h"
 
@@ -504,6 +508,61 @@ static void test_linux_refused_before_vm(struct test_ctx *t)
 	remove(dir);
 }
 
+static struct pfvmm_regs loaded_regs;
+static struct pfvmm_sregs loaded_sregs;
+
+static int capture_regs(struct vcpu *vcpu, const struct pfvmm_regs *regs)
+{
+	(void)vcpu;
+	loaded_regs = *regs;
+	return 0;
+}
+
+static int capture_sregs(struct vcpu *vcpu, const struct pfvmm_sregs *sregs)
+{
+	(void)vcpu;
+	loaded_sregs = *sregs;
+	return 0;
+}
+
+/* The launcher's path: files read and checked, then loaded into a VM. */
+static void test_linux_guest_load(struct test_ctx *t)
+{
+	static const struct vmm_backend capture = {
+		.name = "capture", .set_regs = capture_regs, .set_sregs = capture_sregs,
+	};
+	char dir[] = "/tmp/pfvmm-linux-XXXXXX", bz[256], err[OPTIONS_ERR_MAX] = "";
+	const char *args[] = { "--kernel", bz, NULL };
+	struct vm vm = { .backend = &capture, .mem_size = 256 * MiB };
+	struct run_options opts;
+	struct linux_guest lg;
+	uint64_t khz = host_tsc_khz();
+
+	CHECK(t, khz > 100000 && khz < 10000000, "host TSC %llu kHz", (unsigned long long)khz);
+	if (!mkdtemp(dir))
+		return;
+	fake_bzimage(fake);
+	write_fake(dir, "bzImage", FAKE_SIZE, bz, sizeof(bz));
+	CHECK(t, run_parse_words(args, &opts, err) == 0, "options: %s", err);
+	CHECK(t, linux_guest_read(&lg, &opts) == 0, "%s refused", bz);
+	CHECK(t, !strncmp(lg.cmdline, LINUX_CMDLINE_DEFAULT " tsc_early_khz=",
+			  strlen(LINUX_CMDLINE_DEFAULT) + 15), "cmdline '%s'", lg.cmdline);
+	vm.mem = calloc(1, vm.mem_size);
+	CHECK_EQ(t, vm_load_linux(&vm, &lg), 0);
+	CHECK_EQ(t, loaded_regs.rip, FAKE_PREF + 0x200);
+	CHECK_EQ(t, loaded_regs.rsi, LINUX_BOOT_PARAMS);
+	CHECK_EQ(t, loaded_regs.rflags, 0x2);
+	CHECK_EQ(t, loaded_sregs.cs.selector, 0x10);
+	CHECK_EQ(t, loaded_sregs.cr3, PFVMM_BOOT_PML4);
+	CHECK(t, !memcmp((char *)vm.mem + FAKE_PREF, fake + FAKE_SETUP_SIZE, FAKE_KERNEL),
+	      "the kernel is not at its load address");
+	CHECK(t, !strcmp((char *)vm.mem + LINUX_BOOT_CMDLINE, lg.cmdline), "cmdline in memory");
+	free(vm.mem);
+	linux_guest_free(&lg);
+	unlink(bz);
+	remove(dir);
+}
+
 void run_linux_boot_tests(void)
 {
 	RUN_TEST(test_bzimage_header_fields);
@@ -515,4 +574,5 @@ void run_linux_boot_tests(void)
 	RUN_TEST(test_linux_cmdline_default);
 	RUN_TEST(test_linux_debian_vmlinuz);
 	RUN_TEST(test_linux_refused_before_vm);
+	RUN_TEST(test_linux_guest_load);
 }

@@ -12,7 +12,7 @@
  *     through the backend's interrupt() when the vCPU can take it (or
  *     the backend is asked for an exit as soon as it can);
  *   - at HLT with interrupts off the guest is done (status 0); with them
- *     on, the loop waits for the next device event, stdin or a signal;
+ *     on, the loop waits for the next device event, stdin or SIGINT/SIGTERM;
  *   - SIGALRM every 2 ms brings the vCPU out of a guest that makes no
  *     exits, so the devices keep time and Ctrl-A x is seen.
  * A backend without interrupt() (pfvmm's, until the module injects)
@@ -196,8 +196,8 @@ int pc_vcpu_halt(struct vcpu *vcpu)
 		if (status != VCPU_RUN_AGAIN || (can_inject && pic_interrupt_pending(&pc->pic)) ||
 		    (!can_inject && sleeps))
 			return status;
-		if (!pc_sleep(pc))
-			return VCPU_RUN_AGAIN;	/* the loop looks at the signal */
+		if (!pc_sleep(pc) && run_loop_stopping())
+			return VCPU_RUN_AGAIN;	/* the loop stops */
 		sleeps++;
 	}
 }

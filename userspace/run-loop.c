@@ -59,6 +59,12 @@ void run_loop__install_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 }
 
+/** run_loop_stopping() - did SIGINT or SIGTERM ask the loop to stop? */
+bool run_loop_stopping(void)
+{
+	return stop_requested;
+}
+
 static void write_stdout(const char *buf, size_t len)
 {
 	while (len) {

@@ -124,6 +124,7 @@ int vcpu_run_loop(struct vcpu *vcpu);
 void guest_text_write(const char *buf, size_t len);
 void vcpu_dump(struct vcpu *vcpu);
 void run_loop_install_signals(void);
+bool run_loop_stopping(void);
 
 /*
  * The kvmtool-style names these had before CONTRIBUTING.md chose

@@ -46,8 +46,8 @@ static void on_stop_signal(int sig)
 		*kick = 1;
 }
 
-/** run_loop__install_signals() - SIGINT/SIGTERM interrupt the guest */
-void run_loop__install_signals(void)
+/** run_loop_install_signals() - SIGINT/SIGTERM interrupt the guest */
+void run_loop_install_signals(void)
 {
 	struct sigaction sa;
 
@@ -189,7 +189,7 @@ static int handle_internal_error(struct vcpu *vcpu)
 	for (i = 0; i < 4; i++)
 		fprintf(stderr, " 0x%" PRIx64, (uint64_t)run->internal.data[i]);
 	fprintf(stderr, "\n");
-	vcpu__dump(vcpu);
+	vcpu_dump(vcpu);
 	return PFVMM_STATUS_INTERNAL;
 }
 
@@ -203,7 +203,7 @@ static int handle_guest_error(struct vcpu *vcpu)
 		(int)strnlen(reason, PFVMM_REASON_MAX), reason,
 		(uint64_t)run->guest_error.guest_rip,
 		(uint64_t)run->guest_error.address);
-	vcpu__dump(vcpu);
+	vcpu_dump(vcpu);
 	return PFVMM_STATUS_GUEST_ERROR;
 }
 
@@ -221,7 +221,7 @@ static int handle_unexpected(struct vcpu *vcpu)
 {
 	fprintf(stderr, "pfvmm: unexpected exit reason %u from the module\n",
 		vcpu->run->exit_reason);
-	vcpu__dump(vcpu);
+	vcpu_dump(vcpu);
 	return PFVMM_STATUS_INTERNAL;
 }
 
@@ -280,12 +280,12 @@ static int run_until_stop(struct vcpu *vcpu)
 }
 
 /**
- * vcpu__run_loop() - run the guest until it stops
+ * vcpu_run_loop() - run the guest until it stops
  *
  * Return: the launcher's exit status: the guest's shutdown status, 0 for
  * HLT, or one of the PFVMM_STATUS_* codes.
  */
-int vcpu__run_loop(struct vcpu *vcpu)
+int vcpu_run_loop(struct vcpu *vcpu)
 {
 	int status;
 

@@ -126,18 +126,4 @@ void vcpu_dump(struct vcpu *vcpu);
 void run_loop_install_signals(void);
 bool run_loop_stopping(void);
 
-/*
- * The kvmtool-style names these had before CONTRIBUTING.md chose
- * object_method, for the files that still spell them so (run-loop.c,
- * tests/vm/pt-tamper.c).  Delete a line once no file uses its old name.
- */
-#define vcpu__run_loop			vcpu_run_loop
-#define vcpu__dump			vcpu_dump
-#define run_loop__install_signals	run_loop_install_signals
-#define vm__init			vm_init
-#define vm__exit			vm_exit
-#define vm__load_guest			vm_load_guest
-#define guest_file__read		guest_file_read
-#define guest_file__free		guest_file_free
-
 #endif /* PFVMM_VMM_H */

@@ -161,13 +161,13 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (guest_file__read(&gf, argv[1], GUEST_MEM))
+	if (guest_file_read(&gf, argv[1], GUEST_MEM))
 		return 2;
-	if (vm__init(&vm, &pfvmm_dev_backend, GUEST_MEM, PFVMM_MMU_PV, 0)) {
-		guest_file__free(&gf);
+	if (vm_init(&vm, &pfvmm_dev_backend, GUEST_MEM, PFVMM_MMU_PV, 0)) {
+		guest_file_free(&gf);
 		return 1;
 	}
-	if (vm__load_guest(&vm, &gf, CMDLINE)) {
+	if (vm_load_guest(&vm, &gf, CMDLINE)) {
 		st = 1;
 		goto out;
 	}
@@ -182,7 +182,7 @@ int main(int argc, char **argv)
 	if (st < 0)
 		st = 1;
 out:
-	vm__exit(&vm);
-	guest_file__free(&gf);
+	vm_exit(&vm);
+	guest_file_free(&gf);
 	return st;
 }

@@ -126,13 +126,19 @@ run_why() {
 	echo "$_why"
 }
 
-# hostile_why FILE STATUS MIN: what is wrong with a pvkernel hostile=... run
-# (a line "hostile CASE ... PASS|FAIL" a case), "" when nothing: STATUS
-# is 0, no case failed and at least MIN passed.
-hostile_why() {
-	_n=$(grep -c '^hostile .* PASS$' "$1")
-	if [ "$2" -ne 0 ] || grep -q '^hostile .* FAIL$' "$1" || [ "$_n" -lt "$3" ]; then
-		echo "status $2, $_n cases passed (want $3)"
+# hostile_run TEST MODE CASES MIN: pvkernel.elf hostile=CASES with --stats
+# --mode MODE, its output shown (a line "hostile CASE ... PASS|FAIL" a
+# case); returns 1, after "TEST hostile=CASES: ...: wrong", unless it ended
+# with status 0, no case failed and at least MIN passed.
+hostile_run() {
+	_out=/tmp/$1.hostile-$3.out
+	$PFVMM run --stats --mode "$2" "$GUESTS/pvkernel.elf" -- hostile="$3" >"$_out" 2>&1
+	_st=$?
+	show "$_out"
+	_n=$(grep -c '^hostile .* PASS$' "$_out")
+	if [ "$_st" -ne 0 ] || grep -q '^hostile .* FAIL$' "$_out" || [ "$_n" -lt "$4" ]; then
+		echo "$1 hostile=$3: status $_st, $_n cases passed (want $4): wrong"
+		return 1
 	fi
 }
 

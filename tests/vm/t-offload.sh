@@ -99,15 +99,7 @@ echo "offload pool=0 touch pages=64 faults=${faults:--} pf_fallback=$pfb pf_offl
 [ -z "$why" ] || bump "$out"
 
 # hostile=offload: every case PASS, status 0.
-out=/tmp/t-offload.hostile.out
-$PFVMM run --stats --mode offload "$K" -- hostile=offload >"$out" 2>&1
-st=$?
-show "$out"
-why=$(hostile_why "$out" "$st" 9)
-if [ -n "$why" ]; then
-	echo "offload hostile=offload: $why: wrong"
-	bad=$((bad + 1))
-fi
+hostile_run offload offload offload 9 || bad=$((bad + 1))
 
 [ "$bad" -eq 0 ] || fail "$bad offload check(s) went wrong"
 exit 0

@@ -47,15 +47,7 @@ for n in 64 512; do
 done
 
 # hostile=all: every case PASS, status 0.
-out=/tmp/t-pv.hostile-all.out
-$PFVMM run --stats --mode forward "$K" -- hostile=all >"$out" 2>&1
-st=$?
-show "$out"
-why=$(hostile_why "$out" "$st" 9)
-if [ -n "$why" ]; then
-	echo "pv hostile=all: $why: wrong"
-	bad=$((bad + 1))
-fi
+hostile_run pv forward all 9 || bad=$((bad + 1))
 
 # hostile=ptwrite stops only that guest: a touch run started before it
 # still completes.

@@ -91,7 +91,6 @@ struct pfvmm_vm {
 	unsigned int nr_regions;
 	struct pfvmm_walk_cache walk_cache;	/* offload's last walk to an L1 */
 	u64 *pool;			/* frame numbers, a stack */
-	unsigned long *pool_map;	/* which frames are in it */
 	u64 pool_count;
 	/* Counters of vCPUs already destroyed are folded in here. */
 	struct pfvmm_vm_stats dead_stats;

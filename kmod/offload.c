@@ -19,10 +19,8 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/bitmap.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
-#include <linux/vmalloc.h>
 #include "../include/pfvmm/hypercall.h"
 #include "../include/pfvmm/pte.h"
 #include "internal.h"
@@ -82,47 +80,58 @@ static const struct pfvmm_region *find_region(struct pfvmm_vm *vm, u64 va)
 	return NULL;
 }
 
-/* ---- the pool ---- */
-
+/*
+ * ---- the pool ----
+ *
+ * A stack of frame numbers, allocated at the first donation and charged
+ * to the VM creator's memory cgroup; a frame's in_pool flag says it is in
+ * the stack, so no frame is in it twice.
+ */
 static int pool_alloc(struct pfvmm_vm *vm)
 {
 	if (vm->pool)
 		return 0;
-	vm->pool = vmalloc(array_size(PFVMM_POOL_MAX, sizeof(*vm->pool)));
-	vm->pool_map = bitmap_zalloc(vm->pv.nframes, GFP_KERNEL_ACCOUNT);
-	if (vm->pool && vm->pool_map)
-		return 0;
-	vfree(vm->pool);
-	bitmap_free(vm->pool_map);
-	vm->pool = NULL;
-	vm->pool_map = NULL;
-	return -ENOMEM;
+	vm->pool = kvmalloc_array(PFVMM_POOL_MAX, sizeof(*vm->pool),
+				  GFP_KERNEL_ACCOUNT);
+	return vm->pool ? 0 : -ENOMEM;
 }
 
 void pfvmm_offload_destroy(struct pfvmm_vm *vm)
 {
 	pfvmm_live_add(PFVMM_LIVE_POOL_FRAMES, -(long)vm->pool_count);
-	vfree(vm->pool);
-	bitmap_free(vm->pool_map);
+	kvfree(vm->pool);
+	vm->pool = NULL;
+	vm->pool_count = 0;
 }
 
 static long pool_add(struct pfvmm_vm *vm, u64 frame)
 {
-	const struct pfvmm_frame *f;
+	struct pfvmm_frame *f = pfvmm_pvmmu_frame(&vm->pv, frame);
 
-	if (frame >= vm->pv.nframes)
+	if (!f)
 		return -PFVMM_EINVAL;
-	f = &vm->pv.frames[frame];
 	if (f->type != PFVMM_FT_NONE)
 		return -PFVMM_EBUSY;	/* a table, or mapped writable */
-	if (test_bit(frame, vm->pool_map))
+	if (f->in_pool)
 		return -PFVMM_EEXIST;
 	if (vm->pool_count >= PFVMM_POOL_MAX)
 		return -PFVMM_E2BIG;
-	__set_bit(frame, vm->pool_map);
+	f->in_pool = 1;
 	vm->pool[vm->pool_count++] = frame;
 	pfvmm_live_add(PFVMM_LIVE_POOL_FRAMES, 1);
 	return 0;
+}
+
+/* The frame on top of the pool leaves it. */
+static u64 pool_pop(struct pfvmm_vm *vm)
+{
+	u64 frame = vm->pool[--vm->pool_count];
+	struct pfvmm_frame *f = pfvmm_pvmmu_frame(&vm->pv, frame);
+
+	if (f)
+		f->in_pool = 0;
+	pfvmm_live_add(PFVMM_LIVE_POOL_FRAMES, -1);
+	return frame;
 }
 
 long pfvmm_hc_pool_donate(struct pfvmm_vcpu *vcpu, u64 va, u64 count)
@@ -160,9 +169,7 @@ long pfvmm_hc_pool_reclaim(struct pfvmm_vcpu *vcpu, u64 va, u64 max)
 
 		if (pfvmm_gva_write(vcpu, va + n * 8, &frame, sizeof(frame)))
 			break;
-		__clear_bit(frame, vm->pool_map);
-		vm->pool_count--;
-		pfvmm_live_add(PFVMM_LIVE_POOL_FRAMES, -1);
+		pool_pop(vm);
 		n++;
 	}
 	mutex_unlock(&vm->mmu_lock);
@@ -209,21 +216,21 @@ static int pool_take(struct pfvmm_vcpu *vcpu, u64 src_frame, bool copy,
 		     u64 *frame)
 {
 	struct pfvmm_vm *vm = vcpu->vm;
+	const struct pfvmm_frame *pf;
 	void *dst, *src = NULL;
 	u64 f;
 
-	if (copy && src_frame >= vm->pv.nframes)
+	if (copy && !pfvmm_pvmmu_frame(&vm->pv, src_frame))
 		return -EINVAL;
 	/* A frame the guest mapped writable since it gave it away is dropped. */
 	for (;;) {
 		if (!vm->pool_count)
 			return -ENOSPC;
 		f = vm->pool[vm->pool_count - 1];
-		if (f < vm->pv.nframes && vm->pv.frames[f].type == PFVMM_FT_NONE)
+		pf = pfvmm_pvmmu_frame(&vm->pv, f);
+		if (pf && pf->type == PFVMM_FT_NONE)
 			break;
-		__clear_bit(f, vm->pool_map);
-		vm->pool_count--;
-		pfvmm_live_add(PFVMM_LIVE_POOL_FRAMES, -1);
+		pool_pop(vm);
 	}
 	dst = pfvmm_ept_gpa_kva(vm, f << PAGE_SHIFT);
 	if (copy)
@@ -234,9 +241,7 @@ static int pool_take(struct pfvmm_vcpu *vcpu, u64 src_frame, bool copy,
 		page_copy(dst, src);
 	else
 		page_zero(dst);
-	vm->pool_count--;
-	pfvmm_live_add(PFVMM_LIVE_POOL_FRAMES, -1);
-	__clear_bit(f, vm->pool_map);
+	pool_pop(vm);
 	vcpu->stats.pool_frames_used++;
 	pfvmm_global_stat_inc(PFVMM_GSTAT_POOL_USED);
 	*frame = f;

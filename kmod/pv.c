@@ -17,7 +17,6 @@
 #include <linux/gfp.h>
 #include <linux/kernel.h>
 #include <linux/slab.h>
-#include <linux/vmalloc.h>
 #include <asm/traps.h>
 #include "../include/pfvmm/hypercall.h"
 #include "../include/pfvmm/pte.h"
@@ -77,48 +76,70 @@ static const struct pfvmm_pvmmu_ops pv_mmu_ops = {
 	.free_shadow	= pv_free_shadow,
 };
 
+static void pv_free_ranges(struct pfvmm_frame_range *r, unsigned int n)
+{
+	while (n--)
+		kvfree(r[n].frames);
+}
+
 /**
  * pfvmm_pv_init() - set up the validator once the memory layout is final
  * @vm: a pv VM; called under vm->lock when its first vCPU is created
+ *
+ * The validator's frame structs (16 bytes a guest frame) come one array
+ * per memory slot, charged to the VM creator's memory cgroup: they cost
+ * what the slots hold, whatever guest-physical addresses they sit at.
  *
  * Return: 0 or -ENOMEM / -EINVAL (no memory).
  */
 int pfvmm_pv_init(struct pfvmm_vm *vm)
 {
-	u64 end = 0;
-	struct pfvmm_frame *frames;
-	int i;
+	struct pfvmm_frame_range r[PFVMM_MAX_SLOTS];
+	unsigned int n = 0;
+	int i, err;
 
-	if (vm->pv.frames)
+	BUILD_BUG_ON(PFVMM_MAX_SLOTS > PFVMM_PVMMU_RANGES);
+	if (vm->pv.nranges)
 		return 0;
-	for (i = 0; i < PFVMM_MAX_SLOTS; i++)
-		if (vm->slots[i].used)
-			end = max(end, vm->slots[i].gpa + vm->slots[i].size);
-	if (!end)
+	for (i = 0; i < PFVMM_MAX_SLOTS; i++) {
+		const struct pfvmm_slot *s = &vm->slots[i];
+
+		if (!s->used)
+			continue;
+		r[n].first = s->gpa >> PAGE_SHIFT;
+		r[n].count = s->size >> PAGE_SHIFT;
+		r[n].frames = kvcalloc(r[n].count, sizeof(*r[n].frames),
+				       GFP_KERNEL_ACCOUNT);
+		if (!r[n].frames) {
+			pv_free_ranges(r, n);
+			return -ENOMEM;
+		}
+		n++;
+	}
+	if (!n)
 		return -EINVAL;
-	frames = vzalloc(array_size(end >> PAGE_SHIFT, sizeof(*frames)));
-	if (!frames)
-		return -ENOMEM;
-	pfvmm_pvmmu_init(&vm->pv, frames, end >> PAGE_SHIFT, &pv_mmu_ops, vm);
-	return 0;
+	err = pfvmm_pvmmu_init(&vm->pv, r, n, &pv_mmu_ops, vm);
+	if (err)
+		pv_free_ranges(r, n);	/* slots never overlap: cannot be */
+	return err;
 }
 
 void pfvmm_pv_destroy(struct pfvmm_vm *vm)
 {
 	pfvmm_offload_destroy(vm);
-	if (vm->pv.frames) {
+	if (vm->pv.nranges) {
 		u64 freed = pfvmm_pvmmu_destroy(&vm->pv);
 
 		/* Either would be a validator bug: say so once. */
 		WARN_ON_ONCE(freed != vm->pv.tables || vm->pv.bad_drops);
 	}
-	vfree(vm->pv.frames);
-	vm->pv.frames = NULL;
+	pv_free_ranges(vm->pv.ranges, vm->pv.nranges);
+	vm->pv.nranges = 0;
 }
 
 bool pfvmm_pv_frame_is_table(struct pfvmm_vm *vm, u64 gpa)
 {
-	return vm->pv.frames &&
+	return vm->pv.nranges &&
 	       pfvmm_pvmmu_is_table(&vm->pv, gpa >> PAGE_SHIFT);
 }
 

@@ -49,12 +49,44 @@ static u64 table_gpa(u64 frame, unsigned int index)
 	return (frame << 12) + index * 8;
 }
 
-void pfvmm_pvmmu_init(struct pfvmm_pvmmu *m, struct pfvmm_frame *frames,
-		      u64 nframes, const struct pfvmm_pvmmu_ops *ops,
-		      void *ctx)
+/**
+ * pfvmm_pvmmu_init() - a validator over the guest frames of @ranges
+ * @m: the state to set up
+ * @ranges: up to PFVMM_PVMMU_RANGES ranges of frames, none empty and no
+ *	    two overlapping; their frame structs are zeroed here
+ * @nranges: how many
+ * @ops: the guest-memory callbacks
+ * @ctx: their first argument
+ *
+ * Return: 0, or -EINVAL for bad ranges (then @m is left unset).
+ */
+int pfvmm_pvmmu_init(struct pfvmm_pvmmu *m,
+		     const struct pfvmm_frame_range *ranges,
+		     unsigned int nranges, const struct pfvmm_pvmmu_ops *ops,
+		     void *ctx)
 {
-	memset(frames, 0, nframes * sizeof(*frames));
-	m->frames = frames;
+	u64 nframes = 0;
+	unsigned int i, j;
+
+	if (!nranges || nranges > PFVMM_PVMMU_RANGES)
+		return -EINVAL;
+	for (i = 0; i < nranges; i++) {
+		const struct pfvmm_frame_range *r = &ranges[i];
+
+		if (!r->count || !r->frames || r->first + r->count < r->first)
+			return -EINVAL;
+		for (j = 0; j < i; j++)
+			if (r->first < ranges[j].first + ranges[j].count &&
+			    ranges[j].first < r->first + r->count)
+				return -EINVAL;
+		nframes += r->count;
+	}
+	for (i = 0; i < nranges; i++) {
+		m->ranges[i] = ranges[i];
+		memset(ranges[i].frames, 0,
+		       ranges[i].count * sizeof(*ranges[i].frames));
+	}
+	m->nranges = nranges;
 	m->nframes = nframes;
 	m->base = PFVMM_NO_BASE;
 	m->ops = ops;
@@ -62,7 +94,30 @@ void pfvmm_pvmmu_init(struct pfvmm_pvmmu *m, struct pfvmm_frame *frames,
 	m->tables = 0;
 	/* Tables can never outnumber frames; callers may lower this. */
 	m->max_tables = nframes;
+	m->upper_gen = 0;
 	m->bad_drops = 0;
+	return 0;
+}
+
+/**
+ * pfvmm_pvmmu_frame() - the struct of a guest frame
+ * @m: the validator state
+ * @frame: any frame number (a guest's, unchecked)
+ *
+ * Return: the frame's struct, or NULL when @frame is not guest memory.
+ */
+struct pfvmm_frame *pfvmm_pvmmu_frame(const struct pfvmm_pvmmu *m, u64 frame)
+{
+	unsigned int i;
+
+	for (i = 0; i < m->nranges; i++) {
+		const struct pfvmm_frame_range *r = &m->ranges[i];
+
+		/* Below first, the difference wraps past count. */
+		if (frame - r->first < r->count)
+			return &r->frames[frame - r->first];
+	}
+	return NULL;
 }
 
 /**
@@ -76,20 +131,27 @@ void pfvmm_pvmmu_init(struct pfvmm_pvmmu *m, struct pfvmm_frame *frames,
 u64 pfvmm_pvmmu_destroy(struct pfvmm_pvmmu *m)
 {
 	u64 fr, n = 0;
+	unsigned int i;
 
-	for (fr = 0; fr < m->nframes; fr++) {
-		if (!m->frames[fr].shadow)
-			continue;
-		m->ops->free_shadow(m->ctx, m->frames[fr].shadow);
-		m->frames[fr].shadow = NULL;
-		n++;
+	for (i = 0; i < m->nranges; i++) {
+		struct pfvmm_frame *frames = m->ranges[i].frames;
+
+		for (fr = 0; fr < m->ranges[i].count; fr++) {
+			if (!frames[fr].shadow)
+				continue;
+			m->ops->free_shadow(m->ctx, frames[fr].shadow);
+			frames[fr].shadow = NULL;
+			n++;
+		}
 	}
 	return n;
 }
 
 bool pfvmm_pvmmu_is_table(const struct pfvmm_pvmmu *m, u64 frame)
 {
-	return frame < m->nframes && type_is_table(m->frames[frame].type);
+	const struct pfvmm_frame *f = pfvmm_pvmmu_frame(m, frame);
+
+	return f && type_is_table(f->type);
 }
 
 static void put_type(struct pfvmm_pvmmu *m, u64 frame);
@@ -129,15 +191,16 @@ static int read_table(struct pfvmm_pvmmu *m, u64 frame, u64 *buf)
  * The frame's last typed reference went: drop what its validated entries
  * hold (from the shadow: guest memory says nothing here) and free it.
  */
-static void devalidate(struct pfvmm_pvmmu *m, u64 frame, int level)
+static void devalidate(struct pfvmm_pvmmu *m, struct pfvmm_frame *f,
+		       int level)
 {
-	u64 *shadow = m->frames[frame].shadow;
+	u64 *shadow = f->shadow;
 	unsigned int i;
 
 	for (i = 0; i < ENTRIES; i++)
 		if (shadow[i] & PFVMM_PTE_P)
 			put_entry(m, level, shadow[i]);
-	m->frames[frame].shadow = NULL;
+	f->shadow = NULL;
 	m->ops->free_shadow(m->ctx, shadow);
 }
 
@@ -148,17 +211,16 @@ static void devalidate(struct pfvmm_pvmmu *m, u64 frame, int level)
  */
 static void put_type(struct pfvmm_pvmmu *m, u64 frame)
 {
-	struct pfvmm_frame *f;
+	struct pfvmm_frame *f = pfvmm_pvmmu_frame(m, frame);
 
-	if (frame >= m->nframes || !m->frames[frame].count) {
+	if (!f || !f->count) {
 		m->bad_drops++;
 		return;
 	}
-	f = &m->frames[frame];
 	if (--f->count)
 		return;
 	if (type_is_table(f->type)) {
-		devalidate(m, frame, f->type);
+		devalidate(m, f, f->type);
 		m->tables--;
 		f->type = PFVMM_FT_NONE;
 		m->ops->protect(m->ctx, frame, false);
@@ -184,10 +246,8 @@ static int get_entry(struct pfvmm_pvmmu *m, int level, u64 pte, u64 *out)
 	if (level > 1 && (pte & PFVMM_PTE_PS))
 		return -EINVAL;		/* no large pages (at L1 it is PAT) */
 	target = pte_frame(pte);
-	if (target >= m->nframes)
-		return -EINVAL;
-	f = &m->frames[target];
-	if (f->count >= COUNT_MAX)
+	f = pfvmm_pvmmu_frame(m, target);
+	if (!f || f->count >= COUNT_MAX)
 		return -EINVAL;
 	*out |= PFVMM_PTE_A;
 	if (level == 1) {
@@ -248,9 +308,9 @@ static int validate_table(struct pfvmm_pvmmu *m, u64 frame, int level,
  * Type a fresh frame as a level-@level table: write-protect it, then read,
  * validate and keep its entries.  On failure nothing is left changed.
  */
-static int new_table(struct pfvmm_pvmmu *m, u64 frame, int level)
+static int new_table(struct pfvmm_pvmmu *m, u64 frame, struct pfvmm_frame *f,
+		     int level)
 {
-	struct pfvmm_frame *f = &m->frames[frame];
 	u64 *shadow = m->ops->alloc_shadow(m->ctx);
 	int err;
 
@@ -289,11 +349,10 @@ static int new_table(struct pfvmm_pvmmu *m, u64 frame, int level)
  */
 int pfvmm_pvmmu_pin(struct pfvmm_pvmmu *m, u64 frame, int level)
 {
-	struct pfvmm_frame *f;
+	struct pfvmm_frame *f = pfvmm_pvmmu_frame(m, frame);
 
-	if (level < 1 || level > 4 || frame >= m->nframes)
+	if (level < 1 || level > 4 || !f)
 		return -EINVAL;
-	f = &m->frames[frame];
 	if (f->pinned)
 		return -EEXIST;
 	if (f->count) {
@@ -307,7 +366,7 @@ int pfvmm_pvmmu_pin(struct pfvmm_pvmmu *m, u64 frame, int level)
 	}
 	if (m->tables >= m->max_tables)
 		return -ENOMEM;
-	return new_table(m, frame, level);
+	return new_table(m, frame, f, level);
 }
 
 /**
@@ -322,11 +381,13 @@ int pfvmm_pvmmu_pin(struct pfvmm_pvmmu *m, u64 frame, int level)
  */
 int pfvmm_pvmmu_unpin(struct pfvmm_pvmmu *m, u64 frame)
 {
-	if (frame >= m->nframes || !m->frames[frame].pinned)
+	struct pfvmm_frame *f = pfvmm_pvmmu_frame(m, frame);
+
+	if (!f || !f->pinned)
 		return -EINVAL;
 	if (frame == m->base)
 		return -EBUSY;
-	m->frames[frame].pinned = 0;
+	f->pinned = 0;
 	m->upper_gen++;
 	put_type(m, frame);
 	return 0;
@@ -346,14 +407,13 @@ int pfvmm_pvmmu_unpin(struct pfvmm_pvmmu *m, u64 frame)
  */
 int pfvmm_pvmmu_update(struct pfvmm_pvmmu *m, u64 ptr, u64 val)
 {
-	u64 frame = ptr >> 12, old, out;
-	struct pfvmm_frame *f;
+	struct pfvmm_frame *f = pfvmm_pvmmu_frame(m, ptr >> 12);
 	unsigned int index = (ptr & 0xfff) / 8;
+	u64 old, out;
 	int level, err;
 
-	if ((ptr & 3) != 0 || (ptr & 4) || frame >= m->nframes)
+	if ((ptr & 3) != 0 || (ptr & 4) || !f)
 		return -EINVAL;
-	f = &m->frames[frame];
 	if (!type_is_table(f->type) || !f->count || !f->shadow)
 		return -EINVAL;		/* not a page table */
 	level = f->type;
@@ -379,12 +439,10 @@ int pfvmm_pvmmu_update(struct pfvmm_pvmmu *m, u64 ptr, u64 val)
  */
 static const u64 *shadow_entry(const struct pfvmm_pvmmu *m, u64 gpa)
 {
-	u64 frame = gpa >> 12;
-	const struct pfvmm_frame *f;
+	const struct pfvmm_frame *f = pfvmm_pvmmu_frame(m, gpa >> 12);
 
-	if ((gpa & 7) || frame >= m->nframes)
+	if ((gpa & 7) || !f)
 		return NULL;
-	f = &m->frames[frame];
 	if (!type_is_table(f->type) || !f->shadow)
 		return NULL;
 	return &f->shadow[(gpa & 0xfff) / 8];
@@ -451,27 +509,46 @@ int pfvmm_pvmmu_va_entry(struct pfvmm_pvmmu *m, u64 va, u64 *pte_gpa)
  */
 int pfvmm_pvmmu_new_base(struct pfvmm_pvmmu *m, u64 frame)
 {
-	if (frame >= m->nframes || !m->frames[frame].pinned ||
-	    m->frames[frame].type != PFVMM_FT_L4)
+	const struct pfvmm_frame *f = pfvmm_pvmmu_frame(m, frame);
+
+	if (!f || !f->pinned || f->type != PFVMM_FT_L4)
 		return -EINVAL;
 	m->base = frame;
 	m->upper_gen++;
 	return 0;
 }
 
+/* @frame's place among the frames of all ranges in order, or ~0. */
+static u64 frame_index(const struct pfvmm_pvmmu *m, u64 frame)
+{
+	u64 before = 0;
+	unsigned int i;
+
+	for (i = 0; i < m->nranges; i++) {
+		const struct pfvmm_frame_range *r = &m->ranges[i];
+
+		if (frame - r->first < r->count)
+			return before + (frame - r->first);
+		before += r->count;
+	}
+	return ~0ULL;
+}
+
 static void count_entry_refs(const struct pfvmm_pvmmu *m, int level, u64 pte,
 			     u32 *expect)
 {
-	if (!(pte & PFVMM_PTE_P) || pte_frame(pte) >= m->nframes)
+	u64 k = frame_index(m, pte_frame(pte));
+
+	if (!(pte & PFVMM_PTE_P) || k == ~0ULL)
 		return;
 	if (level > 1 || (pte & PFVMM_PTE_W))
-		expect[pte_frame(pte)]++;
+		expect[k]++;
 }
 
 /**
  * pfvmm_pvmmu_check() - recount every reference and compare (for tests)
  * @m: the validator state
- * @scratch: room for nframes counters
+ * @scratch: room for nframes counters (the frames of all ranges, in order)
  *
  * The tables are the shadows: guest memory may say anything.
  *
@@ -481,29 +558,35 @@ static void count_entry_refs(const struct pfvmm_pvmmu *m, int level, u64 pte,
  */
 int pfvmm_pvmmu_check(const struct pfvmm_pvmmu *m, u32 *scratch)
 {
-	u64 fr;
+	u64 fr, k = 0;
+	unsigned int r, i;
 
 	memset(scratch, 0, m->nframes * sizeof(*scratch));
-	for (fr = 0; fr < m->nframes; fr++) {
-		const struct pfvmm_frame *f = &m->frames[fr];
-		unsigned int i;
+	for (r = 0; r < m->nranges; r++) {
+		for (fr = 0; fr < m->ranges[r].count; fr++, k++) {
+			const struct pfvmm_frame *f = &m->ranges[r].frames[fr];
 
-		if (f->pinned)
-			scratch[fr]++;
-		if (!type_is_table(f->type) || !f->count || !f->shadow)
-			continue;
-		for (i = 0; i < ENTRIES; i++)
-			count_entry_refs(m, f->type, f->shadow[i], scratch);
+			if (f->pinned)
+				scratch[k]++;
+			if (!type_is_table(f->type) || !f->count || !f->shadow)
+				continue;
+			for (i = 0; i < ENTRIES; i++)
+				count_entry_refs(m, f->type, f->shadow[i],
+						 scratch);
+		}
 	}
-	for (fr = 0; fr < m->nframes; fr++) {
-		const struct pfvmm_frame *f = &m->frames[fr];
+	k = 0;
+	for (r = 0; r < m->nranges; r++) {
+		for (fr = 0; fr < m->ranges[r].count; fr++, k++) {
+			const struct pfvmm_frame *f = &m->ranges[r].frames[fr];
 
-		if (scratch[fr] != f->count)
-			return -EINVAL;
-		if (!f->count != !f->type)
-			return -EINVAL;
-		if (!f->shadow != !(type_is_table(f->type) && f->count))
-			return -EINVAL;
+			if (scratch[k] != f->count)
+				return -EINVAL;
+			if (!f->count != !f->type)
+				return -EINVAL;
+			if (!f->shadow != !(type_is_table(f->type) && f->count))
+				return -EINVAL;
+		}
 	}
 	return 0;
 }

@@ -26,7 +26,8 @@ enum pfvmm_frame_type {
 struct pfvmm_frame {
 	u8 type;		/* enum pfvmm_frame_type */
 	u8 pinned;
-	u16 pad;
+	u8 in_pool;		/* the caller's (offload's pool): never read here */
+	u8 pad;
 	u32 count;		/* references holding the type */
 	/*
 	 * A table's entries as validated (PFVMM_PT_ENTRIES of them), NULL
@@ -53,9 +54,25 @@ struct pfvmm_pvmmu_ops {
 	void (*free_shadow)(void *ctx, u64 *shadow);
 };
 
+/*
+ * Guest frames [first, first + count), one struct pfvmm_frame each in
+ * frames[]: guest memory is the union of a few ranges (the kernel's memory
+ * slots), so the frame structs cost what guest memory holds, whatever
+ * guest-physical addresses it sits at.  A frame in no range is not guest
+ * memory.
+ */
+struct pfvmm_frame_range {
+	u64 first;
+	u64 count;
+	struct pfvmm_frame *frames;
+};
+
+#define PFVMM_PVMMU_RANGES	8
+
 struct pfvmm_pvmmu {
-	struct pfvmm_frame *frames;	/* one per guest frame */
-	u64 nframes;
+	struct pfvmm_frame_range ranges[PFVMM_PVMMU_RANGES];
+	unsigned int nranges;
+	u64 nframes;			/* frames in all ranges */
 	u64 base;			/* frame of the current L4, or ~0 */
 	const struct pfvmm_pvmmu_ops *ops;
 	void *ctx;
@@ -73,9 +90,11 @@ struct pfvmm_pvmmu {
 
 #define PFVMM_NO_BASE	(~0ULL)
 
-void pfvmm_pvmmu_init(struct pfvmm_pvmmu *m, struct pfvmm_frame *frames,
-		      u64 nframes, const struct pfvmm_pvmmu_ops *ops,
-		      void *ctx);
+int pfvmm_pvmmu_init(struct pfvmm_pvmmu *m,
+		     const struct pfvmm_frame_range *ranges,
+		     unsigned int nranges, const struct pfvmm_pvmmu_ops *ops,
+		     void *ctx);
+struct pfvmm_frame *pfvmm_pvmmu_frame(const struct pfvmm_pvmmu *m, u64 frame);
 u64 pfvmm_pvmmu_destroy(struct pfvmm_pvmmu *m);
 int pfvmm_pvmmu_pin(struct pfvmm_pvmmu *m, u64 frame, int level);
 int pfvmm_pvmmu_unpin(struct pfvmm_pvmmu *m, u64 frame);

@@ -2,7 +2,8 @@
 /*
  * libFuzzer target for the PV MMU validator, kmod/core/pvmmu.c.
  *
- * The input is a sequence of operations on a 64-frame guest: pin, unpin,
+ * The input is a sequence of operations on a 64-frame guest whose frames 8
+ * and 9 are a hole (two ranges, as two memory slots would be): pin, unpin,
  * mmu_update, new_base, va_entry, a raw guest write to a frame that is not
  * a page table (tables are write-protected: the guest cannot write them),
  * a write by the launcher through its own mapping, which nothing protects
@@ -26,6 +27,9 @@
 #include "pvmmu-inv.h"
 
 #define NFR	64
+/* Guest memory: frames [0, HOLE) and [HOLE_END, NFR); the hole is not. */
+#define HOLE	8
+#define HOLE_END 10
 
 static u64 mem[NFR][512];
 static bool dirty[NFR];
@@ -35,6 +39,10 @@ static bool tampered[NFR];	/* typed, and written by the launcher since */
 static unsigned int race_at, race_calls;
 static u64 race_gpa, race_val;
 static struct pfvmm_frame frames[NFR];
+static const struct pfvmm_frame_range ranges[2] = {
+	{ 0, HOLE, frames },
+	{ HOLE_END, NFR - HOLE_END, frames + HOLE_END },
+};
 static u32 scratch[NFR];
 static struct pfvmm_pvmmu m;
 static char why[256];
@@ -418,10 +426,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		tampered[fr] = false;
 	}
 	race_at = 0;
-	if (m.frames)
+	if (m.nranges)
 		pfvmm_pvmmu_destroy(&m);	/* nothing, if the last run passed */
 	shadows = 0;
-	pfvmm_pvmmu_init(&m, frames, NFR, &ops, NULL);
+	if (pfvmm_pvmmu_init(&m, ranges, 2, &ops, NULL))
+		FAIL("init refused the two ranges");
 	take_snapshot();
 	for (step = 0; in.n && step < 32; step++) {
 		uint8_t op = byte(&in);
@@ -457,5 +466,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			     fr, frames[fr].type, frames[fr].count);
 	if (shadows)
 		FAIL("%ld shadows left after unpinning all", shadows);
+	/* The hole's structs are no frame's: never touched. */
+	for (fr = HOLE; fr < HOLE_END; fr++)
+		if (memcmp(&frames[fr], &(struct pfvmm_frame){0}, sizeof(frames[fr])))
+			FAIL("frame %u in the hole was touched", fr);
 	return 0;
 }

@@ -23,6 +23,14 @@ static inline bool inv_is_table(u8 t)
 	return t >= PFVMM_FT_L1 && t <= PFVMM_FT_L4;
 }
 
+/* Every guest frame @fr of @m, with its struct @f, range by range. */
+#define INV_FOR_EACH_FRAME(m, r, fr, f)					\
+	for ((r) = 0; (r) < (m)->nranges; (r)++)			\
+		for ((fr) = (m)->ranges[r].first;			\
+		     (fr) < (m)->ranges[r].first + (m)->ranges[r].count &&	\
+		     ((f) = &(m)->ranges[r].frames[(fr) - (m)->ranges[r].first]); \
+		     (fr)++)
+
 /*
  * Returns NULL when every invariant holds, else a description (in @buf).
  * @prot[fr]: whether protect(fr, true) is in force.
@@ -31,7 +39,9 @@ static inline const char *pvmmu_inv(const struct pfvmm_pvmmu *m,
 				    const bool *prot, u32 *scratch,
 				    char *buf, size_t len)
 {
+	const struct pfvmm_frame *f;
 	u64 fr, tables = 0;
+	unsigned int r;
 	int err;
 
 	err = pfvmm_pvmmu_check(m, scratch);
@@ -44,8 +54,7 @@ static inline const char *pvmmu_inv(const struct pfvmm_pvmmu *m,
 			 (unsigned long long)m->bad_drops);
 		return buf;
 	}
-	for (fr = 0; fr < m->nframes; fr++) {
-		const struct pfvmm_frame *f = &m->frames[fr];
+	INV_FOR_EACH_FRAME(m, r, fr, f) {
 		bool table = inv_is_table(f->type);
 		unsigned int i;
 
@@ -70,11 +79,13 @@ static inline const char *pvmmu_inv(const struct pfvmm_pvmmu *m,
 		tables++;
 		for (i = 0; i < 512; i++) {
 			u64 pte = f->shadow[i], t;
+			const struct pfvmm_frame *tf;
 
 			if (!(pte & INV_P))
 				continue;
 			t = (pte & INV_ADDR) >> 12;
-			if (t >= m->nframes || (pte & INV_RSV) ||
+			tf = pfvmm_pvmmu_frame(m, t);
+			if (!tf || (pte & INV_RSV) ||
 			    (f->type > 1 && (pte & INV_PS))) {
 				snprintf(buf, len, "L%u frame %llu entry %u = %#llx: bad entry",
 					 f->type, (unsigned long long)fr, i,
@@ -82,17 +93,16 @@ static inline const char *pvmmu_inv(const struct pfvmm_pvmmu *m,
 				return buf;
 			}
 			if (f->type == PFVMM_FT_L1 && (pte & INV_W) &&
-			    m->frames[t].type != PFVMM_FT_WRITABLE) {
+			    tf->type != PFVMM_FT_WRITABLE) {
 				snprintf(buf, len, "L1 frame %llu entry %u maps frame %llu (type %u) writable",
 					 (unsigned long long)fr, i,
-					 (unsigned long long)t, m->frames[t].type);
+					 (unsigned long long)t, tf->type);
 				return buf;
 			}
-			if (f->type > PFVMM_FT_L1 &&
-			    m->frames[t].type != f->type - 1) {
+			if (f->type > PFVMM_FT_L1 && tf->type != f->type - 1) {
 				snprintf(buf, len, "L%u frame %llu entry %u -> frame %llu of type %u",
 					 f->type, (unsigned long long)fr, i,
-					 (unsigned long long)t, m->frames[t].type);
+					 (unsigned long long)t, tf->type);
 				return buf;
 			}
 		}
@@ -103,9 +113,9 @@ static inline const char *pvmmu_inv(const struct pfvmm_pvmmu *m,
 			 (unsigned long long)tables);
 		return buf;
 	}
+	f = pfvmm_pvmmu_frame(m, m->base);
 	if (m->base != PFVMM_NO_BASE &&
-	    (m->base >= m->nframes || !m->frames[m->base].pinned ||
-	     m->frames[m->base].type != PFVMM_FT_L4)) {
+	    (!f || !f->pinned || f->type != PFVMM_FT_L4)) {
 		snprintf(buf, len, "base %llu is not a pinned L4",
 			 (unsigned long long)m->base);
 		return buf;
@@ -121,10 +131,11 @@ static inline const char *pvmmu_view(const struct pfvmm_pvmmu *m,
 				     const bool *tampered, char *buf,
 				     size_t len)
 {
+	const struct pfvmm_frame *f;
+	unsigned int r;
 	u64 fr;
 
-	for (fr = 0; fr < m->nframes; fr++) {
-		const struct pfvmm_frame *f = &m->frames[fr];
+	INV_FOR_EACH_FRAME(m, r, fr, f) {
 		unsigned int i;
 
 		if (!inv_is_table(f->type) || tampered[fr])

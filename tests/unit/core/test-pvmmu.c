@@ -32,18 +32,27 @@ static struct pfvmm_frame frames[GM_FRAMES];
 static u32 scratch[GM_FRAMES];
 static char invbuf[256];
 
-/* A fresh validator; the last one's shadows are freed first. */
+/* A fresh validator over @nr ranges; the last one's shadows are freed first. */
+static int setup_ranges(const struct pfvmm_frame_range *r, unsigned int nr)
+{
+	if (m.nranges)
+		pfvmm_pvmmu_destroy(&m);
+	memset(&m, 0, sizeof(m));
+	gm.shadows = 0;
+	return pfvmm_pvmmu_init(&m, r, nr, &ops, NULL);
+}
+
+/* ... over all of the test memory, one range. */
 static void setup(void)
 {
-	if (m.frames)
-		pfvmm_pvmmu_destroy(&m);
-	gm.shadows = 0;
-	pfvmm_pvmmu_init(&m, frames, GM_FRAMES, &ops, NULL);
+	const struct pfvmm_frame_range all = { 0, GM_FRAMES, frames };
+
+	(void)setup_ranges(&all, 1);
 }
 
 void pvmmu_teardown(void)
 {
-	if (m.frames)
+	if (m.nranges)
 		pfvmm_pvmmu_destroy(&m);
 }
 
@@ -833,6 +842,96 @@ static void t_bad_drop_bounded_whitebox(void)
 	all_none();
 }
 
+/*
+ * Guest memory in two ranges, frames 0-15 and 32-47 (two memory slots):
+ * the frames of the holes are not guest memory, for pins, entries and
+ * updates alike, and their structs are never touched.
+ */
+static void t_ranges_hole(void)
+{
+	const struct pfvmm_frame_range two[2] = {
+		{ 0, 16, frames }, { 32, 16, frames + 32 },
+	};
+	unsigned int i;
+
+	CHECK_EQ(setup_ranges(two, 2), 0);
+	CHECK_EQ(m.nframes, 32);
+	CHECK(pfvmm_pvmmu_frame(&m, 15) == &frames[15]);
+	CHECK(pfvmm_pvmmu_frame(&m, 16) == NULL);
+	CHECK(pfvmm_pvmmu_frame(&m, 31) == NULL);
+	CHECK(pfvmm_pvmmu_frame(&m, 32) == &frames[32]);
+	CHECK(pfvmm_pvmmu_frame(&m, 47) == &frames[47]);
+	CHECK(pfvmm_pvmmu_frame(&m, 48) == NULL);
+	CHECK(pfvmm_pvmmu_frame(&m, ~0ULL) == NULL);
+	gm.mem[33][0] = E(40, PW);	/* an L1 in the second range */
+	gm.mem[33][1] = E(1, P);	/* maps a frame of the first */
+	gm.mem[2][0] = E(33, PW);	/* an L2 in the first */
+	OP(pfvmm_pvmmu_pin(&m, 33, 1), 0);
+	OP(pfvmm_pvmmu_pin(&m, 2, 2), 0);
+	FRAME(33, PFVMM_FT_L1, 2, 1);
+	FRAME(40, PFVMM_FT_WRITABLE, 1, 0);
+	/* The hole: no pin, no entry pointing there, no update inside. */
+	OP(pfvmm_pvmmu_pin(&m, 20, 1), -EINVAL);
+	OP(pfvmm_pvmmu_pin(&m, 48, 1), -EINVAL);
+	OP(pfvmm_pvmmu_update(&m, SLOT(33, 2), E(20, P)), -EINVAL);
+	OP(pfvmm_pvmmu_update(&m, SLOT(33, 2), E(31, PW)), -EINVAL);
+	OP(pfvmm_pvmmu_update(&m, SLOT(20, 0), 0), -EINVAL);
+	gm.mem[3][0] = E(20, PW);
+	OP(pfvmm_pvmmu_pin(&m, 3, 2), -EINVAL);
+	OP(pfvmm_pvmmu_update(&m, SLOT(33, 2), E(47, PW)), 0);
+	FRAME(47, PFVMM_FT_WRITABLE, 1, 0);
+	OP(pfvmm_pvmmu_unpin(&m, 2), 0);
+	OP(pfvmm_pvmmu_unpin(&m, 33), 0);
+	all_none();
+	for (i = 16; i < 32; i++)
+		CHECK(!memcmp(&frames[i], &(struct pfvmm_frame){0},
+			      sizeof(frames[i])));
+}
+
+/*
+ * A range far up (a 4 KiB slot just under 64 GiB): its frame struct is
+ * the only one it costs.  And the ranges init refuses.
+ */
+static void t_ranges_high_and_bad(void)
+{
+	const u64 top = (1ULL << 24) - 1;	/* the last frame below 64 GiB */
+	const struct pfvmm_frame_range high[2] = {
+		{ 0, 8, frames }, { top, 1, frames + 63 },
+	};
+	struct pfvmm_frame_range bad[PFVMM_PVMMU_RANGES + 1];
+	unsigned int i;
+
+	CHECK_EQ(setup_ranges(high, 2), 0);
+	CHECK_EQ(m.nframes, 9);
+	CHECK(pfvmm_pvmmu_frame(&m, top) == &frames[63]);
+	CHECK(pfvmm_pvmmu_frame(&m, top + 1) == NULL);
+	CHECK(pfvmm_pvmmu_frame(&m, 8) == NULL);
+	/* Not OP(): the invariants index the test's 64 frames by number. */
+	gm.mem[1][0] = E(top, PW);
+	CHECK_EQ(pfvmm_pvmmu_pin(&m, 1, 1), 0);
+	CHECK_EQ(frames[63].type, PFVMM_FT_WRITABLE);
+	CHECK_EQ(frames[63].count, 1);
+	CHECK_EQ(pfvmm_pvmmu_update(&m, SLOT(1, 0), E(top + 1, PW)), -EINVAL);
+	CHECK_EQ(pfvmm_pvmmu_unpin(&m, 1), 0);
+	CHECK_EQ(frames[63].type, PFVMM_FT_NONE);
+	CHECK_EQ(pfvmm_pvmmu_check(&m, scratch), 0);
+
+	for (i = 0; i < PFVMM_PVMMU_RANGES + 1; i++)
+		bad[i] = (struct pfvmm_frame_range){ i * 4, 4, frames + i * 4 };
+	CHECK_EQ(setup_ranges(bad, 0), -EINVAL);
+	CHECK_EQ(setup_ranges(bad, PFVMM_PVMMU_RANGES + 1), -EINVAL);
+	CHECK_EQ(setup_ranges(bad, PFVMM_PVMMU_RANGES), 0);
+	bad[1].first = 2;		/* overlaps [0, 4) */
+	CHECK_EQ(setup_ranges(bad, 2), -EINVAL);
+	bad[1] = (struct pfvmm_frame_range){ 4, 0, frames + 4 };
+	CHECK_EQ(setup_ranges(bad, 2), -EINVAL);
+	bad[1] = (struct pfvmm_frame_range){ 4, 4, NULL };
+	CHECK_EQ(setup_ranges(bad, 2), -EINVAL);
+	bad[1] = (struct pfvmm_frame_range){ ~0ULL - 1, 4, frames + 4 };
+	CHECK_EQ(setup_ranges(bad, 2), -EINVAL);	/* wraps */
+	setup();
+}
+
 static void t_pin_race(void)
 {
 	pin_race(E(2, PW));
@@ -867,6 +966,8 @@ const struct t_case pvmmu_tests[] = {
 	{ "pvmmu_launcher_write_l2_unpin", t_launcher_write_l2 },
 	{ "pvmmu_pin_race", t_pin_race },
 	{ "pvmmu_bad_drop_bounded_whitebox", t_bad_drop_bounded_whitebox },
+	{ "pvmmu_ranges_hole", t_ranges_hole },
+	{ "pvmmu_ranges_high_and_bad", t_ranges_high_and_bad },
 	/* Last: on a validator that trusts guest memory these overflow. */
 	{ "pvmmu_launcher_write_update", t_launcher_write_update },
 	{ "pvmmu_launcher_write_unpin", t_launcher_write_unpin },

@@ -1,0 +1,36 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# What guest memory costs the host (tests/vm/guestmem.c has the details):
+#  - frames: a pv VM with one page just under 64 GiB costs frame structs
+#    for what its slots hold (VmallocUsed grows < 1 MiB), not for 64 GiB;
+#  - memcg: those structs (4 MiB for 1 GiB) are charged to the creator's
+#    memory cgroup;
+. ./lib.sh
+need_module
+
+bad=0
+gm() {	# gm NAME ARGS...: run guestmem ARGS, print its lines
+	out=/tmp/t-guestmem.$1.out
+	shift
+	guestmem "$@" >"$out" 2>&1
+	st=$?
+	sed 's/^/  /' "$out"
+	if [ "$st" -ne 0 ]; then
+		echo "guestmem $*: status $st"
+		bad=$((bad + 1))
+	fi
+}
+
+gm frames frames
+
+cg=/sys/fs/cgroup
+grep -q " $cg cgroup2 " /proc/mounts || mount -t cgroup2 none "$cg" ||
+	fail "cannot mount cgroup2 on $cg"
+grep -qw memory "$cg/cgroup.controllers" || fail "no memory controller in $cg"
+echo +memory >"$cg/cgroup.subtree_control" || fail "cannot enable the memory controller"
+mkdir -p "$cg/t-guestmem" || fail "cannot create $cg/t-guestmem"
+gm memcg memcg "$cg/t-guestmem"
+rmdir "$cg/t-guestmem" 2>/dev/null
+
+[ "$bad" -eq 0 ] || fail "$bad guestmem run(s) went wrong"
+exit 0

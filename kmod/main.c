@@ -30,6 +30,8 @@ static long check_extension(unsigned long cap)
 		return PFVMM_MAX_MEM_MB;
 	case PFVMM_CAP_STATS:
 		return 1;
+	case PFVMM_CAP_MAX_POOL_FRAMES:
+		return PFVMM_POOL_MAX((u64)PFVMM_MAX_MEM_MB << 20);
 	default:
 		return 0;
 	}

@@ -83,15 +83,18 @@ static const struct pfvmm_region *find_region(struct pfvmm_vm *vm, u64 va)
 /*
  * ---- the pool ----
  *
- * A stack of frame numbers, allocated at the first donation and charged
- * to the VM creator's memory cgroup; a frame's in_pool flag says it is in
- * the stack, so no frame is in it twice.
+ * A stack of frame numbers with room for every guest frame
+ * (PFVMM_POOL_MAX() of guest memory is the validator's frame count),
+ * allocated at the first donation and charged to the VM creator's memory
+ * cgroup.  A frame's in_pool flag says it is in the stack, so no frame is
+ * in it twice and the stack cannot fill up: no workload that fits in
+ * guest memory runs out of pool for want of room.
  */
 static int pool_alloc(struct pfvmm_vm *vm)
 {
 	if (vm->pool)
 		return 0;
-	vm->pool = kvmalloc_array(PFVMM_POOL_MAX, sizeof(*vm->pool),
+	vm->pool = kvmalloc_array(vm->pv.nframes, sizeof(*vm->pool),
 				  GFP_KERNEL_ACCOUNT);
 	return vm->pool ? 0 : -ENOMEM;
 }
@@ -114,8 +117,8 @@ static long pool_add(struct pfvmm_vm *vm, u64 frame)
 		return -PFVMM_EBUSY;	/* a table, or mapped writable */
 	if (f->in_pool)
 		return -PFVMM_EEXIST;
-	if (vm->pool_count >= PFVMM_POOL_MAX)
-		return -PFVMM_E2BIG;
+	if (vm->pool_count >= vm->pv.nframes)
+		return -PFVMM_E2BIG;	/* cannot be: one entry a frame */
 	f->in_pool = 1;
 	vm->pool[vm->pool_count++] = frame;
 	pfvmm_live_add(PFVMM_LIVE_POOL_FRAMES, 1);

@@ -76,8 +76,8 @@ void offload_setup(const struct boot_config *cfg)
 	active = true;
 	n = cfg->pool == CFG_UNSET ? pool_size(w, pages) : cfg->pool;
 	/* pool=N is taken as given: above the bound the VMM must refuse. */
-	if (cfg->pool == CFG_UNSET && n > PFVMM_POOL_MAX)
-		n = PFVMM_POOL_MAX;
+	if (cfg->pool == CFG_UNSET && n > PFVMM_POOL_MAX(frames_mem_size()))
+		n = PFVMM_POOL_MAX(frames_mem_size());
 	pool_donate(n);
 	printk("pvkernel: offload: region 0x%lx+0x%lx flags %lu, pool %lu frames\n",
 	       (unsigned long)UBASE, (unsigned long)len, (unsigned long)flags,

@@ -115,7 +115,9 @@ struct pfvmm_multicall {
  *	for pages and page tables it installs.  A donated frame must be
  *	mapped nowhere writable and be no page table (-PFVMM_EBUSY), not be
  *	in the pool already (-PFVMM_EEXIST), and be guest memory (-EINVAL);
- *	count <= PFVMM_MMU_BATCH_MAX, pool size <= PFVMM_POOL_MAX (-E2BIG).
+ *	count <= PFVMM_MMU_BATCH_MAX (-E2BIG).  The pool has room for
+ *	PFVMM_POOL_MAX(guest memory) frames, one for each guest frame, so
+ *	every frame the guest can give fits (-E2BIG past it).
  * PFVMM_HC_POOL_RECLAIM(frames, max) -> n
  *	Takes back up to @max unused frames, written to the array.
  * PFVMM_HC_OFFLOAD_INFO(info) -> 0
@@ -135,7 +137,8 @@ struct pfvmm_multicall {
 #define PFVMM_REGION_WRITE		4
 #define PFVMM_MAX_REGIONS		16
 #define PFVMM_REGION_MAX_LEN		0x8000000000ULL	/* 512 GiB */
-#define PFVMM_POOL_MAX			65536
+/* The pool's bound for @mem bytes of guest memory: one entry a frame. */
+#define PFVMM_POOL_MAX(mem)		((mem) >> 12)
 #define PFVMM_PTE_COW			0x200ULL	/* software bit 9 */
 
 struct pfvmm_offload_info {

@@ -3,9 +3,10 @@
  * Extended page tables, built lazily.  The EPT starts empty; the first
  * guest access to a guest-physical page causes an EPT violation, and the
  * handler pins the backing user pages of its 64 KiB group (FOLL_LONGTERM:
- * the guest may touch them at any time) and maps them write-back.  Destroying the EPT unpins
- * every mapped page and frees the tables.  Nothing is ever unmapped while
- * the VM lives, so no flush is needed when a mapping is added.
+ * the guest may touch them at any time) and maps them write-back.
+ * Destroying the EPT unpins every mapped page and frees the tables.
+ * Nothing is ever unmapped while the VM lives, so no flush is needed when
+ * a mapping is added.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -112,6 +113,29 @@ static u64 *ept_leaf(struct pfvmm_ept *ept, u64 gpa)
 	return &table[ept_index(gpa, 1)];
 }
 
+/*
+ * The leaf entry for @gpa if its tables exist, or NULL (always at or
+ * above PFVMM_GPA_LIMIT, as in ept_leaf()).  Tables are never freed and a
+ * present leaf never changes its page while the VM lives, so this needs
+ * no lock.
+ */
+static u64 *ept_find_leaf(struct pfvmm_ept *ept, u64 gpa)
+{
+	u64 *table = ept->pml4;
+	int level;
+
+	if (gpa >= PFVMM_GPA_LIMIT)
+		return NULL;
+	for (level = EPT_LEVELS; level > 1; level--) {
+		u64 e = READ_ONCE(table[ept_index(gpa, level)]);
+
+		if (!(e & VMX_EPT_RWX_MASK))
+			return NULL;
+		table = __va(e & EPT_ADDR_MASK);
+	}
+	return &table[ept_index(gpa, 1)];
+}
+
 /* What a guest page may be used for: page tables of a pv guest are read-only. */
 static u64 ept_leaf_flags(struct pfvmm_vm *vm, u64 gpa)
 {
@@ -138,33 +162,55 @@ static void ept_set_leaf(struct pfvmm_vm *vm, u64 *leaf, u64 gpa,
 	pfvmm_live_add(PFVMM_LIVE_PAGES_PINNED, 1);
 }
 
-/* Pin and map the group around @gpa, whose @leaf is not present. */
-static int ept_map_group(struct pfvmm_vm *vm, const struct pfvmm_slot *slot,
-			 u64 gpa, u64 *leaf)
+/*
+ * Pin the group around @gpa (FOLL_LONGTERM: the guest may touch it at
+ * any time), or @gpa's page alone when part of the group is not mapped.
+ * No lock may be held: the pin can sleep for as long as whoever backs the
+ * memory likes (userfaultfd, FUSE), and must stay killable.
+ *
+ * Return: the pages pinned, from *@first on, or -EFAULT.
+ */
+static int ept_pin_group(const struct pfvmm_slot *slot, u64 gpa,
+			 struct page **pages, u64 *first)
 {
-	u64 first = max(gpa & ~(u64)(EPT_GROUP_BYTES - 1), slot->gpa);
+	u64 start = max(gpa & ~(u64)(EPT_GROUP_BYTES - 1), slot->gpa);
 	u64 end = min((gpa | (EPT_GROUP_BYTES - 1)) + 1, slot->gpa + slot->size);
-	unsigned int n = (end - first) >> PAGE_SHIFT, i;
-	u64 *leaf0 = leaf - ((gpa - first) >> PAGE_SHIFT);
-	struct page *pages[EPT_FAULT_AROUND];
-	int got;
+	int n = (end - start) >> PAGE_SHIFT, got;
 
-	got = pin_user_pages_fast(slot->hva + (first - slot->gpa), n,
+	got = pin_user_pages_fast(slot->hva + (start - slot->gpa), n,
 				  FOLL_WRITE | FOLL_LONGTERM, pages);
-	if (got != n) {
-		/* Part of the group is not mapped: the faulting page alone. */
+	if (got == n) {
+		*first = start;
+	} else {
 		if (got > 0)
 			unpin_user_pages(pages, got);
 		got = pin_user_pages_fast(slot->hva + (gpa - slot->gpa), 1,
 					  FOLL_WRITE | FOLL_LONGTERM, pages);
 		if (got != 1)
 			return -EFAULT;
-		ept_set_leaf(vm, leaf, gpa, pages[0]);
-		return 0;
+		*first = gpa;
 	}
+	return got;
+}
+
+/*
+ * Under vm->lock: map the @n pinned @pages from @first on where nothing is
+ * mapped yet; the others (mapped meanwhile by another vCPU) are unpinned.
+ */
+static int ept_install(struct pfvmm_vm *vm, u64 first, struct page **pages,
+		       int n)
+{
+	u64 *leaf0 = ept_leaf(&vm->ept, first);
+	int i;
+
+	if (!leaf0) {
+		unpin_user_pages(pages, n);
+		return -ENOMEM;
+	}
+	/* A group never crosses a leaf table: the entries are consecutive. */
 	for (i = 0; i < n; i++) {
 		if (READ_ONCE(leaf0[i]) & VMX_EPT_RWX_MASK)
-			unpin_user_page(pages[i]);	/* mapped already */
+			unpin_user_page(pages[i]);
 		else
 			ept_set_leaf(vm, &leaf0[i], first + i * PAGE_SIZE,
 				     pages[i]);
@@ -172,69 +218,66 @@ static int ept_map_group(struct pfvmm_vm *vm, const struct pfvmm_slot *slot,
 	return 0;
 }
 
+/*
+ * Under vm->lock: 1 if @gpa is not mapped; else bring a present entry's
+ * permissions up to date and return 0, or -EACCES for a write that is
+ * not allowed.
+ */
+static int ept_refresh(struct pfvmm_vm *vm, u64 gpa, bool write)
+{
+	u64 *leaf = ept_find_leaf(&vm->ept, gpa);
+	u64 flags = ept_leaf_flags(vm, gpa);
+
+	if (write && !(flags & VMX_EPT_WRITABLE_MASK))
+		return -EACCES;
+	if (!leaf || !(*leaf & VMX_EPT_RWX_MASK))
+		return 1;
+	WRITE_ONCE(*leaf, (*leaf & EPT_ADDR_MASK) | flags);
+	return 0;
+}
+
 /**
  * pfvmm_ept_map_gpa() - back a guest-physical page: pin and map it
- * @vm: the VM; runs in its creator's mm
+ * @vm: the VM; runs in its creator's mm, with none of the VM's locks held
  * @gpa: the faulting guest-physical address
  * @write: the access was a write
  *
  * The pages of its group that are not mapped yet are mapped with it.
+ * They are pinned with no lock held, then installed under vm->lock where
+ * no other vCPU mapped them meanwhile (KVM too faults the page in before
+ * it takes mmu_lock): nobody else waits while the pin sleeps.
  *
  * Return: 0 when mapped (or the mapping was already right), -ENOENT when
  * no memory slot covers @gpa, -EACCES for a write to a pv page table,
- * -EFAULT when the user memory is gone, -ENOMEM.
+ * -EFAULT when the user memory is gone (or the pin was killed), -ENOMEM.
  */
 int pfvmm_ept_map_gpa(struct pfvmm_vm *vm, u64 gpa, bool write)
 {
 	struct pfvmm_slot *slot = pfvmm_vm_find_slot(vm, gpa);
-	u64 *leaf, flags;
-	int err = 0;
+	struct page *pages[EPT_FAULT_AROUND];
+	u64 first;
+	int n, err;
 
+	lockdep_assert_not_held(&vm->lock);
+	lockdep_assert_not_held(&vm->mmu_lock);
 	if (!slot)
 		return -ENOENT;
+	gpa &= PAGE_MASK;
 	mutex_lock(&vm->lock);
-	leaf = ept_leaf(&vm->ept, gpa);
-	if (!leaf) {
-		err = -ENOMEM;
-		goto out_unlock;
-	}
-	flags = ept_leaf_flags(vm, gpa);
-	if (write && !(flags & VMX_EPT_WRITABLE_MASK)) {
+	err = ept_refresh(vm, gpa, write);
+	mutex_unlock(&vm->lock);
+	if (err <= 0)
+		return err;
+	n = ept_pin_group(slot, gpa, pages, &first);
+	if (n < 0)
+		return n;
+	mutex_lock(&vm->lock);
+	err = ept_install(vm, first, pages, n);
+	/* The frame may have become a pv page table meanwhile. */
+	if (!err && write && !(ept_leaf_flags(vm, gpa) & VMX_EPT_WRITABLE_MASK))
 		err = -EACCES;
-		goto out_unlock;
-	}
-	if (*leaf & VMX_EPT_RWX_MASK) {
-		/* Present: only the permissions can be out of date. */
-		WRITE_ONCE(*leaf, (*leaf & EPT_ADDR_MASK) | flags);
-		goto out_unlock;
-	}
-	err = ept_map_group(vm, slot, gpa & PAGE_MASK, leaf);
-out_unlock:
 	mutex_unlock(&vm->lock);
 	return err;
-}
-
-/*
- * The leaf entry for @gpa if its tables exist, or NULL (always at or
- * above PFVMM_GPA_LIMIT, as in ept_leaf()).  Tables are never freed and a
- * present leaf never changes its page while the VM lives, so this needs
- * no lock.
- */
-static u64 *ept_find_leaf(struct pfvmm_ept *ept, u64 gpa)
-{
-	u64 *table = ept->pml4;
-	int level;
-
-	if (gpa >= PFVMM_GPA_LIMIT)
-		return NULL;
-	for (level = EPT_LEVELS; level > 1; level--) {
-		u64 e = READ_ONCE(table[ept_index(gpa, level)]);
-
-		if (!(e & VMX_EPT_RWX_MASK))
-			return NULL;
-		table = __va(e & EPT_ADDR_MASK);
-	}
-	return &table[ept_index(gpa, 1)];
 }
 
 /**
@@ -262,27 +305,23 @@ void pfvmm_ept_protect(struct pfvmm_vm *vm, u64 gpa, bool table)
 }
 
 /**
- * pfvmm_ept_gpa_kva() - the module's own address for a guest-physical byte
- * @vm: the VM; runs in its creator's mm (a page not yet mapped is pinned)
+ * pfvmm_ept_kva() - the module's own address for a guest-physical byte
+ * @vm: the VM
  * @gpa: the address
  *
- * The page stays pinned until the VM is destroyed, so the address stays
+ * Nothing is pinned here (callers hold mmu_lock: see pv.c, which pins a
+ * missing page with pfvmm_ept_map_gpa() once the lock is dropped).  A
+ * mapped page stays pinned until the VM is destroyed, so the address stays
  * valid for the VM's lifetime whatever the launcher does to its mapping.
  *
- * Return: the address, or NULL outside guest memory.
+ * Return: the address, or NULL when the page is not mapped (yet).
  */
-void *pfvmm_ept_gpa_kva(struct pfvmm_vm *vm, u64 gpa)
+void *pfvmm_ept_kva(struct pfvmm_vm *vm, u64 gpa)
 {
 	u64 *leaf = ept_find_leaf(&vm->ept, gpa);
 	u64 e = leaf ? READ_ONCE(*leaf) : 0;
 
-	if (!(e & VMX_EPT_RWX_MASK)) {
-		if (pfvmm_ept_map_gpa(vm, gpa, false))
-			return NULL;
-		leaf = ept_find_leaf(&vm->ept, gpa);
-		e = leaf ? READ_ONCE(*leaf) : 0;
-		if (!(e & VMX_EPT_RWX_MASK))
-			return NULL;
-	}
+	if (!(e & VMX_EPT_RWX_MASK))
+		return NULL;
 	return (u8 *)__va(e & EPT_ADDR_MASK) + (gpa & ~PAGE_MASK);
 }

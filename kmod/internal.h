@@ -86,6 +86,7 @@ struct pfvmm_vm {
 	/* pv VMs: the validator state, under mmu_lock (taken before lock) */
 	struct mutex mmu_lock;
 	struct pfvmm_pvmmu pv;
+	u64 pin_want;		/* under mmu_lock: a page to pin, or NO_GPA */
 	/* offload (under mmu_lock): regions, the donated pool */
 	struct pfvmm_region regions[PFVMM_MAX_REGIONS];
 	unsigned int nr_regions;
@@ -240,7 +241,7 @@ int pfvmm_ept_init(struct pfvmm_ept *ept);
 void pfvmm_ept_destroy(struct pfvmm_ept *ept);
 int pfvmm_ept_map_gpa(struct pfvmm_vm *vm, u64 gpa, bool write);
 void pfvmm_ept_protect(struct pfvmm_vm *vm, u64 gpa, bool table);
-void *pfvmm_ept_gpa_kva(struct pfvmm_vm *vm, u64 gpa);
+void *pfvmm_ept_kva(struct pfvmm_vm *vm, u64 gpa);
 
 /* pv.c */
 static inline bool pfvmm_vm_is_pv(const struct pfvmm_vm *vm)
@@ -248,6 +249,10 @@ static inline bool pfvmm_vm_is_pv(const struct pfvmm_vm *vm)
 	return vm->config.mmu_mode == PFVMM_MMU_PV;
 }
 
+#define PFVMM_NO_GPA	(~0ULL)
+void *pfvmm_pv_kva(struct pfvmm_vm *vm, u64 gpa);
+void pfvmm_pv_lock(struct pfvmm_vm *vm);
+bool pfvmm_pv_pin_wanted(struct pfvmm_vm *vm);
 int pfvmm_pv_init(struct pfvmm_vm *vm);
 void pfvmm_pv_destroy(struct pfvmm_vm *vm);
 bool pfvmm_pv_frame_is_table(struct pfvmm_vm *vm, u64 gpa);

@@ -15,7 +15,9 @@
  * write: every frame number used here was validated, or comes from the
  * pool, and is checked against the guest's frames before it is used.
  *
- * All of it runs under vm->mmu_lock.
+ * All of it runs under vm->mmu_lock, which is never held while a page is
+ * pinned or user memory is copied (see pv.c): a page not mapped yet is
+ * pinned with the lock dropped and the fault resolved again.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -159,23 +161,48 @@ long pfvmm_hc_pool_donate(struct pfvmm_vcpu *vcpu, u64 va, u64 count)
 	return err;
 }
 
+/*
+ * Frames go back to the guest a chunk at a time: taken off the stack
+ * under mmu_lock, written to the guest's array with no lock held, then
+ * under the lock again out of the pool for good, or (those not written,
+ * the array ended) back on the stack in their order.  While out, a frame
+ * keeps its in_pool flag: nobody takes it, a donation of it gets
+ * -EEXIST, and there is room to put it back.
+ */
 long pfvmm_hc_pool_reclaim(struct pfvmm_vcpu *vcpu, u64 va, u64 max)
 {
 	struct pfvmm_vm *vm = vcpu->vm;
-	u64 n = 0;
+	u64 frames[32], n = 0, k, i, j;
 
 	if (max > PFVMM_MMU_BATCH_MAX)
 		return -PFVMM_E2BIG;
-	mutex_lock(&vm->mmu_lock);
-	while (n < max && vm->pool_count) {
-		u64 frame = vm->pool[vm->pool_count - 1];
+	while (n < max) {
+		mutex_lock(&vm->mmu_lock);
+		k = min3(max - n, (u64)ARRAY_SIZE(frames), vm->pool_count);
+		for (i = 0; i < k; i++)
+			frames[i] = vm->pool[vm->pool_count - 1 - i];
+		vm->pool_count -= k;
+		mutex_unlock(&vm->mmu_lock);
+		for (i = 0; i < k; i++)
+			if (pfvmm_gva_write(vcpu, va + (n + i) * 8, &frames[i],
+					    sizeof(frames[i])))
+				break;
+		mutex_lock(&vm->mmu_lock);
+		for (j = k; j > i; j--)
+			vm->pool[vm->pool_count++] = frames[j - 1];
+		for (j = 0; j < i; j++) {
+			struct pfvmm_frame *f = pfvmm_pvmmu_frame(&vm->pv,
+								  frames[j]);
 
-		if (pfvmm_gva_write(vcpu, va + n * 8, &frame, sizeof(frame)))
-			break;
-		pool_pop(vm);
-		n++;
+			if (f)
+				f->in_pool = 0;
+			pfvmm_live_add(PFVMM_LIVE_POOL_FRAMES, -1);
+		}
+		mutex_unlock(&vm->mmu_lock);
+		n += i;
+		if (i < ARRAY_SIZE(frames))
+			break;	/* the pool or the array ended */
 	}
-	mutex_unlock(&vm->mmu_lock);
 	return n;
 }
 
@@ -235,9 +262,9 @@ static int pool_take(struct pfvmm_vcpu *vcpu, u64 src_frame, bool copy,
 			break;
 		pool_pop(vm);
 	}
-	dst = pfvmm_ept_gpa_kva(vm, f << PAGE_SHIFT);
+	dst = pfvmm_pv_kva(vm, f << PAGE_SHIFT);
 	if (copy)
-		src = pfvmm_ept_gpa_kva(vm, src_frame << PAGE_SHIFT);
+		src = pfvmm_pv_kva(vm, src_frame << PAGE_SHIFT);
 	if (!dst || (copy && !src))
 		return -EFAULT;
 	if (copy)
@@ -373,10 +400,13 @@ bool pfvmm_offload_fault(struct pfvmm_vcpu *vcpu, u64 va, u32 error_code)
 	if (!(error_code & PFVMM_PF_USER) ||
 	    (error_code & (PFVMM_PF_RSVD | PFVMM_PF_INSTR)))
 		return false;
-	mutex_lock(&vm->mmu_lock);
+	pfvmm_pv_lock(vm);
 	r = find_region(vm, va);
-	if (r)
-		err = resolve(vcpu, r, va & PAGE_MASK, error_code);
+	if (r) {
+		do {
+			err = resolve(vcpu, r, va & PAGE_MASK, error_code);
+		} while (err && pfvmm_pv_pin_wanted(vm));
+	}
 	mutex_unlock(&vm->mmu_lock);
 	if (err == -ENOENT)
 		return false;

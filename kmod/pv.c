@@ -11,6 +11,15 @@
  * shadow copy of each table (a page from here) and trusts only that.
  * Everything here runs under vm->mmu_lock; EPT changes take vm->lock
  * inside it.
+ *
+ * Nothing under mmu_lock pins a page or copies from or to user memory:
+ * either can sleep for as long as whoever backs the memory likes
+ * (userfaultfd, FUSE), and other vCPUs need the lock.  A guest page that
+ * is not mapped yet makes the operation fail and is remembered
+ * (pv_kva()); pfvmm_pv_pin_wanted() then drops the lock, pins and maps
+ * the page, takes the lock again, and the caller retries.  The validator
+ * leaves nothing changed when it fails, and a mapped page stays mapped
+ * while the VM lives, so each retry gets further.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -24,10 +33,63 @@
 #include "trace.h"
 #include "vmx_ops.h"
 
+/**
+ * pfvmm_pv_kva() - the module's address of a guest byte, under mmu_lock
+ * @vm: the VM
+ * @gpa: the address
+ *
+ * Return: the address, or NULL when its page is not mapped yet: then the
+ * page is remembered for pfvmm_pv_pin_wanted() (if it is guest memory).
+ */
+void *pfvmm_pv_kva(struct pfvmm_vm *vm, u64 gpa)
+{
+	void *p = pfvmm_ept_kva(vm, gpa);
+
+	lockdep_assert_held(&vm->mmu_lock);
+	if (!p && vm->pin_want == PFVMM_NO_GPA && pfvmm_vm_find_slot(vm, gpa))
+		vm->pin_want = gpa & PAGE_MASK;
+	return p;
+}
+
+/**
+ * pfvmm_pv_lock() - take mmu_lock for an operation that pv_kva() may fail
+ * @vm: the VM
+ */
+void pfvmm_pv_lock(struct pfvmm_vm *vm)
+{
+	mutex_lock(&vm->mmu_lock);
+	vm->pin_want = PFVMM_NO_GPA;
+}
+
+/**
+ * pfvmm_pv_pin_wanted() - after a failure under mmu_lock: pin what it lacked
+ * @vm: the VM; mmu_lock is held, and is held again on return
+ *
+ * If the operation failed for a guest page that was not mapped, the lock
+ * is dropped while the page is pinned and mapped (that may sleep, and a
+ * fatal signal stops it), then taken again.
+ *
+ * Return: true when the page is mapped now (the caller retries what
+ * failed), false when the failure stands.
+ */
+bool pfvmm_pv_pin_wanted(struct pfvmm_vm *vm)
+{
+	u64 gpa = vm->pin_want;
+	int err;
+
+	lockdep_assert_held(&vm->mmu_lock);
+	if (gpa == PFVMM_NO_GPA)
+		return false;
+	mutex_unlock(&vm->mmu_lock);
+	err = pfvmm_ept_map_gpa(vm, gpa, false);
+	pfvmm_pv_lock(vm);
+	return !err && pfvmm_ept_kva(vm, gpa);
+}
+
 /* Entries are read and written through the module's mapping of the page. */
 static int pv_read_pte(void *ctx, u64 gpa, u64 *val)
 {
-	u64 *p = (gpa & 7) ? NULL : pfvmm_ept_gpa_kva(ctx, gpa);
+	u64 *p = (gpa & 7) ? NULL : pfvmm_pv_kva(ctx, gpa);
 
 	if (!p)
 		return -EFAULT;
@@ -37,7 +99,7 @@ static int pv_read_pte(void *ctx, u64 gpa, u64 *val)
 
 static int pv_write_pte(void *ctx, u64 gpa, u64 val)
 {
-	u64 *p = (gpa & 7) ? NULL : pfvmm_ept_gpa_kva(ctx, gpa);
+	u64 *p = (gpa & 7) ? NULL : pfvmm_pv_kva(ctx, gpa);
 
 	if (!p)
 		return -EFAULT;
@@ -52,7 +114,7 @@ static void pv_protect(void *ctx, u64 frame, bool table)
 
 static const u64 *pv_map_table(void *ctx, u64 frame)
 {
-	return pfvmm_ept_gpa_kva(ctx, frame << PAGE_SHIFT);
+	return pfvmm_pv_kva(ctx, frame << PAGE_SHIFT);
 }
 
 /* A table's shadow is one page, charged to the VM's creator. */
@@ -173,8 +235,10 @@ static void pv_flush_guest_tlb(struct pfvmm_vcpu *vcpu)
 
 /*
  * Apply a guest array of @count requests of @size bytes, copied in
- * PV_CHUNK at a time, with @apply under mmu_lock; stop at the first error.
- * The number applied goes to @done_va if the guest asked for it.
+ * PV_CHUNK at a time (with no lock held), with @apply under mmu_lock;
+ * stop at the first error.  A request that failed for a page not mapped
+ * yet is applied again once it is.  The number applied goes to @done_va
+ * if the guest asked for it.
  */
 static long pv_batch(struct pfvmm_vcpu *vcpu, u64 va, u64 count, u64 done_va,
 		     size_t size,
@@ -194,9 +258,12 @@ static long pv_batch(struct pfvmm_vcpu *vcpu, u64 va, u64 count, u64 done_va,
 
 		if (pv_copy_in(vcpu, va + done * size, buf, n * size))
 			return -PFVMM_EFAULT;
-		mutex_lock(&vm->mmu_lock);
+		pfvmm_pv_lock(vm);
 		for (i = 0; i < n && !err; i++) {
-			err = apply(vcpu, buf + i * size);
+			do {
+				vm->pin_want = PFVMM_NO_GPA;
+				err = apply(vcpu, buf + i * size);
+			} while (err && pfvmm_pv_pin_wanted(vm));
 			if (!err)
 				done++;
 		}
@@ -233,10 +300,12 @@ long pfvmm_hc_update_va_mapping(struct pfvmm_vcpu *vcpu, u64 va, u64 val,
 
 	if (flags & ~(u64)(PFVMM_UVMF_INVLPG | PFVMM_UVMF_TLB_FLUSH))
 		return -PFVMM_EINVAL;
-	mutex_lock(&vm->mmu_lock);
-	err = pfvmm_pvmmu_va_entry(&vm->pv, va, &pte_gpa);
-	if (!err)
-		err = pfvmm_pvmmu_update(&vm->pv, pte_gpa, val);
+	pfvmm_pv_lock(vm);
+	do {
+		err = pfvmm_pvmmu_va_entry(&vm->pv, va, &pte_gpa);
+		if (!err)
+			err = pfvmm_pvmmu_update(&vm->pv, pte_gpa, val);
+	} while (err && pfvmm_pv_pin_wanted(vm));
 	mutex_unlock(&vm->mmu_lock);
 	if (err)
 		return err;
@@ -335,7 +404,7 @@ bool pfvmm_pv_load_cr3(struct pfvmm_vcpu *vcpu, u64 val)
 
 	if (val & ~PFVMM_PTE_ADDR)
 		return false;
-	mutex_lock(&vm->mmu_lock);
+	mutex_lock(&vm->mmu_lock);	/* guest memory is not touched */
 	ok = !pfvmm_pvmmu_new_base(&vm->pv, val >> PAGE_SHIFT);
 	mutex_unlock(&vm->mmu_lock);
 	if (ok)

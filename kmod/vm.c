@@ -224,6 +224,7 @@ static struct pfvmm_vm *vm_alloc(void)
 	kref_init(&vm->ref);
 	mutex_init(&vm->lock);
 	mutex_init(&vm->mmu_lock);
+	vm->pin_want = PFVMM_NO_GPA;
 	vm->config.offload = PFVMM_OFFLOAD_DEFAULT;
 	if (pfvmm_ept_init(&vm->ept)) {
 		kvfree(vm);

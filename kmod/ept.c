@@ -7,6 +7,11 @@
  * Destroying the EPT unpins every mapped page and frees the tables.
  * Nothing is ever unmapped while the VM lives, so no flush is needed when
  * a mapping is added.
+ *
+ * Pinned pages count in the creator's mm->pinned_vm (VmPin in
+ * /proc/PID/status) while they are pinned, as io_uring's and RDMA's
+ * long-term pins do; RLIMIT_MEMLOCK is charged for the whole of a slot
+ * when it is created (vm.c).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -73,12 +78,15 @@ static void ept_free_table(struct pfvmm_ept *ept, u64 *table, int level)
 
 /**
  * pfvmm_ept_destroy() - unpin every mapped page and free the tables
- * @ept: the EPT; no CPU may be using it any more
+ * @vm: the VM; no CPU may be using its EPT any more
  */
-void pfvmm_ept_destroy(struct pfvmm_ept *ept)
+void pfvmm_ept_destroy(struct pfvmm_vm *vm)
 {
+	struct pfvmm_ept *ept = &vm->ept;
+
 	if (!ept->pml4)
 		return;
+	atomic64_sub(ept->pinned, &vm->mm->pinned_vm);
 	ept_free_table(ept, ept->pml4, EPT_LEVELS);
 	ept->pml4 = NULL;
 	WARN_ON(ept->pinned || ept->tables);
@@ -201,7 +209,7 @@ static int ept_install(struct pfvmm_vm *vm, u64 first, struct page **pages,
 		       int n)
 {
 	u64 *leaf0 = ept_leaf(&vm->ept, first);
-	int i;
+	int i, mapped = 0;
 
 	if (!leaf0) {
 		unpin_user_pages(pages, n);
@@ -209,12 +217,14 @@ static int ept_install(struct pfvmm_vm *vm, u64 first, struct page **pages,
 	}
 	/* A group never crosses a leaf table: the entries are consecutive. */
 	for (i = 0; i < n; i++) {
-		if (READ_ONCE(leaf0[i]) & VMX_EPT_RWX_MASK)
+		if (READ_ONCE(leaf0[i]) & VMX_EPT_RWX_MASK) {
 			unpin_user_page(pages[i]);
-		else
-			ept_set_leaf(vm, &leaf0[i], first + i * PAGE_SIZE,
-				     pages[i]);
+			continue;
+		}
+		ept_set_leaf(vm, &leaf0[i], first + i * PAGE_SIZE, pages[i]);
+		mapped++;
 	}
+	atomic64_add(mapped, &vm->mm->pinned_vm);
 	return 0;
 }
 

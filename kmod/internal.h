@@ -76,6 +76,8 @@ struct pfvmm_region {
 struct pfvmm_vm {
 	struct kref ref;
 	struct mm_struct *mm;	/* the creator's; other mms are refused */
+	struct user_struct *user;	/* charged for guest memory, or NULL */
+	unsigned long locked_pages;	/* what user->locked_vm holds for us */
 	struct mutex lock;	/* slots, vCPU table, EPT */
 	struct pfvmm_slot slots[PFVMM_MAX_SLOTS];
 	u64 mem_total;
@@ -238,7 +240,7 @@ struct pfvmm_slot *pfvmm_vm_find_slot(struct pfvmm_vm *vm, u64 gpa);
 
 /* ept.c */
 int pfvmm_ept_init(struct pfvmm_ept *ept);
-void pfvmm_ept_destroy(struct pfvmm_ept *ept);
+void pfvmm_ept_destroy(struct pfvmm_vm *vm);
 int pfvmm_ept_map_gpa(struct pfvmm_vm *vm, u64 gpa, bool write);
 void pfvmm_ept_protect(struct pfvmm_vm *vm, u64 gpa, bool table);
 void *pfvmm_ept_kva(struct pfvmm_vm *vm, u64 gpa);

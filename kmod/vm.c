@@ -5,15 +5,25 @@
  * and every vCPU holds one, so the VM (its EPT and pinned pages) goes
  * away only after the last of them is closed.  The first VM puts the CPUs
  * into VMX operation and the last one takes them out.
+ *
+ * Guest memory is pinned long-term, so a slot is charged in full to its
+ * owner's RLIMIT_MEMLOCK when it is created (the guest can pin every page
+ * of it at will, the launcher has no say after that), and given back
+ * when the VM goes: the user's locked_vm, as io_uring and VFIO's
+ * RLIMIT_MEMLOCK charges, unless the creator had CAP_IPC_LOCK.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/anon_inodes.h>
+#include <linux/capability.h>
+#include <linux/cred.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/preempt.h>
 #include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/user.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include "internal.h"
@@ -30,8 +40,12 @@ static void vm_release(struct kref *ref)
 	struct pfvmm_vm *vm = container_of(ref, struct pfvmm_vm, ref);
 
 	pfvmm_flush_ept_all_cpus(vm->ept.eptp);
-	pfvmm_ept_destroy(&vm->ept);
+	pfvmm_ept_destroy(vm);
 	pfvmm_pv_destroy(vm);
+	if (vm->user) {
+		atomic_long_sub(vm->locked_pages, &vm->user->locked_vm);
+		free_uid(vm->user);
+	}
 	mmdrop(vm->mm);
 	kvfree(vm);
 	preempt_notifier_dec();
@@ -89,6 +103,28 @@ static int check_region(const struct pfvmm_memory_region *r)
 	return 0;
 }
 
+/*
+ * Charge @bytes of guest memory to the owner's RLIMIT_MEMLOCK (the
+ * user's locked_vm, which io_uring's and VFIO's pins count in too).
+ * Under vm->lock.
+ */
+static int vm_charge_locked(struct pfvmm_vm *vm, u64 bytes)
+{
+	unsigned long pages = bytes >> PAGE_SHIFT, limit, cur, new;
+
+	if (!vm->user)
+		return 0;	/* CAP_IPC_LOCK: not charged */
+	limit = rlimit(RLIMIT_MEMLOCK) >> PAGE_SHIFT;
+	cur = atomic_long_read(&vm->user->locked_vm);
+	do {
+		new = cur + pages;
+		if (new > limit || new < cur)
+			return -ENOMEM;
+	} while (!atomic_long_try_cmpxchg(&vm->user->locked_vm, &cur, new));
+	vm->locked_pages += pages;
+	return 0;
+}
+
 static bool region_overlaps(struct pfvmm_vm *vm,
 			    const struct pfvmm_memory_region *r)
 {
@@ -124,6 +160,8 @@ static int vm_set_memory_region(struct pfvmm_vm *vm, void __user *argp)
 	} else if (vm->mem_total + r.memory_size >
 		   (u64)PFVMM_MAX_MEM_MB << 20) {
 		err = -E2BIG;
+	} else if (vm_charge_locked(vm, r.memory_size)) {
+		err = -ENOMEM;	/* over RLIMIT_MEMLOCK */
 	} else {
 		slot->gpa = r.guest_phys_addr;
 		slot->size = r.memory_size;
@@ -232,6 +270,9 @@ static struct pfvmm_vm *vm_alloc(void)
 	}
 	mmgrab(current->mm);
 	vm->mm = current->mm;
+	/* io_uring's rule: a creator with CAP_IPC_LOCK is not charged. */
+	if (!capable(CAP_IPC_LOCK))
+		vm->user = get_uid(current_user());
 	/* vCPU threads use preempt notifiers: keep them switched on. */
 	preempt_notifier_inc();
 	pfvmm_live_add(PFVMM_LIVE_VMS, 1);

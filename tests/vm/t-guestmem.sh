@@ -5,6 +5,10 @@
 #    for what its slots hold (VmallocUsed grows < 1 MiB), not for 64 GiB;
 #  - memcg: those structs (4 MiB for 1 GiB) are charged to the creator's
 #    memory cgroup;
+#  - memlock: without CAP_IPC_LOCK, slots are charged to the user's
+#    RLIMIT_MEMLOCK (8 MiB here): ENOMEM past it, in any VM or process of
+#    the user, and a closed VM gives its charge back;
+#  - vmpin: pinned guest pages show in VmPin while the VM lives, 0 after;
 . ./lib.sh
 need_module
 
@@ -22,6 +26,8 @@ gm() {	# gm NAME ARGS...: run guestmem ARGS, print its lines
 }
 
 gm frames frames
+gm vmpin vmpin
+gm memlock memlock
 
 cg=/sys/fs/cgroup
 grep -q " $cg cgroup2 " /proc/mounts || mount -t cgroup2 none "$cg" ||

@@ -11,13 +11,18 @@
  * Pinned pages count in the creator's mm->pinned_vm (VmPin in
  * /proc/PID/status) while they are pinned, as io_uring's and RDMA's
  * long-term pins do; RLIMIT_MEMLOCK is charged for the whole of a slot
- * when it is created (vm.c).
+ * when it is created (vm.c).  Page cache of a file that is written back
+ * (ext4, xfs, a block device) is never pinned: Linux 6.5 refuses
+ * FOLL_LONGTERM there (a pinned page cannot be cleaned for writeback),
+ * 6.1 does not, so the module checks every page it pinned.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/backing-dev.h>
 #include <linux/gfp.h>
 #include <linux/io.h>
 #include <linux/mm.h>
+#include <linux/pagemap.h>
 #include <asm/vmx.h>
 #include "internal.h"
 
@@ -171,19 +176,38 @@ static void ept_set_leaf(struct pfvmm_vm *vm, u64 *leaf, u64 gpa,
 }
 
 /*
+ * Whether a page may stay pinned long-term: anonymous memory, or page
+ * cache that is never written back (shmem and memfd, hugetlbfs, ramfs).
+ * Linux 6.5's rule for FOLL_LONGTERM (writable_file_mapping_allowed(),
+ * folio_fast_pin_allowed()): writeback must be able to clean a file's
+ * page, and a page the guest writes at any time never is clean.
+ */
+static bool ept_page_pinnable(struct page *page)
+{
+	struct folio *folio = page_folio(page);
+	struct address_space *mapping;
+
+	if (folio_test_anon(folio))
+		return true;
+	mapping = folio_mapping(folio);
+	return mapping && !mapping_can_writeback(mapping);
+}
+
+/*
  * Pin the group around @gpa (FOLL_LONGTERM: the guest may touch it at
  * any time), or @gpa's page alone when part of the group is not mapped.
  * No lock may be held: the pin can sleep for as long as whoever backs the
  * memory likes (userfaultfd, FUSE), and must stay killable.
  *
- * Return: the pages pinned, from *@first on, or -EFAULT.
+ * Return: the pages pinned, from *@first on; -EFAULT, or -EOPNOTSUPP for
+ * page cache that is written back (then nothing stays pinned).
  */
 static int ept_pin_group(const struct pfvmm_slot *slot, u64 gpa,
 			 struct page **pages, u64 *first)
 {
 	u64 start = max(gpa & ~(u64)(EPT_GROUP_BYTES - 1), slot->gpa);
 	u64 end = min((gpa | (EPT_GROUP_BYTES - 1)) + 1, slot->gpa + slot->size);
-	int n = (end - start) >> PAGE_SHIFT, got;
+	int n = (end - start) >> PAGE_SHIFT, got, i;
 
 	got = pin_user_pages_fast(slot->hva + (start - slot->gpa), n,
 				  FOLL_WRITE | FOLL_LONGTERM, pages);
@@ -197,6 +221,12 @@ static int ept_pin_group(const struct pfvmm_slot *slot, u64 gpa,
 		if (got != 1)
 			return -EFAULT;
 		*first = gpa;
+	}
+	for (i = 0; i < got; i++) {
+		if (!ept_page_pinnable(pages[i])) {
+			unpin_user_pages(pages, got);
+			return -EOPNOTSUPP;
+		}
 	}
 	return got;
 }
@@ -259,7 +289,8 @@ static int ept_refresh(struct pfvmm_vm *vm, u64 gpa, bool write)
  *
  * Return: 0 when mapped (or the mapping was already right), -ENOENT when
  * no memory slot covers @gpa, -EACCES for a write to a pv page table,
- * -EFAULT when the user memory is gone (or the pin was killed), -ENOMEM.
+ * -EFAULT when the user memory is gone (or the pin was killed),
+ * -EOPNOTSUPP for page cache that is written back, -ENOMEM.
  */
 int pfvmm_ept_map_gpa(struct pfvmm_vm *vm, u64 gpa, bool write)
 {

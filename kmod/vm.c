@@ -15,6 +15,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/anon_inodes.h>
+#include <linux/backing-dev.h>
 #include <linux/capability.h>
 #include <linux/cred.h>
 #include <linux/file.h>
@@ -104,6 +105,38 @@ static int check_region(const struct pfvmm_memory_region *r)
 }
 
 /*
+ * Linux 6.5's rule for FOLL_LONGTERM (writable_file_mapping_allowed()):
+ * no long-term pin of a shared mapping of a file whose pages are written
+ * back (ext4, xfs, a block device): writeback must be able to clean the
+ * pages, and a page the guest writes at any time never is clean.  shmem,
+ * memfd, hugetlbfs, anonymous and private mappings are fine.  The pages
+ * are checked again when they are pinned (ept.c): the launcher can map
+ * something else there later.
+ */
+static int check_backing(const struct pfvmm_memory_region *r)
+{
+	struct mm_struct *mm = current->mm;
+	unsigned long addr = r->userspace_addr;
+	unsigned long end = addr + r->memory_size;
+	struct vm_area_struct *vma;
+	int err = 0;
+
+	mmap_read_lock(mm);
+	while ((vma = find_vma_intersection(mm, addr, end))) {
+		if (vma->vm_file && (vma->vm_flags & VM_SHARED) &&
+		    mapping_can_writeback(vma->vm_file->f_mapping)) {
+			err = -EOPNOTSUPP;
+			break;
+		}
+		if (vma->vm_end >= end)
+			break;
+		addr = vma->vm_end;
+	}
+	mmap_read_unlock(mm);
+	return err;
+}
+
+/*
  * Charge @bytes of guest memory to the owner's RLIMIT_MEMLOCK (the
  * user's locked_vm, which io_uring's and VFIO's pins count in too).
  * Under vm->lock.
@@ -149,6 +182,8 @@ static int vm_set_memory_region(struct pfvmm_vm *vm, void __user *argp)
 	if (copy_from_user(&r, argp, sizeof(r)))
 		return -EFAULT;
 	err = check_region(&r);
+	if (!err)
+		err = check_backing(&r);
 	if (err)
 		return err;
 	mutex_lock(&vm->lock);

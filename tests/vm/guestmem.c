@@ -995,6 +995,16 @@ static int t_blocked(enum scenario sc)
 	pid_t child, server = -1;
 
 	usc = sc;
+	if (sc == UFFD_PV) {
+		int fd = syscall(SYS_userfaultfd, O_CLOEXEC);
+
+		if (fd < 0 && errno == ENOSYS) {
+			printf("skipped %s: this kernel has no userfaultfd (CONFIG_USERFAULTFD)\n",
+			       name);
+			return 0;
+		}
+		close(fd);
+	}
 	if (pipe(p) || pipe(go_fd))
 		die("pipe");
 	report_fd = p[1];

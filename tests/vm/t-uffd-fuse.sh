@@ -15,7 +15,7 @@
 # live counters in /sys/kernel/pfvmm are back to 0, and khungtaskd (its
 # timeout lowered to 5 s for the test) reported no task blocked.  Without
 # fuse.ko (scripts/vm-run copies it when the kernel has it) the FUSE cases
-# are skipped, and say so.
+# are skipped, and say so; so is uffd on a kernel without userfaultfd.
 . ./lib.sh
 need_module
 

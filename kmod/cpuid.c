@@ -8,7 +8,10 @@
  *              switched), the TSC deadline timer (no local APIC), MCE, MCA
  *              and MTRR (none of their MSRs is emulated); the hypervisor bit
  *              set
- *   leaf 7.0   INVPCID and RDPID (their controls are off: #UD), PKU/OSPKE
+ *   leaf 6     zero: no APERF/MPERF, EPB or HWP (their MSRs give #GP, and
+ *              Linux would read APERF/MPERF on every tick)
+ *   leaf 7.0   TSC_ADJUST (its MSR gives #GP), INVPCID and RDPID (their
+ *              controls are off: #UD), PKU/OSPKE
  *              (PKRU is not switched), LA57, Intel PT, SGX, CET, and the
  *              speculation-control MSR bits (SPEC_CTRL, PRED_CMD, FLUSH_CMD,
  *              ARCH_CAPABILITIES, SSBD: those MSRs give #GP)
@@ -26,7 +29,7 @@
 #define CPUID_1_ECX_HIDDEN	(BIT(3) | BIT(5) | BIT(6) | BIT(15) | \
 				 BIT(24) | BIT(26) | BIT(27))
 #define CPUID_1_EDX_HIDDEN	(BIT(7) | BIT(12) | BIT(14))
-#define CPUID_7_EBX_HIDDEN	(BIT(2) | BIT(10) | BIT(25))
+#define CPUID_7_EBX_HIDDEN	(BIT(1) | BIT(2) | BIT(10) | BIT(25))
 #define CPUID_7_ECX_HIDDEN	(BIT(3) | BIT(4) | BIT(7) | BIT(16) | BIT(22))
 #define CPUID_7_EDX_HIDDEN	(BIT(20) | BIT(26) | BIT(27) | BIT(28) | \
 				 BIT(29) | BIT(31))
@@ -81,6 +84,7 @@ void pfvmm_cpuid_filter(u32 leaf, u32 sub, u32 *a, u32 *b, u32 *c, u32 *d)
 			*d &= ~CPUID_7_EDX_HIDDEN;
 		}
 		break;
+	case 6:		/* thermal and power: APERF/MPERF, EPB, HWP MSRs */
 	case 0xd:
 		*a = *b = *c = *d = 0;
 		break;

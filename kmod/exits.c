@@ -255,7 +255,8 @@ static enum pfvmm_next handle_io(struct pfvmm_vcpu *vcpu)
 /* CR bits a guest may change with MOV; anything else gets #GP. */
 #define CR0_GUEST_CHANGEABLE	(X86_CR0_TS | X86_CR0_MP | X86_CR0_EM | \
 				 X86_CR0_WP | X86_CR0_AM)
-#define CR4_GUEST_CHANGEABLE	(X86_CR4_TSD | X86_CR4_DE | X86_CR4_PGE | \
+#define CR4_GUEST_CHANGEABLE	(X86_CR4_TSD | X86_CR4_DE | X86_CR4_PSE | \
+				 X86_CR4_PGE | \
 				 X86_CR4_PCE | X86_CR4_OSFXSR | \
 				 X86_CR4_OSXMMEXCPT | X86_CR4_FSGSBASE | \
 				 X86_CR4_SMEP | X86_CR4_SMAP | X86_CR4_UMIP | \

@@ -398,6 +398,9 @@ static enum pfvmm_next handle_ept_violation(struct pfvmm_vcpu *vcpu)
 	case -ENOMEM:
 		return pfvmm_guest_error(vcpu, gpa,
 					 "out of host memory for the EPT");
+	case -EOPNOTSUPP:
+		return pfvmm_guest_error(vcpu, gpa,
+					 "guest memory is page cache that is written back (use memfd, shmem or anonymous memory)");
 	default:
 		return pfvmm_guest_error(vcpu, gpa,
 					 "guest memory is not backed by the launcher");

@@ -54,4 +54,8 @@ if [ -f bench/run-matrix.sh ]; then
 	cp bench/run-matrix.sh bench/check.awk "$out/bench/"
 fi
 
+# Debian's kernel, for the Linux-guest test (t-linux-boot.sh).
+for f in .cache/kernel/boot/vmlinuz-*; do
+	[ -f "$f" ] && cp "$f" "$out/guest/vmlinuz"
+done
 echo "stage: $out: $(cd "$out/bin" && echo *) | $(cd "$out/guest" && echo *)"

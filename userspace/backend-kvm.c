@@ -249,22 +249,10 @@ err:
 	return ret;
 }
 
-static int kvm_vcpu_ioctl(struct vcpu *vcpu, unsigned long req, void *arg,
-			  const char *name)
-{
-	if (ioctl(vcpu->fd, req, arg) < 0) {
-		int err = errno;
-
-		fprintf(stderr, "pfvmm: %s: %s\n", name, strerror(err));
-		return -err;
-	}
-	return 0;
-}
-
 static int kvm_get_regs(struct vcpu *vcpu, struct pfvmm_regs *regs)
 {
 	struct kvm_regs k;
-	int ret = kvm_vcpu_ioctl(vcpu, KVM_GET_REGS, &k, "KVM_GET_REGS");
+	int ret = vcpu_ioctl(vcpu, KVM_GET_REGS, &k, "KVM_GET_REGS");
 
 	if (!ret)
 		pfvmm_regs_from_kvm(regs, &k);
@@ -276,13 +264,13 @@ static int kvm_set_regs(struct vcpu *vcpu, const struct pfvmm_regs *regs)
 	struct kvm_regs k;
 
 	kvm_regs_from_pfvmm(&k, regs);
-	return kvm_vcpu_ioctl(vcpu, KVM_SET_REGS, &k, "KVM_SET_REGS");
+	return vcpu_ioctl(vcpu, KVM_SET_REGS, &k, "KVM_SET_REGS");
 }
 
 static int kvm_get_sregs(struct vcpu *vcpu, struct pfvmm_sregs *sregs)
 {
 	struct kvm_sregs k;
-	int ret = kvm_vcpu_ioctl(vcpu, KVM_GET_SREGS, &k, "KVM_GET_SREGS");
+	int ret = vcpu_ioctl(vcpu, KVM_GET_SREGS, &k, "KVM_GET_SREGS");
 
 	if (!ret)
 		pfvmm_sregs_from_kvm(sregs, &k);
@@ -292,12 +280,12 @@ static int kvm_get_sregs(struct vcpu *vcpu, struct pfvmm_sregs *sregs)
 static int kvm_set_sregs(struct vcpu *vcpu, const struct pfvmm_sregs *sregs)
 {
 	struct kvm_sregs k;
-	int ret = kvm_vcpu_ioctl(vcpu, KVM_GET_SREGS, &k, "KVM_GET_SREGS");
+	int ret = vcpu_ioctl(vcpu, KVM_GET_SREGS, &k, "KVM_GET_SREGS");
 
 	if (ret)
 		return ret;
 	kvm_sregs_from_pfvmm(&k, sregs);
-	return kvm_vcpu_ioctl(vcpu, KVM_SET_SREGS, &k, "KVM_SET_SREGS");
+	return vcpu_ioctl(vcpu, KVM_SET_SREGS, &k, "KVM_SET_SREGS");
 }
 
 /* ---- exits ---- */
@@ -511,7 +499,7 @@ static int kvm_interrupt(struct vcpu *vcpu, uint8_t vector)
 {
 	struct kvm_interrupt irq = { .irq = vector };
 
-	return kvm_vcpu_ioctl(vcpu, KVM_INTERRUPT, &irq, "KVM_INTERRUPT");
+	return vcpu_ioctl(vcpu, KVM_INTERRUPT, &irq, "KVM_INTERRUPT");
 }
 
 static void kvm_request_interrupt_window(struct vcpu *vcpu, bool on)

@@ -175,37 +175,24 @@ static int pfvmm_vcpu_create(struct vm *vm, struct vcpu *vcpu, unsigned int id)
 	return ret;
 }
 
-/* A vCPU ioctl that moves a struct; 0 or -errno, with a message. */
-static int pfvmm_vcpu_ioctl(struct vcpu *vcpu, unsigned long req, void *arg,
-			    const char *name)
-{
-	if (ioctl(vcpu->fd, req, arg) < 0) {
-		int err = errno;
-
-		fprintf(stderr, "pfvmm: %s: %s\n", name, strerror(err));
-		return -err;
-	}
-	return 0;
-}
-
 static int pfvmm_get_regs(struct vcpu *vcpu, struct pfvmm_regs *regs)
 {
-	return pfvmm_vcpu_ioctl(vcpu, PFVMM_GET_REGS, regs, "PFVMM_GET_REGS");
+	return vcpu_ioctl(vcpu, PFVMM_GET_REGS, regs, "PFVMM_GET_REGS");
 }
 
 static int pfvmm_set_regs(struct vcpu *vcpu, const struct pfvmm_regs *regs)
 {
-	return pfvmm_vcpu_ioctl(vcpu, PFVMM_SET_REGS, (void *)regs, "PFVMM_SET_REGS");
+	return vcpu_ioctl(vcpu, PFVMM_SET_REGS, (void *)regs, "PFVMM_SET_REGS");
 }
 
 static int pfvmm_get_sregs(struct vcpu *vcpu, struct pfvmm_sregs *sregs)
 {
-	return pfvmm_vcpu_ioctl(vcpu, PFVMM_GET_SREGS, sregs, "PFVMM_GET_SREGS");
+	return vcpu_ioctl(vcpu, PFVMM_GET_SREGS, sregs, "PFVMM_GET_SREGS");
 }
 
 static int pfvmm_set_sregs(struct vcpu *vcpu, const struct pfvmm_sregs *sregs)
 {
-	return pfvmm_vcpu_ioctl(vcpu, PFVMM_SET_SREGS, (void *)sregs, "PFVMM_SET_SREGS");
+	return vcpu_ioctl(vcpu, PFVMM_SET_SREGS, (void *)sregs, "PFVMM_SET_SREGS");
 }
 
 /* Silent: the run loop decides what an error means (EINTR is normal). */
@@ -224,7 +211,7 @@ static int pfvmm_interrupt(struct vcpu *vcpu, uint8_t vector)
 {
 	struct pfvmm_interrupt irq = { .irq = vector };
 
-	return pfvmm_vcpu_ioctl(vcpu, PFVMM_INTERRUPT, &irq, "PFVMM_INTERRUPT");
+	return vcpu_ioctl(vcpu, PFVMM_INTERRUPT, &irq, "PFVMM_INTERRUPT");
 }
 
 static void pfvmm_request_interrupt_window(struct vcpu *vcpu, bool on)

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -197,4 +198,24 @@ int vm_load_guest(struct vm *vm, const struct guest_file *gf, const char *cmdlin
 	if (ret)
 		return ret;
 	return vm->backend->set_regs(&vm->vcpu, &regs);
+}
+
+/**
+ * vcpu_ioctl() - a vCPU ioctl that moves a struct, for both backends
+ * @vcpu: the vCPU
+ * @req: the request
+ * @arg: its argument
+ * @name: the request's name, for the message
+ *
+ * Return: 0, or -errno after a message on stderr.
+ */
+int vcpu_ioctl(struct vcpu *vcpu, unsigned long req, void *arg, const char *name)
+{
+	if (ioctl(vcpu->fd, req, arg) < 0) {
+		int err = errno;
+
+		fprintf(stderr, "pfvmm: %s: %s\n", name, strerror(err));
+		return -err;
+	}
+	return 0;
 }

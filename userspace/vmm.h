@@ -123,6 +123,7 @@ int vm_load_guest(struct vm *vm, const struct guest_file *gf, const char *cmdlin
 int vcpu_run_loop(struct vcpu *vcpu);
 void guest_text_write(const char *buf, size_t len);
 void vcpu_dump(struct vcpu *vcpu);
+int vcpu_ioctl(struct vcpu *vcpu, unsigned long req, void *arg, const char *name);
 void run_loop_install_signals(void);
 bool run_loop_stopping(void);
 

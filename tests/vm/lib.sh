@@ -78,6 +78,20 @@ indent() {	# indent: stdin indented, so that it never looks like a result line
 	sed 's/^/    | /'
 }
 
+# run_counted LOG CMD...: run CMD with its output in LOG, print that
+# output indented, and count a nonzero status in $bad with a line saying so
+run_counted() {
+	_rc_log=$1
+	shift
+	"$@" >"$_rc_log" 2>&1
+	_rc_st=$?
+	indent <"$_rc_log"
+	if [ "$_rc_st" -ne 0 ]; then
+		echo "$*: status $_rc_st"
+		bad=$((bad + 1))
+	fi
+}
+
 # dmesg_since MARK: the kernel log after the line holding MARK (a test or
 # the runner writes MARK to /dev/kmsg first)
 dmesg_since() {

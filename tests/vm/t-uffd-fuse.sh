@@ -28,15 +28,9 @@ echo "$mark" >/dev/kmsg
 
 bad=0
 gm() {	# gm NAME ARGS...: run guestmem ARGS, print its lines
-	out=/tmp/t-uffd-fuse.$1.out
+	name=$1
 	shift
-	guestmem "$@" >"$out" 2>&1
-	st=$?
-	sed 's/^/  /' "$out"
-	if [ "$st" -ne 0 ]; then
-		echo "guestmem $*: status $st"
-		bad=$((bad + 1))
-	fi
+	run_counted "/tmp/t-uffd-fuse.$name.out" guestmem "$@"
 }
 
 gm uffd uffd

@@ -25,6 +25,7 @@
 
 #include <linux/gfp.h>
 #include <linux/kernel.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <asm/traps.h>
 #include "../include/pfvmm/hypercall.h"
@@ -238,7 +239,10 @@ static void pv_flush_guest_tlb(struct pfvmm_vcpu *vcpu)
  * PV_CHUNK at a time (with no lock held), with @apply under mmu_lock;
  * stop at the first error.  A request that failed for a page not mapped
  * yet is applied again once it is.  The number applied goes to @done_va
- * if the guest asked for it.
+ * if the guest asked for it.  Between chunks the thread may yield: a
+ * MULTICALL of MMUEXT_OPs is 32768 pins of 512 entries each, too long to
+ * hold a CPU on a kernel without forced preemption (the preempt notifier
+ * reloads the VMCS wherever the thread runs next).
  */
 static long pv_batch(struct pfvmm_vcpu *vcpu, u64 va, u64 count, u64 done_va,
 		     size_t size,
@@ -268,6 +272,7 @@ static long pv_batch(struct pfvmm_vcpu *vcpu, u64 va, u64 count, u64 done_va,
 				done++;
 		}
 		mutex_unlock(&vm->mmu_lock);
+		cond_resched();
 	}
 	if (pv_store_done(vcpu, done_va, done))
 		return -PFVMM_EFAULT;

@@ -7,7 +7,7 @@
  * junk into pinned tables through its own mapping of guest memory; the
  * guest then updates and unpins them, and the VMM must drop exactly the
  * references it validated.  hostile=offload is hostile-offload.c,
- * hostile=twobase is twobase.c; the
+ * hostile=twobase is twobase.c, hostile=longcall longcall.c; the
  * table of modes at the end picks one (mode=pv only: config.c).
  */
 #include "tests.h"
@@ -310,6 +310,7 @@ static const struct hostile_mode hostile_modes[] = {
 	{ .name = "ptwrite", .early = true, .run_early = run_hostile_ptwrite },
 	{ .name = "tamper", .run = run_hostile_tamper },
 	{ .name = "twobase", .run = run_hostile_twobase },
+	{ .name = "longcall", .run = run_hostile_longcall },
 };
 
 static const struct hostile_mode *hostile_find(const char *name)

@@ -25,6 +25,9 @@ int run_hostile_offload(void);
 /* twobase.c: hostile=twobase (with tests/vm/pvbase.c as the launcher) */
 int run_hostile_twobase(void);
 
+/* longcall.c: hostile=longcall */
+int run_hostile_longcall(void);
+
 /* fuzz.c: fuzz=SEED calls=N */
 int run_fuzz(const struct boot_config *cfg);
 

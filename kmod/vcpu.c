@@ -876,6 +876,21 @@ static const struct file_operations vcpu_fops = {
 	.llseek		= noop_llseek,
 };
 
+/*
+ * The guest's MISC_ENABLE.FAST_STRING is the host's: a Linux guest uses
+ * ERMS ("rep stosb" page zeroing) only with it, so the guest zeroes and
+ * copies pages the way the kernel on this machine does (KVM's reset value
+ * has it clear, whatever the host).
+ */
+static u64 host_fast_strings(void)
+{
+	u64 v;
+
+	if (rdmsrl_safe(MSR_IA32_MISC_ENABLE, &v))
+		return 0;
+	return v & MSR_IA32_MISC_ENABLE_FAST_STRING;
+}
+
 static struct pfvmm_vcpu *vcpu_alloc(struct pfvmm_vm *vm, unsigned int id)
 {
 	struct pfvmm_vcpu *vcpu = kzalloc(sizeof(*vcpu), GFP_KERNEL_ACCOUNT);
@@ -897,7 +912,7 @@ static struct pfvmm_vcpu *vcpu_alloc(struct pfvmm_vm *vm, unsigned int id)
 	vcpu->cpu = -1;
 	vcpu->pending_irq = -1;
 	vcpu->guest_dr[6] = DR6_RESERVED;
-	vcpu->guest_platform.misc_enable = MSR_IA32_MISC_ENABLE_FAST_STRING |
+	vcpu->guest_platform.misc_enable = host_fast_strings() |
 					   MSR_IA32_MISC_ENABLE_BTS_UNAVAIL |
 					   MSR_IA32_MISC_ENABLE_PEBS_UNAVAIL;
 	vcpu->guest_platform.pat = 0x0007040600070406ULL;	/* power-on */

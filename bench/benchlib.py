@@ -13,6 +13,12 @@ check-results.py:
                 unknown.
   results.json  {"meta": {...}, "rows": [...]} (report.py writes it);
                 read_json() returns it.
+
+The Linux rows (bench/linux-bench.sh: "BENCH mode=linux place=P ...",
+the workloads of bench/linux-fault and stress-ng in the places bare, pfvmm
+and kvm) share both files, with mode "linux" and a place; is_linux() tells
+them apart, and the Linux goals (LINUX_GOALS, linux_goals()) and the
+Linux table (linux_table(), for results.md and the README) live here.
 """
 
 import csv
@@ -28,6 +34,74 @@ FAULT_WORKLOADS = ["touch", "cow", "remap", "sparse"]
 # bench/check.awk leaves out the same four.
 ASYNC_EXITS = {"exit_EXTERNAL_INTERRUPT", "exit_PREEMPTION_TIMER",
                "exit_INTERRUPT_WINDOW", "exit_NMI_WINDOW"}
+
+
+PLACE_ORDER = ["bare", "pfvmm", "kvm"]
+LINUX_ORDER = ["touch", "cow", "remap", "sparse", "reaccess", "exit", "forkexec"]
+# Where nothing is meant to fault: the cost is per operation (a pass over
+# a page, a system call, a stress-ng run), not per fault.
+PER_OP = {"reaccess", "exit"}
+
+
+def is_linux(row):
+    """A Linux row (mode=linux), from a BENCH line, results.csv or .json."""
+    return row.get("mode") == "linux"
+
+
+def linux_cost(row):
+    """Cycles per fault of a Linux row (per op for reaccess, exit and
+    stress-ng: what they do is not faulting); None when unknown."""
+    w = row.get("workload", "")
+    fc, n = fnum(row.get("fault_cycles")), fnum(row.get("faults"))
+    if w in PER_OP or w.startswith("stress-"):
+        n = fnum(row.get("ops"))
+    return round(fc / n, 1) if fc and n else None
+
+
+# (text, workload, place, against, limit): cycles per fault of WORKLOAD in
+# PLACE over those in AGAINST at most LIMIT, at every size.
+LINUX_GOALS = [
+    ("Linux touch: pfvmm cycles/fault <= 1.10x bare ({p} pages)", "touch", "pfvmm", "bare", 1.10),
+    ("Linux touch: pfvmm cycles/fault <= KVM's ({p} pages)", "touch", "pfvmm", "kvm", 1.0),
+    ("Linux forkexec: pfvmm cycles/fault <= 1.25x bare ({p} rounds)", "forkexec", "pfvmm", "bare", 1.25),
+]
+
+
+def linux_goals(rows):
+    """The Linux goals judged on whatever Linux rows exist (results.csv or
+    .json rows): [{"goal", "value", "met", "detail"}]; a goal whose rows
+    are missing or failed is there with value None and why."""
+    by = {(r["workload"], str(r["pages"]), r.get("place")): r for r in rows if is_linux(r)}
+    out = []
+    for text, w, place, against, limit in LINUX_GOALS:
+        for p in sorted({k[1] for k in by if k[0] == w}, key=int):
+            a, b = by.get((w, p, place)), by.get((w, p, against))
+            g = {"goal": text.format(p=p), "value": None, "met": False}
+            ca, cb = (linux_cost(a) if a else None), (linux_cost(b) if b else None)
+            if ca and cb and a.get("data") == "ok" and b.get("data") == "ok":
+                g["value"] = round(ca / cb, 3)
+                g["met"] = g["value"] <= limit
+                g["detail"] = f"{place} {ca:,.0f} vs {against} {cb:,.0f} cycles per fault"
+            else:
+                g["detail"] = "not judged: " + linux_missing(rows, place if not ca else against, w)
+            out.append(g)
+    return out
+
+
+def linux_missing(rows, place, workload):
+    """Why a place has no usable row of a workload: its boot row's reason."""
+    boot = [r for r in rows if is_linux(r) and r.get("place") == place and r["workload"] == "boot"]
+    if boot and boot[0].get("reason"):
+        return f"{place} failed ({boot[0]['reason'].replace('_', ' ')})"
+    return f"no {workload} row of {place} with data=ok"
+
+
+def fnum(v):
+    """A number field (int or float), None when absent or not a number."""
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return None
 
 
 def parse_bench_line(line):
@@ -89,3 +163,90 @@ def ratio(a, b, nd=3):
     if a is None or b is None or b == 0:
         return None
     return round(a / b, nd)
+
+
+def _cell(v, nd=0):
+    return "-" if v is None else f"{v:,.{nd}f}"
+
+
+def _linux_by(rows):
+    return {(r["workload"], r.get("place")): r for r in rows if is_linux(r)}
+
+
+def _place_cost(by, w, place):
+    """'C (R x)' for a place: cycles and the ratio to bare; why not else."""
+    r, b = by.get((w, place)), by.get((w, "bare"))
+    if not r:
+        return "-"
+    if r.get("data") != "ok":
+        return f"data={r.get('data')}"
+    c, cb = linux_cost(r), (linux_cost(b) if b and b.get("data") == "ok" else None)
+    if place == "bare" or not c or not cb:
+        return _cell(c)
+    return f"{_cell(c)} ({c / cb:.2f}x)"
+
+
+def _faults_cell(by, w):
+    return " / ".join(_cell(fnum(by[(w, p)].get("faults"))) if (w, p) in by else "-"
+                      for p in PLACE_ORDER)
+
+
+def linux_table(rows):
+    """Markdown lines: the Linux rows, cycles per fault (per op where
+    nothing faults) in each place and the ratio to bare, stress-ng's
+    bogo-ops and faults, and the guests' boots."""
+    by = _linux_by(rows)
+    if not by:
+        return []
+    size = next((r["pages"] for r in rows if is_linux(r) and r["workload"] == "touch"), "?")
+    out = [f"bench/linux-fault at {size} pages: emulated cycles per fault (per operation for "
+           "reaccess and exit) and the ratio to bare; faults are ru_minflt over the timed loop:", "",
+           "| workload | faults bare / pfvmm / kvm | cycles per | bare | pfvmm | kvm |",
+           "|---|---:|---|---:|---:|---:|"]
+    for w in LINUX_ORDER:
+        if not any((w, p) in by for p in PLACE_ORDER):
+            continue
+        unit = {"reaccess": "page read", "exit": "getppid()"}.get(w, "fault")
+        out.append(f"| {w} | {_faults_cell(by, w)} | {unit} | "
+                   + " | ".join(_place_cost(by, w, p) for p in PLACE_ORDER) + " |")
+    out += _stress_table(rows, by) + _boot_table(by)
+    return out
+
+
+def _stress_table(rows, by):
+    names = []
+    for r in rows:
+        if is_linux(r) and r["workload"].startswith("stress-") and r["workload"] not in names:
+            names.append(r["workload"])
+    if not names:
+        return []
+    ver = next((r.get("stressng") for r in rows if is_linux(r) and r.get("stressng")), "?")
+    out = ["", f"stress-ng {ver} (Debian's), one instance per stressor bounded by --ops; faults and "
+           "cycles of its whole process tree (startup included), bogo-ops/s its own (emulated seconds):", "",
+           "| stressor | bogo-ops | faults bare / pfvmm / kvm | cycles per run: bare | pfvmm | kvm | "
+           "bogo-ops/s bare / pfvmm / kvm |",
+           "|---|---:|---:|---:|---:|---:|---:|"]
+    for w in names:
+        ops = next((by[(w, p)].get("bogo_ops") for p in PLACE_ORDER if (w, p) in by), "-")
+        rate = " / ".join(_cell(fnum(by[(w, p)].get("bogo_ops_per_s")), 1) if (w, p) in by else "-"
+                          for p in PLACE_ORDER)
+        out.append(f"| {w[7:]} | {ops} | {_faults_cell(by, w)} | "
+                   + " | ".join(_place_cost(by, w, p) for p in PLACE_ORDER) + f" | {rate} |")
+    return out
+
+
+def _boot_table(by):
+    boots = [(p, by[("boot", p)]) for p in PLACE_ORDER if ("boot", p) in by]
+    if not boots:
+        return []
+    out = ["", "The Linux guests' runs (whole boot and workloads; exits by reason from `--stats`):", "",
+           "| place | status | uptime at /init, s | at the end, s | exits | most exits | reason |",
+           "|---|---|---:|---:|---:|---|---|"]
+    for p, r in boots:
+        ex = sorted(((fnum(v) or 0, k[5:]) for k, v in r.items()
+                     if k.startswith("exit_") and fnum(v)), reverse=True)[:3]
+        top = ", ".join(f"{k} {v:,.0f}" for v, k in ex) or "-"
+        why = (r.get("reason") or "").replace("_", " ") or "-"
+        out.append(f"| {p} | {r.get('status')} {r.get('data')} | {r.get('init_uptime') or '-'} | "
+                   f"{r.get('done_uptime') or '-'} | {_cell(fnum(r.get('exits_total')))} | {top} | {why} |")
+    return out

@@ -16,7 +16,8 @@
 # status 1 on any FAIL.
 #
 # The rules:
-#  - every row: status 0 (when given) and data=ok;
+#  - every row: status 0 (when given) and data=ok (a guest's boot row,
+#    workload=boot, carries the reason when it failed);
 #  - linux-fault's fault workloads take at least their faults: touch, cow,
 #    sparse >= pages, remap >= 2 x pages, forkexec >= pages (rounds);
 #    stress-ng rows (workload=stress-*) fault at all;
@@ -75,7 +76,13 @@ $1 == "result" || ($1 == "BENCH" && / mode=linux /) {
 		order[++nplaces] = pl
 	}
 	if (("status" in f) && f["status"] != "0" || f["data"] != "ok") {
-		say("FAIL", name ": status=" f["status"] " data=" f["data"])
+		why = ("reason" in f) ? " (" f["reason"] ")" : ""
+		gsub(/_/, " ", why)
+		say("FAIL", name ": status=" f["status"] " data=" f["data"] why)
+		next
+	}
+	if (w == "boot") {	# a guest's whole run: its status was all
+		say("PASS", name ": the guest ran its workloads and powered off")
 		next
 	}
 	n = v("faults")

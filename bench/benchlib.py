@@ -186,6 +186,30 @@ def _place_cost(by, w, place):
     return f"{_cell(c)} ({c / cb:.2f}x)"
 
 
+# The VMM's counters over one workload (bench/linux-bench.sh's vmm_*
+# fields): exits, and EPT faults (pfvmm pins a 16-page group at each).
+VMM_EXITS = {"pfvmm": "vmm_vm_exits", "kvm": "vmm_exits"}
+VMM_EPT = {"pfvmm": ("vmm_pages_pinned", 16), "kvm": ("vmm_pf_taken", 1)}
+
+
+def vmm_per(row, what):
+    """Exits ("exits") or EPT faults ("ept") of the VMM per fault (per op
+    where nothing faults) over a workload of a VMM place; None unknown."""
+    place, w = row.get("place"), row.get("workload", "")
+    if what == "exits":
+        key, div = VMM_EXITS.get(place), 1
+    else:
+        key, div = VMM_EPT.get(place, (None, 1))
+    v = fnum(row.get(key)) if key else None
+    n = fnum(row.get("ops" if w in PER_OP or w.startswith("stress-") else "faults"))
+    return v / div / n if v is not None and n else None
+
+
+def _vmm_cell(by, w, what):
+    return " / ".join(_cell(vmm_per(by[(w, p)], what), 3) if (w, p) in by else "-"
+                      for p in ("pfvmm", "kvm"))
+
+
 def _faults_cell(by, w):
     return " / ".join(_cell(fnum(by[(w, p)].get("faults"))) if (w, p) in by else "-"
                       for p in PLACE_ORDER)
@@ -201,14 +225,19 @@ def linux_table(rows):
     size = next((r["pages"] for r in rows if is_linux(r) and r["workload"] == "touch"), "?")
     out = [f"bench/linux-fault at {size} pages: emulated cycles per fault (per operation for "
            "reaccess and exit) and the ratio to bare; faults are ru_minflt over the timed loop:", "",
-           "| workload | faults bare / pfvmm / kvm | cycles per | bare | pfvmm | kvm |",
-           "|---|---:|---|---:|---:|---:|"]
+           "| workload | faults bare / pfvmm / kvm | cycles per | bare | pfvmm | kvm | "
+           "VMM exits per, pfvmm / kvm | EPT faults per, pfvmm / kvm |",
+           "|---|---:|---|---:|---:|---:|---:|---:|"]
     for w in LINUX_ORDER:
         if not any((w, p) in by for p in PLACE_ORDER):
             continue
         unit = {"reaccess": "page read", "exit": "getppid()"}.get(w, "fault")
         out.append(f"| {w} | {_faults_cell(by, w)} | {unit} | "
-                   + " | ".join(_place_cost(by, w, p) for p in PLACE_ORDER) + " |")
+                   + " | ".join(_place_cost(by, w, p) for p in PLACE_ORDER)
+                   + f" | {_vmm_cell(by, w, 'exits')} | {_vmm_cell(by, w, 'ept')} |")
+    out += ["", "VMM exits and EPT faults: the VMM's counters over the workload's run and its data "
+            "checks (timer ticks included), per fault or op; pfvmm's EPT faults are its pages "
+            "pinned / 16 (it maps the 64 KiB group around a violation), KVM's its pf_taken."]
     out += _stress_table(rows, by) + _boot_table(by)
     return out
 

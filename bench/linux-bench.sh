@@ -24,10 +24,15 @@
 # seconds of this machine's time the whole guest run took, and the VM's
 # exits by reason over the whole run, from --stats); when a guest did not
 # get through its workloads, reason=WHY (spaces as '_') on that line and
-# the tail of its console here.  Exit status 0 unless the setup failed (a
-# place that fails is in its rows: check-results.py judges them).
+# the tail of its console here.  A VMM place's workload lines also carry
+# vmm_NAME=N, the change of the VMM's counters over the workload (its run
+# and data checks: linux-run.sh's markers): pfvmm's vm_exits and
+# pages_pinned, KVM's exits and pf_taken (debugfs).  Exit status 0 unless
+# the setup failed (a place that fails is in its rows: check-results.py
+# judges them).
 # Environment: LF_MEM (guest memory, default 288M), LF_TIMEOUT (per guest
-# run, default 1500 s), LF_PLACES (default "bare pfvmm kvm").
+# run, seconds of this machine's time, default 150: pfvmm's whole run took
+# 40), LF_PLACES (default "bare pfvmm kvm").
 
 ROOT_CPIO=${1:?usage: linux-bench.sh ROOT.cpio}
 PFVMM_KO=${PFVMM_KO:-/pfvmm/pfvmm.ko}
@@ -35,7 +40,7 @@ PFVMM_ROOT=${PFVMM_ROOT:-/pfvmm}
 PFVMM=${PFVMM:-pfvmm}
 KERNEL=$PFVMM_ROOT/guest/vmlinuz
 MEM=${LF_MEM:-288M}
-TMO=${LF_TIMEOUT:-1500}
+TMO=${LF_TIMEOUT:-150}
 PLACES=${LF_PLACES:-bare pfvmm kvm}
 case $ROOT_CPIO in /*) ;; *) ROOT_CPIO=$PWD/$ROOT_CPIO ;; esac
 [ -f "$ROOT_CPIO" ] || { echo "linux-bench: $ROOT_CPIO is missing" >&2; exit 1; }
@@ -91,24 +96,88 @@ boot_row() {
 	}' "$4"
 }
 
+# The VMM's counters of a place, read at the guest's markers: pfvmm's
+# global ones (exits of all VMs, pages pinned: 16 a first touch of a 64 KiB
+# guest-physical group) and KVM's debugfs ones (exits, EPT faults taken).
+counters_of() {
+	case $1 in
+	pfvmm) echo /sys/kernel/pfvmm/vm_exits /sys/kernel/pfvmm/pages_pinned ;;
+	kvm) echo /sys/kernel/debug/kvm/exits /sys/kernel/debug/kvm/pf_taken ;;
+	esac
+}
+
+# mark_counters PLACE MARKS: copy stdin to stdout; at each marker line of
+# linux-run.sh append "W begin|end NAME=VALUE ..." to MARKS (builtins only:
+# no fork while the guest runs).
+mark_counters() {
+	files=$(counters_of "$1")
+	while IFS= read -r line; do
+		case $line in
+		*@@LF-MARK\ *@@*)
+			m=${line#*@@LF-MARK }
+			m=${m%%@@*}
+			set -- "${m#* }" "${m%% *}"
+			vals=
+			for f in $files; do
+				v=
+				[ -r "$f" ] && read -r v <"$f"
+				vals="$vals ${f##*/}=${v:-0}"
+			done
+			echo "$1 $2$vals" >>"$MARKS" ;;
+		esac
+		printf '%s\n' "$line"
+	done
+}
+
+# with_deltas MARKS: BENCH lines on stdin, each with vmm_NAME=DELTA of the
+# counters between its workload's begin and end markers
+with_deltas() {
+	awk -v marks="$1" '
+	BEGIN {
+		while ((getline l < marks) > 0) {
+			n = split(l, a, " ")
+			for (i = 3; i <= n; i++) {
+				e = index(a[i], "=")
+				k = substr(a[i], 1, e - 1)
+				v[a[1], a[2], k] = substr(a[i], e + 1)
+				if (!(k in seen)) { seen[k] = 1; keys[++nk] = k }
+			}
+		}
+	}
+	{
+		w = $0; sub(/.* workload=/, "", w); sub(/ .*/, "", w)
+		extra = ""
+		for (i = 1; i <= nk; i++)
+			if (((w, "begin", keys[i]) in v) && ((w, "end", keys[i]) in v))
+				extra = extra " vmm_" keys[i] "=" v[w, "end", keys[i]] - v[w, "begin", keys[i]]
+		print $0 extra
+	}'
+}
+
 # run_guest PLACE [LAUNCHER-OPTIONS]: linux-run.sh in a Linux guest
 run_guest() {
 	place=$1
 	shift
 	out=/tmp/linux-guest-$place.out
+	MARKS=$out.marks
+	rm -f "$MARKS" "$out.st"
 	echo "linux-bench: $place: pfvmm run $* --kernel $KERNEL --initrd $(basename "$ROOT_CPIO")" >&2
 	t0=$(now)
-	timeout "$TMO" "$PFVMM" run "$@" --stats --mem "$MEM" --kernel "$KERNEL" \
-		--initrd "$ROOT_CPIO" >"$out" 2>&1 </dev/null
-	st=$?
+	{
+		timeout "$TMO" "$PFVMM" run "$@" --stats --mem "$MEM" --kernel "$KERNEL" \
+			--initrd "$ROOT_CPIO" 2>&1 </dev/null
+		echo $? >"$out.st"
+	} | tr -d '\r' | mark_counters "$place" >"$out"
+	st=$(cat "$out.st" 2>/dev/null || echo 255)
 	secs=$(awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }')
-	tr -d '\r' <"$out" | grep '^BENCH ' | sed "s/ place=guest / place=$place /"
-	tr -d '\r' <"$out" | boot_row "$place" "$st" "$secs" -
+	touch "$MARKS"
+	grep '^BENCH ' "$out" | sed "s/ place=guest / place=$place /" | with_deltas "$MARKS"
+	boot_row "$place" "$st" "$secs" "$out"
 	if ! grep -q '@@LF-DONE status=0' "$out" || [ "$st" -ne 0 ]; then
 		echo "linux-bench: $place: status $st, the guest's last lines:" >&2
-		tr -d '\r' <"$out" | grep -v '^BENCH ' | tail -n 25 | sed 's/^/    | /' >&2
+		grep -v '^BENCH ' "$out" | tail -n 25 | sed 's/^/    | /' >&2
 	fi
-	rm -f "$out"
+	rm -f "$out" "$MARKS" "$out.st"
 }
 
 pfvmm_loaded=

@@ -15,9 +15,11 @@
 # (linux-fault's "result" line; for stress-ng, workload=stress-NAME,
 # pages=its --ops, faults and cycles those of the whole stress-ng process
 # tree, bogo-ops from its --yaml report; data=ok when it exited 0).
+# Around each run a line "@@LF-MARK begin|end W@@" (and 0.2 s of idling):
+# where linux-bench.sh reads the VMM's counters.
 # Environment (or /linux-run.conf): LF_PAGES (default 4096), LF_FORKS (forkexec rounds, 100),
 # LF_STRESS (default "fault:200 vm:50 fork:50": NAME:OPS pairs; vm with
-# --vm-bytes 4M).
+# --vm-bytes 4M --vm-madvise nohugepage).
 
 PLACE=${1:?usage: linux-run.sh PLACE}
 # shellcheck disable=SC1091 # written by bench/linux-root.sh
@@ -34,9 +36,19 @@ emit() {
 		sed "s/\$/$2/"
 }
 
+# mark WHAT W: a marker line for linux-bench.sh, which reads the VMM's
+# counters when it sees one; the pause lets it do so before we go on (the
+# guest idles, the launcher's reader runs).
+mark() {
+	echo "@@LF-MARK $1 $2@@"
+	usleep 200000
+}
+
 for w in touch cow remap sparse reaccess exit forkexec; do
+	mark begin "$w"
 	linux-fault -p "$PAGES" -f "$FORKS" "$w" >/tmp/lf.out 2>&1
 	st=$?
+	mark end "$w"
 	emit "$st" "" </tmp/lf.out
 	grep -q '^result ' /tmp/lf.out || {
 		echo "linux-run: $w printed no result line (status $st):"
@@ -53,13 +65,17 @@ for s in $STRESS; do
 	name=${s%%:*}
 	ops=${s#*:}
 	extra=
-	[ "$name" != vm ] || extra="--vm-bytes 4M"	# its default: 256M
+	# vm: 4M (its default is 256M), no transparent huge pages (Debian's kernel
+	# has them always: the fault count would depend on what is free).
+	[ "$name" != vm ] || extra="--vm-bytes 4M --vm-madvise nohugepage"
 	rm -f /tmp/sng.yaml
+	mark begin "stress-$name"
 	# shellcheck disable=SC2086 # $extra: options, one a word
 	linux-fault -p "$ops" -n "stress-$name" run -- /usr/bin/stress-ng \
 		"--$name" 1 "--$name-ops" "$ops" $extra --timeout 300s --metrics-brief \
 		--yaml /tmp/sng.yaml --temp-path /tmp >/tmp/lf.out 2>&1
 	st=$?
+	mark end "stress-$name"
 	bogo=$(yaml_of bogo-ops /tmp/sng.yaml 2>/dev/null)
 	rate=$(yaml_of bogo-ops-per-second-real-time /tmp/sng.yaml 2>/dev/null)
 	emit "$st" " bogo_ops=${bogo:-none} bogo_ops_per_s=${rate:-none} stressng=$SNGV" </tmp/lf.out

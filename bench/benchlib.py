@@ -238,7 +238,21 @@ def linux_table(rows):
     out += ["", "VMM exits and EPT faults: the VMM's counters over the workload's run and its data "
             "checks (timer ticks included), per fault or op; pfvmm's EPT faults are its pages "
             "pinned / 16 (it maps the 64 KiB group around a violation), KVM's its pf_taken."]
-    out += _stress_table(rows, by) + _boot_table(by)
+    out += _stress_table(rows, by) + _boot_table(by) + _cpu_table(by)
+    return out
+
+
+def _cpu_table(by):
+    cpus = [(p, by[("cpu", p)]) for p in PLACE_ORDER if ("cpu", p) in by]
+    if not cpus:
+        return []
+    flags = [k for k in cpus[0][1] if fnum(cpus[0][1][k]) in (0, 1) and k not in
+             ("pages", "status", "reps", "rep", "faults", "cycles", "fault_cycles")]
+    flags = [k for k in flags if not k.startswith(("cycles", "ratio", "vmm_"))]
+    out = ["", "CPU features the kernel saw in each place (/proc/cpuinfo; 1 = present):", "",
+           "| place | " + " | ".join(flags) + " |", "|---|" + "---:|" * len(flags)]
+    for p, r in cpus:
+        out.append(f"| {p} | " + " | ".join(str(int(fnum(r[k]) or 0)) for k in flags) + " |")
     return out
 
 

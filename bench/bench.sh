@@ -145,7 +145,7 @@ if command -v gnuplot >/dev/null; then
 		bench/fault-cost.gp && rm -f "$OUT/fault-cost.dat"
 	if [ -f "$OUT/linux-fault-cost.dat" ]; then
 		gnuplot -e "datafile='$OUT/linux-fault-cost.dat'; outfile='$OUT/linux-fault-cost.png'" \
-			-e "plottitle='Linux processes: emulated cycles per fault (per op: reaccess, exit), bare kernel / pfvmm guest / KVM guest'" \
+			-e "plottitle='Linux processes: emulated cycles per fault (per op: reaccess, exit, stosb), bare kernel / pfvmm guest / KVM guest'" \
 			bench/fault-cost.gp && rm -f "$OUT/linux-fault-cost.dat"
 	fi
 else

@@ -37,10 +37,10 @@ ASYNC_EXITS = {"exit_EXTERNAL_INTERRUPT", "exit_PREEMPTION_TIMER",
 
 
 PLACE_ORDER = ["bare", "pfvmm", "kvm"]
-LINUX_ORDER = ["touch", "cow", "remap", "sparse", "reaccess", "exit", "forkexec"]
+LINUX_ORDER = ["touch", "cow", "remap", "sparse", "reaccess", "exit", "stosb", "forkexec"]
 # Where nothing is meant to fault: the cost is per operation (a pass over
 # a page, a system call, a stress-ng run), not per fault.
-PER_OP = {"reaccess", "exit"}
+PER_OP = {"reaccess", "exit", "stosb"}
 
 
 def is_linux(row):
@@ -224,14 +224,14 @@ def linux_table(rows):
         return []
     size = next((r["pages"] for r in rows if is_linux(r) and r["workload"] == "touch"), "?")
     out = [f"bench/linux-fault at {size} pages: emulated cycles per fault (per operation for "
-           "reaccess and exit) and the ratio to bare; faults are ru_minflt over the timed loop:", "",
+           "reaccess, exit and stosb) and the ratio to bare; faults are ru_minflt over the timed loop:", "",
            "| workload | faults bare / pfvmm / kvm | cycles per | bare | pfvmm | kvm | "
            "VMM exits per, pfvmm / kvm | EPT faults per, pfvmm / kvm |",
            "|---|---:|---|---:|---:|---:|---:|---:|"]
     for w in LINUX_ORDER:
         if not any((w, p) in by for p in PLACE_ORDER):
             continue
-        unit = {"reaccess": "page read", "exit": "getppid()"}.get(w, "fault")
+        unit = {"reaccess": "page read", "exit": "getppid()", "stosb": "page stosb"}.get(w, "fault")
         out.append(f"| {w} | {_faults_cell(by, w)} | {unit} | "
                    + " | ".join(_place_cost(by, w, p) for p in PLACE_ORDER)
                    + f" | {_vmm_cell(by, w, 'exits')} | {_vmm_cell(by, w, 'ept')} |")

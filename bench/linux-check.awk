@@ -21,7 +21,7 @@
 #  - linux-fault's fault workloads take at least their faults: touch, cow,
 #    sparse >= pages, remap >= 2 x pages, forkexec >= pages (rounds);
 #    stress-ng rows (workload=stress-*) fault at all;
-#  - reaccess and exit take next to none: faults <= ops / 100;
+#  - reaccess, exit and stosb take next to none: faults <= ops / 100;
 #  - 0 < fault_cycles <= cycles;
 #  - with a bare row: every other place's fault count of that workload and
 #    size within tolerance (default 5%) of bare's (the same program faults
@@ -46,7 +46,7 @@ function min_faults(w, p) {
 }
 # cycles per fault, or per op where nothing is meant to fault
 function per(w) {
-	if (w == "reaccess" || w == "exit" || w ~ /^stress-/)
+	if (w == "reaccess" || w == "exit" || w == "stosb" || w ~ /^stress-/)
 		return v("ops") ? v("fault_cycles") / v("ops") : 0
 	return v("faults") ? v("fault_cycles") / v("faults") : 0
 }
@@ -91,7 +91,7 @@ $1 == "result" || ($1 == "BENCH" && / mode=linux /) {
 	lo = min_faults(w, p)
 	if (lo > 0)
 		say(n >= lo ? "PASS" : "FAIL", name ": " n " faults (want >= " lo ")")
-	else if (w == "reaccess" || w == "exit")
+	else if (w == "reaccess" || w == "exit" || w == "stosb")
 		say(n <= v("ops") / 100 ? "PASS" : "FAIL",
 		    name ": " n " faults over " v("ops") " ops (want ~0)")
 	fc = v("fault_cycles")
@@ -117,7 +117,7 @@ function compare(key, pl,    b, d, w, kw) {
 	    w ": " faults[key, pl] " faults vs bare's " b " (within " tolerance * 100 "%)")
 	if (cost[key, "bare"] > 0)
 		say("INFO", w ": " sprintf("%.0f", cost[key, pl]) " cycles per " \
-		    (kw[1] ~ /^(reaccess|exit|stress-.*)$/ ? "op" : "fault") " vs bare's " \
+		    (kw[1] ~ /^(reaccess|exit|stosb|stress-.*)$/ ? "op" : "fault") " vs bare's " \
 		    sprintf("%.0f", cost[key, "bare"]) ": " sprintf("%.3f", cost[key, pl] / cost[key, "bare"]) "x")
 }
 

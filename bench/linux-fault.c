@@ -23,6 +23,8 @@
  *   sparse    one page per 2 MiB (each fault needs a page-table page)
  *   reaccess  4 read passes over N prefaulted pages (no faults)
  *   exit      N getppid() calls: the system-call baseline
+ *   stosb     rep stosb over N prefaulted pages (no faults): the cost of
+ *             the instruction Linux zeroes pages with on ERMS CPUs
  *   forkexec  fork + exec of this (static) program, -f times
  *   run       -- CMD ARGS...: run CMD and report its children's faults
  *             and the cycles it took (for stress-ng), data=ok when it
@@ -214,6 +216,34 @@ static void run_reaccess(const struct config *c, struct result *r)
 	unmap(p, c->pages * PAGE);
 }
 
+/*
+ * rep stosb over N prefaulted pages, one page an op: no faults, only the
+ * instruction Linux clears its pages with where the CPU says ERMS
+ * (clear_page_erms): what one costs in each place, apart from the fault.
+ */
+static void run_stosb(const struct config *c, struct result *r)
+{
+	volatile uint64_t *p = map_anon(c->pages * PAGE);
+	uint64_t f0, t0, i, j;
+
+	prefault(p, c->pages, SALT_R);
+	f0 = minflt(RUSAGE_SELF);
+	t0 = __rdtsc();
+	for (i = 0; i < c->pages; i++) {
+		void *d = (void *)(p + i * WORDS);
+		size_t n = PAGE;
+
+		asm volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(0) : "memory");
+	}
+	r->fault_cycles = __rdtsc() - t0;
+	r->faults = minflt(RUSAGE_SELF) - f0;
+	r->ops = c->pages;
+	for (i = 0; i < c->pages; i++)
+		for (j = 0; j < WORDS; j++)
+			r->bad |= p[i * WORDS + j] != 0;
+	unmap(p, c->pages * PAGE);
+}
+
 static void run_exit(const struct config *c, struct result *r)
 {
 	pid_t parent = getppid();
@@ -341,6 +371,7 @@ static const struct workload workloads[] = {
 	{ "sparse", run_sparse },
 	{ "reaccess", run_reaccess },
 	{ "exit", run_exit },
+	{ "stosb", run_stosb },
 	{ "forkexec", run_forkexec },
 	{ "run", run_command },
 };
@@ -392,7 +423,7 @@ static void usage(void)
 {
 	fprintf(stderr, "usage: linux-fault [-p PAGES] [-f FORKS] [-n NAME] WORKLOAD... "
 		"[-- CMD ARGS...]\n"
-		"workloads: touch cow remap sparse reaccess exit forkexec run\n");
+		"workloads: touch cow remap sparse reaccess exit stosb forkexec run\n");
 	exit(2);
 }
 

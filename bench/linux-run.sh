@@ -66,7 +66,7 @@ mark() {
 	usleep 200000
 }
 
-for w in touch cow remap sparse reaccess exit forkexec; do
+for w in touch cow remap sparse reaccess exit stosb forkexec; do
 	mark begin "$w"
 	linux-fault -p "$PAGES" -f "$FORKS" "$w" >/tmp/lf.out 2>&1
 	st=$?

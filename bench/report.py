@@ -346,7 +346,7 @@ def linux_md(rows, meta):
 
 def write_linux_dat(path, rows):
     """The plot data of linux-fault-cost.png: cycles per fault (per op for
-    reaccess and exit) of each workload in each place, "-" where none."""
+    reaccess, exit and stosb) of each workload in each place, "-" where none."""
     by = {(r["workload"], r["place"]): r for r in rows if r.get("data") == "ok"}
     names = [w for w in LINUX_ORDER if any((w, p) in by for p in PLACE_ORDER)]
     places = [p for p in PLACE_ORDER if any((w, p) in by for w in names)]

@@ -14,7 +14,7 @@ cd "$TOP" || exit 1
 out=${TMPDIR:-/tmp}/pfvmm-linux-fault.$$
 trap 'rm -f "$out" "$out.chk"' EXIT
 rules=bench/linux-check.awk
-all="touch cow remap sparse reaccess exit forkexec"
+all="touch cow remap sparse reaccess exit stosb forkexec"
 
 if make -s -C bench linux-fault >"$out" 2>&1; then
 	echo "PASS linux-fault-build"

@@ -23,7 +23,7 @@
 # matrix): bench/linux-fault's workloads and stress-ng in the file system
 # bench/linux-root.sh makes (results-*.csv rows with mode=linux and
 # place=bare|pfvmm|kvm), on the machine's own kernel, in a Linux guest
-# under pfvmm and under KVM; the machine gets 768M for them (--megs).
+# under pfvmm and under KVM (a guest of 288M in the 512M machine).
 # BENCH_LINUX=0 leaves them out; LF_PAGES (4096), LF_FORKS (100) and
 # LF_STRESS ("fault:200 vm:50 fork:50") size them (bench/linux-run.sh).
 #
@@ -101,7 +101,7 @@ EOF
 	set +e
 	# --hang: the longest single run (forward sparse at 65536 pages) stays
 	# silent for a few minutes of wall time.
-	scripts/vm-run --megs 768 --timeout "$TIMEOUT" --hang 900 "$tmp/bench-main.sh" \
+	scripts/vm-run --timeout "$TIMEOUT" --hang 900 "$tmp/bench-main.sh" \
 		"${files[@]}" 2>&1 | tee "$tmp/console.log"
 	vst=${PIPESTATUS[0]}
 	set -e

@@ -67,6 +67,12 @@ LINUX_GOALS = [
 ]
 
 
+def boot_exits(row):
+    """A guest's exits from the launcher's start to /init (the VMM's
+    counter over its boot row), None when unknown."""
+    return fnum(row.get(VMM_EXITS.get(row.get("place"), ""))) or None
+
+
 def linux_goals(rows):
     """The Linux goals judged on whatever Linux rows exist (results.csv or
     .json rows): [{"goal", "value", "met", "detail"}]; a goal whose rows
@@ -85,7 +91,24 @@ def linux_goals(rows):
             else:
                 g["detail"] = "not judged: " + linux_missing(rows, place if not ca else against, w)
             out.append(g)
+    out += _boot_goal(by)
     return out
+
+
+def _boot_goal(by):
+    """pfvmm boots to /init in fewer exits than KVM."""
+    a, b = by.get(("boot", "0", "pfvmm")), by.get(("boot", "0", "kvm"))
+    ea, eb = (boot_exits(a) if a else None), (boot_exits(b) if b else None)
+    if not (a and b):
+        return []
+    g = {"goal": "Linux boot: pfvmm exits to /init < KVM's", "value": None, "met": False}
+    if ea and eb:
+        g["value"] = round(ea / eb, 3)
+        g["met"] = ea < eb
+        g["detail"] = f"pfvmm {ea:,.0f} vs kvm {eb:,.0f} exits from the launcher's start to /init"
+    else:
+        g["detail"] = "not judged: no exit count to /init in both boot rows"
+    return [g]
 
 
 def linux_missing(rows, place, workload):
@@ -283,13 +306,14 @@ def _boot_table(by):
     if not boots:
         return []
     out = ["", "The Linux guests' runs (whole boot and workloads; exits by reason from `--stats`):", "",
-           "| place | status | uptime at /init, s | at the end, s | exits | most exits | reason |",
-           "|---|---|---:|---:|---:|---|---|"]
+           "| place | status | uptime at /init, s | at the end, s | exits to /init | exits | most exits | reason |",
+           "|---|---|---:|---:|---:|---:|---|---|"]
     for p, r in boots:
         ex = sorted(((fnum(v) or 0, k[5:]) for k, v in r.items()
                      if k.startswith("exit_") and fnum(v)), reverse=True)[:3]
         top = ", ".join(f"{k} {v:,.0f}" for v, k in ex) or "-"
         why = (r.get("reason") or "").replace("_", " ") or "-"
         out.append(f"| {p} | {r.get('status')} {r.get('data')} | {r.get('init_uptime') or '-'} | "
-                   f"{r.get('done_uptime') or '-'} | {_cell(fnum(r.get('exits_total')))} | {top} | {why} |")
+                   f"{r.get('done_uptime') or '-'} | {_cell(boot_exits(r))} | "
+                   f"{_cell(fnum(r.get('exits_total')))} | {top} | {why} |")
     return out

@@ -27,7 +27,8 @@
 # the tail of its console here.  A VMM place's workload lines also carry
 # vmm_NAME=N, the change of the VMM's counters over the workload (its run
 # and data checks: linux-run.sh's markers): pfvmm's vm_exits and
-# pages_pinned, KVM's exits and pf_taken (debugfs).  Exit status 0 unless
+# pages_pinned, KVM's exits and pf_taken (debugfs); the boot line's are
+# those from the launcher's start to /init.  Exit status 0 unless
 # the setup failed (a place that fails is in its rows: check-results.py
 # judges them).
 # Environment: LF_MEM (guest memory, default 288M), LF_TIMEOUT (per guest
@@ -106,24 +107,30 @@ counters_of() {
 	esac
 }
 
-# mark_counters PLACE MARKS: copy stdin to stdout; at each marker line of
-# linux-run.sh append "W begin|end NAME=VALUE ..." to MARKS (builtins only:
-# no fork while the guest runs).
+# read_counters PLACE W begin|end: append "W begin|end NAME=VALUE ..." to
+# MARKS (builtins only: no fork while the guest runs; a counter that is
+# not there, as KVM's before its first VM, reads 0)
+read_counters() {
+	vals=
+	for f in $(counters_of "$1"); do
+		v=
+		[ -r "$f" ] && read -r v <"$f"
+		vals="$vals ${f##*/}=${v:-0}"
+	done
+	echo "$2 $3$vals" >>"$MARKS"
+}
+
+# mark_counters PLACE: copy stdin to stdout, reading the counters at each
+# marker line of linux-run.sh and at /init (the end of workload=boot)
 mark_counters() {
-	files=$(counters_of "$1")
 	while IFS= read -r line; do
 		case $line in
 		*@@LF-MARK\ *@@*)
 			m=${line#*@@LF-MARK }
 			m=${m%%@@*}
-			set -- "${m#* }" "${m%% *}"
-			vals=
-			for f in $files; do
-				v=
-				[ -r "$f" ] && read -r v <"$f"
-				vals="$vals ${f##*/}=${v:-0}"
-			done
-			echo "$1 $2$vals" >>"$MARKS" ;;
+			read_counters "$1" "${m#* }" "${m%% *}" ;;
+		*@@LF-INIT\ *)
+			read_counters "$1" boot end ;;
 		esac
 		printf '%s\n' "$line"
 	done
@@ -163,6 +170,7 @@ run_guest() {
 	rm -f "$MARKS" "$out.st"
 	echo "linux-bench: $place: pfvmm run $* --kernel $KERNEL --initrd $(basename "$ROOT_CPIO")" >&2
 	t0=$(now)
+	read_counters "$place" boot begin
 	{
 		timeout "$TMO" "$PFVMM" run "$@" --stats --mem "$MEM" --kernel "$KERNEL" \
 			--initrd "$ROOT_CPIO" 2>&1 </dev/null
@@ -172,7 +180,7 @@ run_guest() {
 	secs=$(awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }')
 	touch "$MARKS"
 	grep '^BENCH ' "$out" | sed "s/ place=guest / place=$place /" | with_deltas "$MARKS"
-	boot_row "$place" "$st" "$secs" "$out"
+	boot_row "$place" "$st" "$secs" "$out" | with_deltas "$MARKS"
 	if ! grep -q '@@LF-DONE status=0' "$out" || [ "$st" -ne 0 ]; then
 		echo "linux-bench: $place: status $st, the guest's last lines:" >&2
 		grep -v '^BENCH ' "$out" | tail -n 25 | sed 's/^/    | /' >&2

@@ -13,6 +13,12 @@ check-results.py:
                 unknown.
   results.json  {"meta": {...}, "rows": [...]} (report.py writes it);
                 read_json() returns it.
+
+The Linux rows (bench/linux-bench.sh: "BENCH mode=linux place=P ...",
+the workloads of bench/linux-fault and stress-ng in the places bare, pfvmm
+and kvm) share both files, with mode "linux" and a place; is_linux() tells
+them apart, and the Linux goals (LINUX_GOALS, linux_goals()) and the
+Linux table (linux_table(), for results.md and the README) live here.
 """
 
 import csv
@@ -28,6 +34,97 @@ FAULT_WORKLOADS = ["touch", "cow", "remap", "sparse"]
 # bench/check.awk leaves out the same four.
 ASYNC_EXITS = {"exit_EXTERNAL_INTERRUPT", "exit_PREEMPTION_TIMER",
                "exit_INTERRUPT_WINDOW", "exit_NMI_WINDOW"}
+
+
+PLACE_ORDER = ["bare", "pfvmm", "kvm"]
+LINUX_ORDER = ["touch", "cow", "remap", "sparse", "reaccess", "exit", "stosb", "forkexec"]
+# Where nothing is meant to fault: the cost is per operation (a pass over
+# a page, a system call, a stress-ng run), not per fault.
+PER_OP = {"reaccess", "exit", "stosb"}
+
+
+def is_linux(row):
+    """A Linux row (mode=linux), from a BENCH line, results.csv or .json."""
+    return row.get("mode") == "linux"
+
+
+def linux_cost(row):
+    """Cycles per fault of a Linux row (per op for reaccess, exit and
+    stress-ng: what they do is not faulting); None when unknown."""
+    w = row.get("workload", "")
+    fc, n = fnum(row.get("fault_cycles")), fnum(row.get("faults"))
+    if w in PER_OP or w.startswith("stress-"):
+        n = fnum(row.get("ops"))
+    return round(fc / n, 1) if fc and n else None
+
+
+# (text, workload, place, against, limit): cycles per fault of WORKLOAD in
+# PLACE over those in AGAINST at most LIMIT, at every size.
+LINUX_GOALS = [
+    ("Linux touch: pfvmm cycles/fault <= 1.10x bare ({p} pages)", "touch", "pfvmm", "bare", 1.10),
+    ("Linux touch: pfvmm cycles/fault <= KVM's ({p} pages)", "touch", "pfvmm", "kvm", 1.0),
+    ("Linux forkexec: pfvmm cycles/fault <= 1.25x bare ({p} rounds)", "forkexec", "pfvmm", "bare", 1.25),
+]
+
+
+def boot_exits(row):
+    """A guest's exits from the launcher's start to /init (the VMM's
+    counter over its boot row), None when unknown."""
+    return fnum(row.get(VMM_EXITS.get(row.get("place"), ""))) or None
+
+
+def linux_goals(rows):
+    """The Linux goals judged on whatever Linux rows exist (results.csv or
+    .json rows): [{"goal", "value", "met", "detail"}]; a goal whose rows
+    are missing or failed is there with value None and why."""
+    by = {(r["workload"], str(r["pages"]), r.get("place")): r for r in rows if is_linux(r)}
+    out = []
+    for text, w, place, against, limit in LINUX_GOALS:
+        for p in sorted({k[1] for k in by if k[0] == w}, key=int):
+            a, b = by.get((w, p, place)), by.get((w, p, against))
+            g = {"goal": text.format(p=p), "value": None, "met": False}
+            ca, cb = (linux_cost(a) if a else None), (linux_cost(b) if b else None)
+            if ca and cb and a.get("data") == "ok" and b.get("data") == "ok":
+                g["value"] = round(ca / cb, 3)
+                g["met"] = g["value"] <= limit
+                g["detail"] = f"{place} {ca:,.0f} vs {against} {cb:,.0f} cycles per fault"
+            else:
+                g["detail"] = "not judged: " + linux_missing(rows, place if not ca else against, w)
+            out.append(g)
+    out += _boot_goal(by)
+    return out
+
+
+def _boot_goal(by):
+    """pfvmm boots to /init in fewer exits than KVM."""
+    a, b = by.get(("boot", "0", "pfvmm")), by.get(("boot", "0", "kvm"))
+    ea, eb = (boot_exits(a) if a else None), (boot_exits(b) if b else None)
+    if not (a and b):
+        return []
+    g = {"goal": "Linux boot: pfvmm exits to /init < KVM's", "value": None, "met": False}
+    if ea and eb:
+        g["value"] = round(ea / eb, 3)
+        g["met"] = ea < eb
+        g["detail"] = f"pfvmm {ea:,.0f} vs kvm {eb:,.0f} exits from the launcher's start to /init"
+    else:
+        g["detail"] = "not judged: no exit count to /init in both boot rows"
+    return [g]
+
+
+def linux_missing(rows, place, workload):
+    """Why a place has no usable row of a workload: its boot row's reason."""
+    boot = [r for r in rows if is_linux(r) and r.get("place") == place and r["workload"] == "boot"]
+    if boot and boot[0].get("reason"):
+        return f"{place} failed ({boot[0]['reason'].replace('_', ' ')})"
+    return f"no {workload} row of {place} with data=ok"
+
+
+def fnum(v):
+    """A number field (int or float), None when absent or not a number."""
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return None
 
 
 def parse_bench_line(line):
@@ -89,3 +186,134 @@ def ratio(a, b, nd=3):
     if a is None or b is None or b == 0:
         return None
     return round(a / b, nd)
+
+
+def _cell(v, nd=0):
+    return "-" if v is None else f"{v:,.{nd}f}"
+
+
+def _linux_by(rows):
+    return {(r["workload"], r.get("place")): r for r in rows if is_linux(r)}
+
+
+def _place_cost(by, w, place):
+    """'C (R x)' for a place: cycles and the ratio to bare; why not else."""
+    r, b = by.get((w, place)), by.get((w, "bare"))
+    if not r:
+        return "-"
+    if r.get("data") != "ok":
+        return f"data={r.get('data')}"
+    c, cb = linux_cost(r), (linux_cost(b) if b and b.get("data") == "ok" else None)
+    if place == "bare" or not c or not cb:
+        return _cell(c)
+    return f"{_cell(c)} ({c / cb:.2f}x)"
+
+
+# The VMM's counters over one workload (bench/linux-bench.sh's vmm_*
+# fields): exits, and EPT faults (pfvmm pins a 16-page group at each).
+VMM_EXITS = {"pfvmm": "vmm_vm_exits", "kvm": "vmm_exits"}
+VMM_EPT = {"pfvmm": ("vmm_pages_pinned", 16), "kvm": ("vmm_pf_taken", 1)}
+
+
+def vmm_per(row, what):
+    """Exits ("exits") or EPT faults ("ept") of the VMM per fault (per op
+    where nothing faults) over a workload of a VMM place; None unknown."""
+    place, w = row.get("place"), row.get("workload", "")
+    if what == "exits":
+        key, div = VMM_EXITS.get(place), 1
+    else:
+        key, div = VMM_EPT.get(place, (None, 1))
+    v = fnum(row.get(key)) if key else None
+    n = fnum(row.get("ops" if w in PER_OP or w.startswith("stress-") else "faults"))
+    return v / div / n if v is not None and n else None
+
+
+def _vmm_cell(by, w, what):
+    return " / ".join(_cell(vmm_per(by[(w, p)], what), 3) if (w, p) in by else "-"
+                      for p in ("pfvmm", "kvm"))
+
+
+def _faults_cell(by, w):
+    return " / ".join(_cell(fnum(by[(w, p)].get("faults"))) if (w, p) in by else "-"
+                      for p in PLACE_ORDER)
+
+
+def linux_table(rows):
+    """Markdown lines: the Linux rows, cycles per fault (per op where
+    nothing faults) in each place and the ratio to bare, stress-ng's
+    bogo-ops and faults, and the guests' boots."""
+    by = _linux_by(rows)
+    if not by:
+        return []
+    size = next((r["pages"] for r in rows if is_linux(r) and r["workload"] == "touch"), "?")
+    out = [f"bench/linux-fault at {size} pages: emulated cycles per fault (per operation for "
+           "reaccess, exit and stosb) and the ratio to bare; faults are ru_minflt over the timed loop:", "",
+           "| workload | faults bare / pfvmm / kvm | cycles per | bare | pfvmm | kvm | "
+           "VMM exits per, pfvmm / kvm | EPT faults per, pfvmm / kvm |",
+           "|---|---:|---|---:|---:|---:|---:|---:|"]
+    for w in LINUX_ORDER:
+        if not any((w, p) in by for p in PLACE_ORDER):
+            continue
+        unit = {"reaccess": "page read", "exit": "getppid()", "stosb": "page stosb"}.get(w, "fault")
+        out.append(f"| {w} | {_faults_cell(by, w)} | {unit} | "
+                   + " | ".join(_place_cost(by, w, p) for p in PLACE_ORDER)
+                   + f" | {_vmm_cell(by, w, 'exits')} | {_vmm_cell(by, w, 'ept')} |")
+    out += ["", "VMM exits and EPT faults: the VMM's counters over the workload's run and its data "
+            "checks (timer ticks included), per fault or op; pfvmm's EPT faults are its pages "
+            "pinned / 16 (it maps the 64 KiB group around a violation), KVM's its pf_taken."]
+    out += _stress_table(rows, by) + _boot_table(by) + _cpu_table(by)
+    return out
+
+
+def _cpu_table(by):
+    cpus = [(p, by[("cpu", p)]) for p in PLACE_ORDER if ("cpu", p) in by]
+    if not cpus:
+        return []
+    flags = [k for k in cpus[0][1] if fnum(cpus[0][1][k]) in (0, 1) and k not in
+             ("pages", "status", "reps", "rep", "faults", "cycles", "fault_cycles")]
+    flags = [k for k in flags if not k.startswith(("cycles", "ratio", "vmm_"))]
+    out = ["", "CPU features the kernel saw in each place (/proc/cpuinfo; 1 = present):", "",
+           "| place | " + " | ".join(flags) + " |", "|---|" + "---:|" * len(flags)]
+    for p, r in cpus:
+        out.append(f"| {p} | " + " | ".join(str(int(fnum(r[k]) or 0)) for k in flags) + " |")
+    return out
+
+
+def _stress_table(rows, by):
+    names = []
+    for r in rows:
+        if is_linux(r) and r["workload"].startswith("stress-") and r["workload"] not in names:
+            names.append(r["workload"])
+    if not names:
+        return []
+    ver = next((r.get("stressng") for r in rows if is_linux(r) and r.get("stressng")), "?")
+    out = ["", f"stress-ng {ver} (Debian's), one instance per stressor bounded by --ops; faults and "
+           "cycles of its whole process tree (startup included), bogo-ops/s its own (emulated seconds):", "",
+           "| stressor | bogo-ops | faults bare / pfvmm / kvm | cycles per run: bare | pfvmm | kvm | "
+           "bogo-ops/s bare / pfvmm / kvm |",
+           "|---|---:|---:|---:|---:|---:|---:|"]
+    for w in names:
+        ops = next((by[(w, p)].get("bogo_ops") for p in PLACE_ORDER if (w, p) in by), "-")
+        rate = " / ".join(_cell(fnum(by[(w, p)].get("bogo_ops_per_s")), 1) if (w, p) in by else "-"
+                          for p in PLACE_ORDER)
+        out.append(f"| {w[7:]} | {ops} | {_faults_cell(by, w)} | "
+                   + " | ".join(_place_cost(by, w, p) for p in PLACE_ORDER) + f" | {rate} |")
+    return out
+
+
+def _boot_table(by):
+    boots = [(p, by[("boot", p)]) for p in PLACE_ORDER if ("boot", p) in by]
+    if not boots:
+        return []
+    out = ["", "The Linux guests' runs (whole boot and workloads; exits by reason from `--stats`):", "",
+           "| place | status | uptime at /init, s | at the end, s | exits to /init | exits | most exits | reason |",
+           "|---|---|---:|---:|---:|---:|---|---|"]
+    for p, r in boots:
+        ex = sorted(((fnum(v) or 0, k[5:]) for k, v in r.items()
+                     if k.startswith("exit_") and fnum(v)), reverse=True)[:3]
+        top = ", ".join(f"{k} {v:,.0f}" for v, k in ex) or "-"
+        why = (r.get("reason") or "").replace("_", " ") or "-"
+        out.append(f"| {p} | {r.get('status')} {r.get('data')} | {r.get('init_uptime') or '-'} | "
+                   f"{r.get('done_uptime') or '-'} | {_cell(boot_exits(r))} | "
+                   f"{_cell(fnum(r.get('exits_total')))} | {top} | {why} |")
+    return out

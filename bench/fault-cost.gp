@@ -3,12 +3,15 @@
 # (bench/bench.sh: gnuplot -e "datafile='...'; outfile='...'" fault-cost.gp).
 # The data file (bench/report.py): a header "label MODE...", then one line
 # per workload/pages with the cycles per fault of each mode ("-": none).
+# The Linux rows' plot (linux-fault-cost.png) is the same with
+# plottitle='...' and one column per place (bare, pfvmm, kvm).
 if (!exists("datafile")) datafile = 'bench/results/fault-cost.dat'
 if (!exists("outfile")) outfile = 'bench/results/fault-cost.png'
 set terminal pngcairo size 1100,560 noenhanced font ",10"
 set output outfile
 set datafile missing "-"
-set title "pfvmm: emulated cycles per guest page fault (Bochs corei7_haswell_4770; emulated cycles, not hardware time)"
+if (!exists("plottitle")) plottitle = "pfvmm: emulated cycles per guest page fault (Bochs corei7_haswell_4770; emulated cycles, not hardware time)"
+set title plottitle
 set ylabel "emulated cycles / fault (log scale)"
 set logscale y
 set yrange [100:*]	# below the cheapest fault (~1,000): every bar visible

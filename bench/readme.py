@@ -6,14 +6,17 @@ Rewrites what lies between the lines "<!-- bench:begin -->" and
 "<!-- bench:end -->" of README.md with a summary of RESULTS.json (written
 by report.py): per workload and mode at one size (4096 pages when there,
 else the largest), exits, hypercalls and cycles per fault and the ratio to
-forward, then the exit micro-benchmark and the goals.  bench.sh runs it
+forward, then the exit micro-benchmark and the goals, then the Linux
+rows (bench/linux-bench.sh: cycles per fault in the places bare, pfvmm and
+kvm with the ratio to bare, stress-ng, the guests' boots) and their goals,
+with both plots.  bench.sh runs it
 after every "make bench" whose results go to bench/results/.
 --check: exit 1 if README.md's block differs from what it would write.
 """
 
 import sys
 
-from benchlib import FAULT_WORKLOADS as WORKLOADS, MODE_ORDER as MODES, read_json
+from benchlib import FAULT_WORKLOADS as WORKLOADS, MODE_ORDER as MODES, is_linux, linux_table, read_json
 
 BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
 
@@ -62,8 +65,22 @@ def exit_line(rows):
     return ["", s + "."]
 
 
+def linux_block(data):
+    """The Linux rows' table, their goals and plot ([] without them)."""
+    lt = linux_table(data["rows"])
+    if not lt:
+        return []
+    out = ["", "### Linux guest: cycles per fault, ratio to bare", ""] + lt + ["", "Linux goals:", ""]
+    for g in data["meta"].get("linux_goals", []):
+        val = "-" if g["value"] is None else f"{g['value']}x"
+        out.append(f"- {g['goal']}: **{val}**, {'met' if g['met'] else 'missed'} ({g.get('detail', '')})")
+    out += ["", "![Linux: emulated cycles per fault, bare / pfvmm / kvm](bench/results/linux-fault-cost.png)"]
+    return out
+
+
 def block(data):
-    rows, meta = data["rows"], data["meta"]
+    meta = data["meta"]
+    rows = [r for r in data["rows"] if not is_linux(r)]
     size = pick_size(rows)
     out = [BEGIN,
            f"_From `bench/results/` (`{meta.get('matrix', '')}`; commit `{meta.get('git_commit', '?')[:12]}`, "
@@ -82,7 +99,8 @@ def block(data):
             continue
         seen.add(key)
         out.append(f"- {g['goal']}: **{g['value']}**, {'met' if g['met'] else 'not met'}")
-    out += ["", "![emulated cycles per fault](bench/results/fault-cost.png)", END]
+    out += ["", "![emulated cycles per fault](bench/results/fault-cost.png)"]
+    out += linux_block(data) + [END]
     return "\n".join(out)
 
 

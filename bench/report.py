@@ -44,7 +44,9 @@ import platform
 import subprocess
 import sys
 
-from benchlib import ASYNC_EXITS, MODE_ORDER, WORKLOAD_ORDER, num, ratio, read_bench_lines
+from benchlib import (ASYNC_EXITS, LINUX_ORDER, MODE_ORDER, PLACE_ORDER, WORKLOAD_ORDER,
+                      is_linux, linux_cost, linux_goals, linux_table, num, ratio,
+                      read_bench_lines)
 
 EXIT_COST = int(os.environ.get("MODEL_EXIT_CYCLES", "1100"))
 FAULT_COST = int(os.environ.get("MODEL_FAULT_CYCLES", "1000"))
@@ -147,12 +149,47 @@ def aggregate(runs):
     return rows, sorted(counters)
 
 
-FIRST_COLS = ["workload", "pages", "mode", "reps", "status", "data", "mem",
+# Fields of a Linux run kept as text (the rest are numbers).
+LINUX_TEXT = {"workload", "mode", "place", "status", "data", "reason", "stressng",
+              "bogo_ops_per_s", "init_uptime", "done_uptime", "guest_s"}
+
+
+def linux_order_key(r):
+    w = r["workload"]
+    wi = LINUX_ORDER.index(w) if w in LINUX_ORDER else len(LINUX_ORDER) + (w != "boot")
+    pi = PLACE_ORDER.index(r["place"]) if r["place"] in PLACE_ORDER else len(PLACE_ORDER)
+    return (wi, w, int(r["pages"]), pi)
+
+
+def linux_aggregate(runs):
+    """The Linux runs (bench/linux-bench.sh), one row per workload, size and
+    place (repetition 1), with cycles per fault (per op where nothing
+    faults) and its ratio to bare's."""
+    rows = []
+    for r in runs:
+        if r.get("rep", "1") != "1":
+            continue
+        row = {k: (v if k in LINUX_TEXT else num(v)) for k, v in r.items() if k != "rep"}
+        row["pages"] = int(r["pages"])
+        row["reps"] = 1
+        row["cycles_per_fault"] = linux_cost(r)
+        row["cycles_per_op"] = row["cycles_per_fault"]
+        rows.append(row)
+    rows.sort(key=linux_order_key)
+    bare = {(r["workload"], r["pages"]): r for r in rows if r["place"] == "bare"}
+    for r in rows:
+        b = bare.get((r["workload"], r["pages"]))
+        r["ratio_to_bare"] = ratio(r["cycles_per_fault"], b and b["cycles_per_fault"])
+    return rows
+
+
+FIRST_COLS = ["workload", "pages", "mode", "place", "reps", "status", "data", "mem",
               "faults", "offloaded", "cycles", "cycles_min", "cycles_max", "fault_cycles",
               "cycles_per_fault", "cycles_per_page", "cycles_per_op",
               "exits_sync", "exits_per_fault", "hc_per_fault", "pf_exits_per_fault",
               "mmu_update_per_fault", "model_cycles_per_fault",
-              "reps_identical", "exit_breakdown"]
+              "reps_identical", "exit_breakdown", "ops", "ratio_to_bare", "bogo_ops",
+              "bogo_ops_per_s", "stressng", "reason", "init_uptime", "done_uptime", "guest_s"]
 
 
 def fmt(v, nd=None):
@@ -229,7 +266,8 @@ def goals(rows):
     return out
 
 
-def write_md(path, rows, meta):
+def write_md(path, all_rows, meta):
+    rows = [r for r in all_rows if not is_linux(r)]
     out = []
     out.append("# pfvmm fault benchmark\n")
     where = (f"in the emulated machine ({meta['emulator']}, guest kernel {meta['guest_kernel']})"
@@ -278,12 +316,45 @@ def write_md(path, rows, meta):
     if not any("KVM" in g["goal"] for g in gl):
         out.append("- KVM comparisons: no kvm rows (the launcher has no --backend kvm yet, "
                    "or the exit workload is missing): not judged.")
+    out += linux_md(all_rows, meta)
     out.append("\n`-`: not applicable (no faults, e.g. reaccess) or not reported by that backend. "
                "kvm rows: Debian's kvm_intel inside the same emulated machine, the native guest run with "
                "`pfvmm run --backend kvm`; that backend reports only a total exit count (asynchronous exits "
                "included) and no hypercall counters.\n")
     with open(path, "w") as f:
         f.write("\n".join(out) + "\n")
+
+
+def linux_md(rows, meta):
+    """results.md's second table: the Linux rows and their goals."""
+    lt = linux_table(rows)
+    if not lt:
+        return []
+    out = ["\n## Linux: the same workloads as Linux processes, bare / pfvmm / kvm\n",
+           "bench/linux-fault and stress-ng on the emulated machine's own kernel (bare, no VMM), "
+           "in a Linux guest of the same kernel under pfvmm (EPT) and under KVM "
+           "(bench/linux-bench.sh). Cycles are rdtsc around the faulting loop, in whichever "
+           "kernel runs the program (emulated cycles: the VMM's handling of the guest's exits "
+           "included).\n"]
+    out += lt
+    out.append("\nLinux goals:\n")
+    for g in meta.get("linux_goals") or []:
+        val = "-" if g["value"] is None else g["value"]
+        out.append(f"- {g['goal']}: {val} -> {'met' if g['met'] else 'NOT met'} ({g.get('detail', '')})")
+    return out
+
+
+def write_linux_dat(path, rows):
+    """The plot data of linux-fault-cost.png: cycles per fault (per op for
+    reaccess, exit and stosb) of each workload in each place, "-" where none."""
+    by = {(r["workload"], r["place"]): r for r in rows if r.get("data") == "ok"}
+    names = [w for w in LINUX_ORDER if any((w, p) in by for p in PLACE_ORDER)]
+    places = [p for p in PLACE_ORDER if any((w, p) in by for w in names)]
+    with open(path, "w") as f:
+        f.write("label " + " ".join(places) + "\n")
+        for w in names:
+            vals = [by[(w, p)]["cycles_per_fault"] if (w, p) in by else None for p in places]
+            f.write(w + " " + " ".join("-" if v is None else f"{v:.0f}" for v in vals) + "\n")
 
 
 def write_dat(path, rows):
@@ -327,10 +398,16 @@ def main():
     if not runs:
         print("report: no BENCH lines in " + a.lines, file=sys.stderr)
         return 1
-    rows, counters = aggregate(runs)
+    lruns = [r for r in runs if is_linux(r)]
+    runs = [r for r in runs if not is_linux(r)]
+    rows, counters = aggregate(runs) if runs else ([], [])
+    lrows = linux_aggregate(lruns)
     os.makedirs(a.out, exist_ok=True)
 
+    lcols = sorted({k for r in lrows for k in r} - set(FIRST_COLS))
     cols = FIRST_COLS + [c for c in counters if c not in FIRST_COLS]
+    cols += [c for c in lcols if c not in cols]
+    rows += lrows
     with open(os.path.join(a.out, "results.csv"), "w", newline="") as f:
         wr = csv.DictWriter(f, fieldnames=cols, extrasaction="ignore")
         wr.writeheader()
@@ -360,13 +437,19 @@ def main():
         "model": {"exit_cycles": EXIT_COST, "fault_cycles": FAULT_COST,
                   "formula": "exits_per_fault * exit_cycles + fault_cycles (model, not measured)"},
     }
-    meta["goals"] = goals(rows)
+    meta["goals"] = goals([r for r in rows if not is_linux(r)])
+    meta["linux_goals"] = linux_goals(rows)
+    sng = next((r.get("stressng") for r in lrows if r.get("stressng")), None)
+    if sng:
+        meta["stress_ng"] = f"{sng} (Debian's stress-ng package)"
     with open(os.path.join(a.out, "results.json"), "w") as f:
         json.dump({"meta": meta, "rows": rows}, f, indent=1)
         f.write("\n")
     write_md(os.path.join(a.out, "results.md"), rows, meta)
-    write_dat(os.path.join(a.out, "fault-cost.dat"), rows)
-    print(f"report: {len(runs)} runs, {len(rows)} rows -> {a.out}")
+    write_dat(os.path.join(a.out, "fault-cost.dat"), [r for r in rows if not is_linux(r)])
+    if lrows:
+        write_linux_dat(os.path.join(a.out, "linux-fault-cost.dat"), lrows)
+    print(f"report: {len(runs) + len(lruns)} runs, {len(rows)} rows -> {a.out}")
     return 0
 
 

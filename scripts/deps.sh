@@ -9,7 +9,8 @@
 #   scripts/deps.sh --kver   print the Debian kernel version (KVER) and exit
 #
 # What it sets up:
-#   - Debian packages (apt-get update only when something must be installed);
+#   - Debian packages (apt-get update only when something must be installed;
+#     stress-ng for the Linux rows of make bench, bench/linux-root.sh);
 #   - KVER: the version linux-image-amd64 depends on (e.g. 6.1.0-56-amd64),
 #     linux-headers-$KVER (the module builds against it);
 #   - .cache/kernel/: linux-image-$KVER unpacked (boot/vmlinuz-$KVER and
@@ -24,7 +25,7 @@ PACKAGES="bochs bochsbios vgabios bochs-term busybox-static cpio xorriso
 isolinux syslinux-common qemu-system-x86 sparse linux-source-6.1
 gnuplot-nox libnuma-dev clang-14 libclang-rt-14-dev bc flex bison libelf-dev
 build-essential gcc-multilib kmod xz-utils perl procps dkms man-db groff-base
-shellcheck pyflakes3"
+shellcheck pyflakes3 stress-ng"
 
 log() { echo "deps: $*" >&2; }
 

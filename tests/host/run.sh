@@ -8,11 +8,12 @@
 #   man.sh      docs/pfvmm.1 renders without warnings and is complete
 #   sysfs-doc.sh  docs/sysfs-pfvmm.txt covers kmod/sysfs.c in the ABI format
 #   api-doc.sh  docs/api.md and docs/hypercall-abi.md name every ioctl, exit, hypercall
+#   linux-fault.sh  bench/linux-fault (the workloads as a Linux program) runs here, its rules can fail
 # Needs the module and the launcher built.  Exits non-zero on any FAIL.
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$TOP" || exit 1
 fails=0
-for t in install install-real dkms man sysfs-doc api-doc; do
+for t in install install-real dkms man sysfs-doc api-doc linux-fault; do
 	sh "tests/host/$t.sh" | tee "/tmp/pfvmm-host-$$.out"
 	grep -q '^FAIL ' "/tmp/pfvmm-host-$$.out" && fails=$((fails + 1))
 done

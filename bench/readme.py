@@ -13,7 +13,7 @@ after every "make bench" whose results go to bench/results/.
 
 import sys
 
-from benchlib import FAULT_WORKLOADS as WORKLOADS, MODE_ORDER as MODES, read_json
+from benchlib import FAULT_WORKLOADS as WORKLOADS, MODE_ORDER as MODES, phase_table, read_json
 
 BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
 
@@ -71,6 +71,9 @@ def block(data):
     if size is not None:
         out += fault_table(rows, size)
     out += exit_line(rows)
+    if size is not None:
+        pt = phase_table(rows, size, EMULATED)
+        out += [""] + pt if pt else []
     out += ["", "Goals:", ""]
     seen = set()
     goals = sorted(meta.get("goals", []), key=lambda g: f" {size} " not in g["goal"])

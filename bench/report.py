@@ -44,7 +44,8 @@ import platform
 import subprocess
 import sys
 
-from benchlib import ASYNC_EXITS, MODE_ORDER, WORKLOAD_ORDER, num, ratio, read_bench_lines
+from benchlib import (ASYNC_EXITS, MODE_ORDER, WORKLOAD_ORDER, num, phase_table, ratio,
+                      read_bench_lines)
 
 EXIT_COST = int(os.environ.get("MODEL_EXIT_CYCLES", "1100"))
 FAULT_COST = int(os.environ.get("MODEL_FAULT_CYCLES", "1000"))
@@ -268,6 +269,15 @@ def write_md(path, rows, meta):
             out.append(f"| {r['workload']} | {r['mode']} | {r['status']} | {fmt(r['faults'])} | "
                        f"{fmt(r['exits_per_fault'])} | {fmt(r['hc_per_fault'])} | {label} | "
                        f"{fmt(r['model_cycles_per_fault'])} (model) | {fmt(r['cycles_per_page'], 0)} |")
+    for s in sizes:
+        pt = phase_table(rows, s, meta["platform"] == "emulated")
+        if pt:
+            out.append(f"\n## Where the cycles go, {s} pages\n")
+            out += pt
+            out.append("\nPhase counters cover the whole run (boot, pool donation, data checks "
+                       "included), the guest's cycles/fault its timed faulting loops only, so the "
+                       "rest is a lower bound of the guest's share. The probes' own cost: "
+                       "bench/README.md.")
     out.append("\n## Goals\n")
     gl = meta.get("goals") or []
     if not gl:

@@ -89,6 +89,8 @@ struct pfvmm_vm {
 	struct mutex mmu_lock;
 	struct pfvmm_pvmmu pv;
 	u64 pin_want;		/* under mmu_lock: a page to pin, or NO_GPA */
+	/* under mmu_lock: the vCPU holding it, for its phase probes, or NULL */
+	struct pfvmm_vcpu *mmu_vcpu;
 	/* offload (under mmu_lock): regions, the donated pool */
 	struct pfvmm_region regions[PFVMM_MAX_REGIONS];
 	unsigned int nr_regions;
@@ -154,6 +156,10 @@ struct pfvmm_vcpu {
 	bool irq_window_wanted;		/* request_interrupt_window at RUN */
 	bool irq_window_on;		/* interrupt-window exiting is set */
 	struct pfvmm_vm_stats stats;	/* written only by the vCPU thread */
+	u8 phase;			/* phase.h: the phase the clock is in */
+	bool phase_off;			/* phase.h: the guest closed its window */
+	bool phase_windowed;		/* the guest opened or closed one */
+	u64 phase_t0;			/* phase.h: when it was entered */
 };
 
 /* main.c */
@@ -339,5 +345,7 @@ int pfvmm_gva_write(struct pfvmm_vcpu *vcpu, u64 gva, const void *buf,
 int pfvmm_vmx_run(struct pfvmm_guest_regs *regs, int launched);
 void pfvmm_vmx_exit(void);
 void pfvmm_vmx_do_host_irq(unsigned long entry);
+
+#include "phase.h"
 
 #endif /* PFVMM_INTERNAL_H */

@@ -242,8 +242,8 @@ static void page_copy(void *dst, const void *src)
 }
 
 /* Take a frame from the pool, filled with zeroes or with @src's page. */
-static int pool_take(struct pfvmm_vcpu *vcpu, u64 src_frame, bool copy,
-		     u64 *frame)
+static int pool_take_frame(struct pfvmm_vcpu *vcpu, u64 src_frame, bool copy,
+			   u64 *frame)
 {
 	struct pfvmm_vm *vm = vcpu->vm;
 	const struct pfvmm_frame *pf;
@@ -267,10 +267,12 @@ static int pool_take(struct pfvmm_vcpu *vcpu, u64 src_frame, bool copy,
 		src = pfvmm_pv_kva(vm, src_frame << PAGE_SHIFT);
 	if (!dst || (copy && !src))
 		return -EFAULT;
+	pfvmm_phase(vcpu, PFVMM_PHASE_ZERO);
 	if (copy)
 		page_copy(dst, src);
 	else
 		page_zero(dst);
+	pfvmm_phase_back(vcpu, PFVMM_PHASE_POOL);
 	pool_pop(vm);
 	vcpu->stats.pool_frames_used++;
 	pfvmm_global_stat_inc(PFVMM_GSTAT_POOL_USED);
@@ -278,7 +280,37 @@ static int pool_take(struct pfvmm_vcpu *vcpu, u64 src_frame, bool copy,
 	return 0;
 }
 
+/* pool_take_frame(), its cycles counted in the pool (and zero) phases. */
+static int pool_take(struct pfvmm_vcpu *vcpu, u64 src_frame, bool copy,
+		     u64 *frame)
+{
+	u8 prev = pfvmm_phase(vcpu, PFVMM_PHASE_POOL);
+	int err = pool_take_frame(vcpu, src_frame, copy, frame);
+
+	pfvmm_phase_back(vcpu, prev);
+	return err;
+}
+
 /* ---- resolving a fault ---- */
+
+/* The validator's pin and update, their cycles counted as their phases. */
+static int offload_pin(struct pfvmm_vcpu *vcpu, u64 frame, int level)
+{
+	u8 prev = pfvmm_phase(vcpu, PFVMM_PHASE_PIN);
+	int err = pfvmm_pvmmu_pin(&vcpu->vm->pv, frame, level);
+
+	pfvmm_phase_back(vcpu, prev);
+	return err;
+}
+
+static int offload_update(struct pfvmm_vcpu *vcpu, u64 gpa, u64 val)
+{
+	u8 prev = pfvmm_phase(vcpu, PFVMM_PHASE_PTE);
+	int err = pfvmm_pvmmu_update(&vcpu->vm->pv, gpa, val);
+
+	pfvmm_phase_back(vcpu, prev);
+	return err;
+}
 
 /*
  * Make sure the tables above @va exist; return the L1 table's frame.  The
@@ -301,11 +333,11 @@ static int ensure_tables(struct pfvmm_vcpu *vcpu, u64 va, u64 *l1)
 			return err;
 		if (!(pte & PFVMM_PTE_P)) {
 			err = pool_take(vcpu, 0, false, &frame);
-			err = err ?: pfvmm_pvmmu_pin(m, frame, level - 1);
+			err = err ?: offload_pin(vcpu, frame, level - 1);
 			if (err)
 				return err;
-			err = pfvmm_pvmmu_update(m, gpa, (frame << PAGE_SHIFT) |
-						 TABLE_FLAGS);
+			err = offload_update(vcpu, gpa, (frame << PAGE_SHIFT) |
+					     TABLE_FLAGS);
 			if (err) {
 				pfvmm_pvmmu_unpin(m, frame);
 				return err;
@@ -354,8 +386,10 @@ static int resolve(struct pfvmm_vcpu *vcpu, const struct pfvmm_region *r,
 
 	if (m->base == PFVMM_NO_BASE)
 		return -EINVAL;
+	pfvmm_phase(vcpu, PFVMM_PHASE_WALK);
 	err = l1_entry(vcpu, va, &l1e_gpa);
 	err = err ?: pfvmm_pvmmu_entry(m, l1e_gpa, &pte);
+	pfvmm_phase_back(vcpu, PFVMM_PHASE_HANDLER);
 	if (err)
 		return err;
 	if (!(error_code & PFVMM_PF_PRESENT) && !cow) {
@@ -374,12 +408,15 @@ static int resolve(struct pfvmm_vcpu *vcpu, const struct pfvmm_region *r,
 	} else {
 		return -EAGAIN;
 	}
-	err = err ?: pfvmm_pvmmu_update(m, l1e_gpa, (frame << PAGE_SHIFT) | val);
+	err = err ?: offload_update(vcpu, l1e_gpa, (frame << PAGE_SHIFT) | val);
 	if (err)
 		return err;
 	/* A read-only translation of the old page may be cached. */
-	if (cow && vcpu->vpid)
+	if (cow && vcpu->vpid) {
+		pfvmm_phase(vcpu, PFVMM_PHASE_FLUSH);
 		vmx_invvpid(VMX_VPID_EXTENT_SINGLE_CONTEXT, vcpu->vpid);
+		pfvmm_phase_back(vcpu, PFVMM_PHASE_HANDLER);
+	}
 	return 0;
 }
 
@@ -401,12 +438,14 @@ bool pfvmm_offload_fault(struct pfvmm_vcpu *vcpu, u64 va, u32 error_code)
 	    (error_code & (PFVMM_PF_RSVD | PFVMM_PF_INSTR)))
 		return false;
 	pfvmm_pv_lock(vm);
+	vm->mmu_vcpu = vcpu;
 	r = find_region(vm, va);
 	if (r) {
 		do {
 			err = resolve(vcpu, r, va & PAGE_MASK, error_code);
 		} while (err && pfvmm_pv_pin_wanted(vm));
 	}
+	vm->mmu_vcpu = NULL;
 	mutex_unlock(&vm->mmu_lock);
 	if (err == -ENOENT)
 		return false;

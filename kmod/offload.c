@@ -221,30 +221,18 @@ long pfvmm_hc_offload_info(struct pfvmm_vcpu *vcpu, u64 va)
 	return 0;
 }
 
-/*
- * Page-sized zeroing and copying with 8-byte strings: on an emulator that
- * counts every iteration of a string instruction, byte strings (what
- * memset and memcpy use on CPUs with ERMS) cost eight times as much.
- */
-static void page_zero(void *dst)
+/* What a frame taken from the pool is filled with. */
+enum pool_fill {
+	POOL_ZERO,	/* zeroes */
+	POOL_COPY,	/* a copy of another frame */
+	POOL_TABLE,	/* nothing: pfvmm_pvmmu_pin_empty() clears it */
+};
+
+/* Take a frame from the pool, filled as @fill says (@src_frame to copy). */
+static int pool_take_frame(struct pfvmm_vcpu *vcpu, u64 src_frame,
+			   enum pool_fill fill, u64 *frame)
 {
-	unsigned long n = PAGE_SIZE / 8;
-
-	asm volatile("rep stosq" : "+D" (dst), "+c" (n) : "a" (0UL) : "memory");
-}
-
-static void page_copy(void *dst, const void *src)
-{
-	unsigned long n = PAGE_SIZE / 8;
-
-	asm volatile("rep movsq" : "+D" (dst), "+S" (src), "+c" (n)
-		     : : "memory");
-}
-
-/* Take a frame from the pool, filled with zeroes or with @src's page. */
-static int pool_take_frame(struct pfvmm_vcpu *vcpu, u64 src_frame, bool copy,
-			   u64 *frame)
-{
+	bool copy = fill == POOL_COPY;
 	struct pfvmm_vm *vm = vcpu->vm;
 	const struct pfvmm_frame *pf;
 	void *dst, *src = NULL;
@@ -267,12 +255,14 @@ static int pool_take_frame(struct pfvmm_vcpu *vcpu, u64 src_frame, bool copy,
 		src = pfvmm_pv_kva(vm, src_frame << PAGE_SHIFT);
 	if (!dst || (copy && !src))
 		return -EFAULT;
-	pfvmm_phase(vcpu, PFVMM_PHASE_ZERO);
-	if (copy)
-		page_copy(dst, src);
-	else
-		page_zero(dst);
-	pfvmm_phase_back(vcpu, PFVMM_PHASE_POOL);
+	if (fill != POOL_TABLE) {
+		pfvmm_phase(vcpu, PFVMM_PHASE_ZERO);
+		if (copy)
+			pfvmm_page_copy(dst, src);
+		else
+			pfvmm_page_zero(dst);
+		pfvmm_phase_back(vcpu, PFVMM_PHASE_POOL);
+	}
 	pool_pop(vm);
 	vcpu->stats.pool_frames_used++;
 	pfvmm_global_stat_inc(PFVMM_GSTAT_POOL_USED);
@@ -281,11 +271,11 @@ static int pool_take_frame(struct pfvmm_vcpu *vcpu, u64 src_frame, bool copy,
 }
 
 /* pool_take_frame(), its cycles counted in the pool (and zero) phases. */
-static int pool_take(struct pfvmm_vcpu *vcpu, u64 src_frame, bool copy,
-		     u64 *frame)
+static int pool_take(struct pfvmm_vcpu *vcpu, u64 src_frame,
+		     enum pool_fill fill, u64 *frame)
 {
 	u8 prev = pfvmm_phase(vcpu, PFVMM_PHASE_POOL);
-	int err = pool_take_frame(vcpu, src_frame, copy, frame);
+	int err = pool_take_frame(vcpu, src_frame, fill, frame);
 
 	pfvmm_phase_back(vcpu, prev);
 	return err;
@@ -293,11 +283,15 @@ static int pool_take(struct pfvmm_vcpu *vcpu, u64 src_frame, bool copy,
 
 /* ---- resolving a fault ---- */
 
-/* The validator's pin and update, their cycles counted as their phases. */
+/*
+ * The validator's pin and update, their cycles counted as their phases.
+ * A table comes from the pool, so it is pinned as an empty one: cleared
+ * after write protection, no entry to validate.
+ */
 static int offload_pin(struct pfvmm_vcpu *vcpu, u64 frame, int level)
 {
 	u8 prev = pfvmm_phase(vcpu, PFVMM_PHASE_PIN);
-	int err = pfvmm_pvmmu_pin(&vcpu->vm->pv, frame, level);
+	int err = pfvmm_pvmmu_pin_empty(&vcpu->vm->pv, frame, level);
 
 	pfvmm_phase_back(vcpu, prev);
 	return err;
@@ -332,7 +326,7 @@ static int ensure_tables(struct pfvmm_vcpu *vcpu, u64 va, u64 *l1)
 		if (err)
 			return err;
 		if (!(pte & PFVMM_PTE_P)) {
-			err = pool_take(vcpu, 0, false, &frame);
+			err = pool_take(vcpu, 0, POOL_TABLE, &frame);
 			err = err ?: offload_pin(vcpu, frame, level - 1);
 			if (err)
 				return err;
@@ -395,14 +389,14 @@ static int resolve(struct pfvmm_vcpu *vcpu, const struct pfvmm_region *r,
 	if (!(error_code & PFVMM_PF_PRESENT) && !cow) {
 		if (pte & PFVMM_PTE_P)
 			return -EAGAIN;	/* not a demand-zero fault */
-		err = pool_take(vcpu, 0, false, &frame);
+		err = pool_take(vcpu, 0, POOL_ZERO, &frame);
 		val = PFVMM_PTE_P | PFVMM_PTE_U |
 		      (r->flags & PFVMM_REGION_WRITE ? PFVMM_PTE_W : 0);
 	} else if (cow && (error_code & PFVMM_PF_WRITE) &&
 		   (pte & (PFVMM_PTE_P | PFVMM_PTE_W | PFVMM_PTE_COW)) ==
 		   (PFVMM_PTE_P | PFVMM_PTE_COW)) {
-		err = pool_take(vcpu, (pte & PFVMM_PTE_ADDR) >> PAGE_SHIFT, true,
-				&frame);
+		err = pool_take(vcpu, (pte & PFVMM_PTE_ADDR) >> PAGE_SHIFT,
+				POOL_COPY, &frame);
 		val = PFVMM_PTE_P | PFVMM_PTE_U | PFVMM_PTE_W |
 		      (pte & PFVMM_PTE_NX);
 	} else {

@@ -135,6 +135,17 @@ static void pv_free_shadow(void *ctx, u64 *shadow)
 	free_page((unsigned long)shadow);
 }
 
+static int pv_clear_table(void *ctx, u64 frame, u64 *shadow)
+{
+	u64 *p = pfvmm_pv_kva(ctx, frame << PAGE_SHIFT);
+
+	if (!p)
+		return -EFAULT;
+	pfvmm_page_zero(p);
+	pfvmm_page_zero(shadow);
+	return 0;
+}
+
 static const struct pfvmm_pvmmu_ops pv_mmu_ops = {
 	.read_pte	= pv_read_pte,
 	.write_pte	= pv_write_pte,
@@ -142,6 +153,7 @@ static const struct pfvmm_pvmmu_ops pv_mmu_ops = {
 	.protect	= pv_protect,
 	.alloc_shadow	= pv_alloc_shadow,
 	.free_shadow	= pv_free_shadow,
+	.clear_table	= pv_clear_table,
 };
 
 static void pv_free_ranges(struct pfvmm_frame_range *r, unsigned int n)

@@ -129,9 +129,9 @@ def phase_table(rows, size, emulated=True):
     if not cols:
         return []
     unit = "emulated cycles" if emulated else "cycles"
-    out = [f"Where the cycles go at {size:,} pages ({unit} per fault, from the module's "
-           "phase counters over the whole run, divided by the faults; in brackets how "
-           "often the phase was entered per fault):", "",
+    out = [f"Where the cycles go at {size:,} pages ({unit} per fault: the module's "
+           "phase counters over the guest's timed faulting loops, divided by the faults; "
+           "in brackets how often the phase was entered per fault):", "",
            "| phase | " + " | ".join(f"{w} {m}" for w, m in cols) + " |",
            "|---|" + "---:|" * len(cols)]
     for p, what in PHASES:

@@ -164,7 +164,6 @@ static enum pfvmm_next handle_exception_nmi(struct pfvmm_vcpu *vcpu)
 		return PFVMM_NEXT_GUEST;	/* the host's handler already ran */
 	if ((info & INTR_INFO_VECTOR_MASK) == X86_TRAP_PF &&
 	    pfvmm_vm_is_pv(vcpu->vm)) {
-		vcpu->l1d_flush = true;	/* the validator walked guest tables */
 		return pfvmm_pv_handle_pf(vcpu, vmcs_readl(EXIT_QUALIFICATION),
 					   vmcs_read32(VM_EXIT_INTR_ERROR_CODE));
 	}

@@ -431,6 +431,12 @@ bool pfvmm_offload_fault(struct pfvmm_vcpu *vcpu, u64 va, u32 error_code)
 	if (!(error_code & PFVMM_PF_USER) ||
 	    (error_code & (PFVMM_PF_RSVD | PFVMM_PF_INSTR)))
 		return false;
+	/*
+	 * The module walks the shadows and writes guest tables and frames:
+	 * flush before the next entry, as KVM does after its shadow MMU's
+	 * #PF intercept (kvm_handle_page_fault(); l1d.c).
+	 */
+	vcpu->l1d_flush = true;
 	pfvmm_pv_lock(vm);
 	vm->mmu_vcpu = vcpu;
 	r = find_region(vm, va);

@@ -30,8 +30,15 @@
 #define EPT_ENTRIES	512
 #define EPT_ADDR_MASK	0x000ffffffffff000ULL
 #define EPT_TABLE_FLAGS	VMX_EPT_RWX_MASK
-#define EPT_LEAF_FLAGS	(VMX_EPT_RWX_MASK | \
-			 (VMX_EPTP_MT_WB << VMX_EPT_MT_EPTE_SHIFT))
+/*
+ * Guest memory is ordinary host RAM and no device DMAs into it: write-back,
+ * whatever the guest's PAT and PCD/PWT say (IPAT), as KVM maps RAM without
+ * non-coherent DMA (vmx_get_mt_mask()).  A guest cannot make the host's
+ * pages uncached, nor alias one page with two memory types.
+ */
+#define EPT_LEAF_MEMTYPE	((VMX_EPTP_MT_WB << VMX_EPT_MT_EPTE_SHIFT) | \
+				 VMX_EPT_IPAT_BIT)
+#define EPT_LEAF_FLAGS	(VMX_EPT_RWX_MASK | EPT_LEAF_MEMTYPE)
 
 static unsigned int ept_index(u64 gpa, int level)
 {
@@ -153,8 +160,7 @@ static u64 *ept_find_leaf(struct pfvmm_ept *ept, u64 gpa)
 static u64 ept_leaf_flags(struct pfvmm_vm *vm, u64 gpa)
 {
 	if (pfvmm_pv_frame_is_table(vm, gpa))
-		return VMX_EPT_READABLE_MASK |
-		       (VMX_EPTP_MT_WB << VMX_EPT_MT_EPTE_SHIFT);
+		return VMX_EPT_READABLE_MASK | EPT_LEAF_MEMTYPE;
 	return EPT_LEAF_FLAGS;
 }
 

@@ -94,7 +94,6 @@ struct pfvmm_vm {
 	/* offload (under mmu_lock): regions, the donated pool */
 	struct pfvmm_region regions[PFVMM_MAX_REGIONS];
 	unsigned int nr_regions;
-	struct pfvmm_walk_cache walk_cache;	/* offload's last walk to an L1 */
 	u64 *pool;			/* frame numbers, a stack */
 	u64 pool_count;
 	/* Counters of vCPUs already destroyed are folded in here. */
@@ -153,6 +152,13 @@ struct pfvmm_vcpu {
 	u8 io_in_size;		/* IN exit of this size: io.data to RAX next */
 	/* irq.c: interrupts from userspace, the kernel's copies */
 	s16 pending_irq;		/* the queued vector, or -1 */
+	/*
+	 * pv VMs, under the VM's mmu_lock: the pinned L4 this vCPU's CR3
+	 * names as the validator knows it (PFVMM_NO_BASE until the guest
+	 * loads one), and offload's last walk from it.
+	 */
+	u64 pv_base;
+	struct pfvmm_walk_cache walk_cache;
 	bool irq_window_wanted;		/* request_interrupt_window at RUN */
 	bool irq_window_on;		/* interrupt-window exiting is set */
 	struct pfvmm_vm_stats stats;	/* written only by the vCPU thread */
@@ -294,6 +300,8 @@ long pfvmm_hc_mmuext_op(struct pfvmm_vcpu *vcpu, u64 va, u64 count,
 enum pfvmm_next pfvmm_pv_handle_pf(struct pfvmm_vcpu *vcpu, u64 addr,
 				   u32 error_code);
 bool pfvmm_pv_load_cr3(struct pfvmm_vcpu *vcpu, u64 val);
+void pfvmm_pv_sregs_cr3(struct pfvmm_vcpu *vcpu, u64 val);
+void pfvmm_pv_vcpu_destroy(struct pfvmm_vcpu *vcpu);
 
 /* offload.c */
 static inline bool pfvmm_offload_on(const struct pfvmm_vm *vm)

@@ -314,7 +314,7 @@ static int offload_update(struct pfvmm_vcpu *vcpu, u64 gpa, u64 val)
 static int ensure_tables(struct pfvmm_vcpu *vcpu, u64 va, u64 *l1)
 {
 	struct pfvmm_pvmmu *m = &vcpu->vm->pv;
-	u64 table = m->base;
+	u64 table = vcpu->pv_base;
 	int level, err;
 
 	for (level = 4; level > 1; level--) {
@@ -352,18 +352,18 @@ static int ensure_tables(struct pfvmm_vcpu *vcpu, u64 va, u64 *l1)
  */
 static int l1_entry(struct pfvmm_vcpu *vcpu, u64 va, u64 *l1e_gpa)
 {
-	struct pfvmm_walk_cache *c = &vcpu->vm->walk_cache;
+	struct pfvmm_walk_cache *c = &vcpu->walk_cache;
 	struct pfvmm_pvmmu *m = &vcpu->vm->pv;
 	int err;
 
-	if (!c->l1 || c->upper_gen != m->upper_gen || c->base != m->base ||
+	if (!c->l1 || c->upper_gen != m->upper_gen || c->base != vcpu->pv_base ||
 	    c->va_2m != va >> 21) {
 		c->l1 = 0;
 		err = ensure_tables(vcpu, va, &c->l1);
 		if (err)
 			return err;
 		c->upper_gen = m->upper_gen;
-		c->base = m->base;
+		c->base = vcpu->pv_base;
 		c->va_2m = va >> 21;
 	}
 	*l1e_gpa = (c->l1 << PAGE_SHIFT) + ((va >> 12) & 511) * 8;
@@ -378,7 +378,7 @@ static int resolve(struct pfvmm_vcpu *vcpu, const struct pfvmm_region *r,
 	bool cow = (r->flags & PFVMM_REGION_KIND) == PFVMM_REGION_COW;
 	int err;
 
-	if (m->base == PFVMM_NO_BASE)
+	if (vcpu->pv_base == PFVMM_NO_BASE)
 		return -EINVAL;
 	pfvmm_phase(vcpu, PFVMM_PHASE_WALK);
 	err = l1_entry(vcpu, va, &l1e_gpa);

@@ -25,6 +25,7 @@
 
 #include <linux/gfp.h>
 #include <linux/kernel.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <asm/traps.h>
 #include "../include/pfvmm/hypercall.h"
@@ -259,7 +260,10 @@ static void pv_flush_guest_tlb(struct pfvmm_vcpu *vcpu)
  * PV_CHUNK at a time (with no lock held), with @apply under mmu_lock;
  * stop at the first error.  A request that failed for a page not mapped
  * yet is applied again once it is.  The number applied goes to @done_va
- * if the guest asked for it.
+ * if the guest asked for it.  Between chunks the thread may yield: a
+ * MULTICALL of MMUEXT_OPs is 32768 pins of 512 entries each, too long to
+ * hold a CPU on a kernel without forced preemption (the preempt notifier
+ * reloads the VMCS wherever the thread runs next).
  */
 static long pv_batch(struct pfvmm_vcpu *vcpu, u64 va, u64 count, u64 done_va,
 		     size_t size,
@@ -291,6 +295,7 @@ static long pv_batch(struct pfvmm_vcpu *vcpu, u64 va, u64 count, u64 done_va,
 		}
 		vm->mmu_vcpu = NULL;
 		mutex_unlock(&vm->mmu_lock);
+		cond_resched();
 	}
 	if (pv_store_done(vcpu, done_va, done))
 		return -PFVMM_EFAULT;
@@ -329,7 +334,8 @@ long pfvmm_hc_update_va_mapping(struct pfvmm_vcpu *vcpu, u64 va, u64 val,
 	vm->mmu_vcpu = vcpu;
 	pfvmm_phase(vcpu, PFVMM_PHASE_PTE);
 	do {
-		err = pfvmm_pvmmu_va_entry(&vm->pv, va, &pte_gpa);
+		err = pfvmm_pvmmu_va_entry(&vm->pv, vcpu->pv_base, va,
+					   &pte_gpa);
 		if (!err)
 			err = pfvmm_pvmmu_update(&vm->pv, pte_gpa, val);
 	} while (err && pfvmm_pv_pin_wanted(vm));
@@ -363,7 +369,8 @@ static long pv_mmuext_one(struct pfvmm_vcpu *vcpu, const void *p)
 		err = pfvmm_pvmmu_unpin(&vm->pv, op->arg1);
 		break;
 	case PFVMM_MMUEXT_NEW_BASEPTR:
-		err = pfvmm_pvmmu_new_base(&vm->pv, op->arg1);
+		err = pfvmm_pvmmu_new_base(&vm->pv, &vcpu->pv_base,
+					   op->arg1);
 		if (!err) {
 			vmcs_writel(GUEST_CR3, op->arg1 << PAGE_SHIFT);
 			pv_flush_guest_tlb(vcpu);
@@ -436,9 +443,39 @@ bool pfvmm_pv_load_cr3(struct pfvmm_vcpu *vcpu, u64 val)
 	if (val & ~PFVMM_PTE_ADDR)
 		return false;
 	mutex_lock(&vm->mmu_lock);	/* guest memory is not touched */
-	ok = !pfvmm_pvmmu_new_base(&vm->pv, val >> PAGE_SHIFT);
+	ok = !pfvmm_pvmmu_new_base(&vm->pv, &vcpu->pv_base, val >> PAGE_SHIFT);
 	mutex_unlock(&vm->mmu_lock);
 	if (ok)
 		vmcs_writel(GUEST_CR3, val);
 	return ok;
+}
+
+/**
+ * pfvmm_pv_sregs_cr3() - SET_SREGS gave a pv vCPU this CR3
+ * @vcpu: the vCPU (not running: its run_lock is held)
+ * @val: the CR3 loaded
+ *
+ * A pinned L4 becomes the vCPU's base, as a MOV to CR3 would make it;
+ * anything else (the launcher's boot tables) leaves the vCPU without one
+ * until the guest loads a pinned L4.
+ */
+void pfvmm_pv_sregs_cr3(struct pfvmm_vcpu *vcpu, u64 val)
+{
+	struct pfvmm_vm *vm = vcpu->vm;
+
+	mutex_lock(&vm->mmu_lock);
+	if ((val & ~PFVMM_PTE_ADDR) ||
+	    pfvmm_pvmmu_new_base(&vm->pv, &vcpu->pv_base, val >> PAGE_SHIFT))
+		pfvmm_pvmmu_drop_base(&vm->pv, &vcpu->pv_base);
+	mutex_unlock(&vm->mmu_lock);
+}
+
+/* The vCPU goes away: its base no longer keeps its L4 pinned. */
+void pfvmm_pv_vcpu_destroy(struct pfvmm_vcpu *vcpu)
+{
+	struct pfvmm_vm *vm = vcpu->vm;
+
+	mutex_lock(&vm->mmu_lock);
+	pfvmm_pvmmu_drop_base(&vm->pv, &vcpu->pv_base);
+	mutex_unlock(&vm->mmu_lock);
 }

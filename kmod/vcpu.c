@@ -697,6 +697,8 @@ static long vcpu_regs_ioctl(struct pfvmm_vcpu *vcpu, unsigned int cmd,
 			r = check_sregs(&u->sregs);
 		if (!r)
 			vcpu_with_vmcs(vcpu, set_sregs, &u->sregs);
+		if (!r && pfvmm_vm_is_pv(vcpu->vm))
+			pfvmm_pv_sregs_cr3(vcpu, u->sregs.cr3);
 		break;
 	}
 	mutex_unlock(&vcpu->run_lock);
@@ -861,6 +863,8 @@ static int vcpu_release(struct inode *inode, struct file *file)
 	struct pfvmm_vcpu *vcpu = file->private_data;
 	struct pfvmm_vm *vm = vcpu->vm;
 
+	if (pfvmm_vm_is_pv(vm))
+		pfvmm_pv_vcpu_destroy(vcpu);
 	mutex_lock(&vm->lock);
 	vm->vcpus[vcpu->id] = NULL;
 	pfvmm_vcpu_stats_add(&vm->dead_stats, &vcpu->stats);
@@ -896,6 +900,7 @@ static struct pfvmm_vcpu *vcpu_alloc(struct pfvmm_vm *vm, unsigned int id)
 	}
 	vcpu->vm = vm;
 	vcpu->id = id;
+	vcpu->pv_base = PFVMM_NO_BASE;
 	vcpu->cpu = -1;
 	vcpu->pending_irq = -1;
 	vcpu->guest_dr[6] = DR6_RESERVED;

@@ -249,6 +249,9 @@ struct vmx_compat {
 	int first;		/* one of them, for the message */
 };
 
+/* The boot CPU's values, read at load: a CPU onlined later must match. */
+static u64 vmx_compat_boot[ARRAY_SIZE(vmx_compat_msrs)];
+
 static void read_compat_msrs(u64 *v)
 {
 	unsigned int i;
@@ -277,6 +280,7 @@ static int check_cpus_alike(void)
 		return -ENOMEM;
 	cpus_read_lock();
 	read_compat_msrs(c->boot);
+	memcpy(vmx_compat_boot, c->boot, sizeof(vmx_compat_boot));
 	on_each_cpu(compare_compat_msrs, c, 1);
 	cpus_read_unlock();
 	if (atomic_read(&c->differs)) {
@@ -465,10 +469,29 @@ void pfvmm_vmx_put(void)
 	cpus_read_unlock();
 }
 
+/*
+ * A CPU coming online must look like the ones checked at load, VMs or
+ * not (KVM 6.1 checks only at load; later kernels fail the onlining too):
+ * -EOPNOTSUPP keeps it offline.
+ */
+static int check_onlined_cpu(unsigned int cpu)
+{
+	u64 v[ARRAY_SIZE(vmx_compat_msrs)];
+
+	read_compat_msrs(v);
+	if (!memcmp(v, vmx_compat_boot, sizeof(v)))
+		return 0;
+	pr_err("CPU %u's VT-x capabilities or IA32_FEATURE_CONTROL differ from the boot CPU's: it stays offline while pfvmm is loaded\n",
+	       cpu);
+	return -EOPNOTSUPP;
+}
+
 static int cpu_online_cb(unsigned int cpu)
 {
-	int err = 0;
+	int err = check_onlined_cpu(cpu);
 
+	if (err)
+		return err;
 	mutex_lock(&vmx_users_lock);
 	if (vmx_users) {
 		preempt_disable();

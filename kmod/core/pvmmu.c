@@ -88,7 +88,7 @@ int pfvmm_pvmmu_init(struct pfvmm_pvmmu *m,
 	}
 	m->nranges = nranges;
 	m->nframes = nframes;
-	m->base = PFVMM_NO_BASE;
+	m->live_bases = 0;
 	m->ops = ops;
 	m->ctx = ctx;
 	m->tables = 0;
@@ -425,7 +425,8 @@ int pfvmm_pvmmu_pin_empty(struct pfvmm_pvmmu *m, u64 frame, int level)
  * Dropping the last reference drops the ones its entries hold, as they
  * were validated (whatever guest memory says now).
  *
- * Return: 0; -EINVAL if not pinned; -EBUSY for the current base table.
+ * Return: 0; -EINVAL if not pinned; -EBUSY for a table that is the base
+ * of any vCPU (it is in use as CR3 there).
  */
 int pfvmm_pvmmu_unpin(struct pfvmm_pvmmu *m, u64 frame)
 {
@@ -433,7 +434,7 @@ int pfvmm_pvmmu_unpin(struct pfvmm_pvmmu *m, u64 frame)
 
 	if (!f || !f->pinned)
 		return -EINVAL;
-	if (frame == m->base)
+	if (f->live)
 		return -EBUSY;
 	f->pinned = 0;
 	m->upper_gen++;
@@ -517,7 +518,8 @@ int pfvmm_pvmmu_entry(const struct pfvmm_pvmmu *m, u64 gpa, u64 *val)
 
 /**
  * pfvmm_pvmmu_va_entry() - where the L1 entry mapping @va lives
- * @m: the validator state; the walk starts at the current base
+ * @m: the validator state
+ * @base: the L4 the walk starts at (a vCPU's base), or PFVMM_NO_BASE
  * @va: a canonical guest-virtual address
  * @pte_gpa: the entry's guest-physical address
  *
@@ -527,9 +529,10 @@ int pfvmm_pvmmu_entry(const struct pfvmm_pvmmu *m, u64 gpa, u64 *val)
  * Return: 0, -EINVAL without a base or for a non-canonical address,
  * -EFAULT if an upper level is not present.
  */
-int pfvmm_pvmmu_va_entry(struct pfvmm_pvmmu *m, u64 va, u64 *pte_gpa)
+int pfvmm_pvmmu_va_entry(struct pfvmm_pvmmu *m, u64 base, u64 va,
+			 u64 *pte_gpa)
 {
-	u64 table = m->base, top = va >> 47;
+	u64 table = base, top = va >> 47;
 	int level;
 
 	if (table == PFVMM_NO_BASE || (top != 0 && top != 0x1ffff))
@@ -549,21 +552,50 @@ int pfvmm_pvmmu_va_entry(struct pfvmm_pvmmu *m, u64 va, u64 *pte_gpa)
 }
 
 /**
- * pfvmm_pvmmu_new_base() - switch to another pinned L4
+ * pfvmm_pvmmu_new_base() - point a vCPU's base at another pinned L4
  * @m: the validator state
+ * @base: the vCPU's base (PFVMM_NO_BASE or a frame this set earlier)
  * @frame: the L4's frame
  *
- * Return: 0, or -EINVAL unless @frame is a pinned L4.
+ * The L4 stays pinned while any base names it; the old one is let go.
+ *
+ * Return: 0, or -EINVAL unless @frame is a pinned L4 (then @base is
+ * unchanged).
  */
-int pfvmm_pvmmu_new_base(struct pfvmm_pvmmu *m, u64 frame)
+int pfvmm_pvmmu_new_base(struct pfvmm_pvmmu *m, u64 *base, u64 frame)
 {
-	const struct pfvmm_frame *f = pfvmm_pvmmu_frame(m, frame);
+	struct pfvmm_frame *f = pfvmm_pvmmu_frame(m, frame);
 
 	if (!f || !f->pinned || f->type != PFVMM_FT_L4)
 		return -EINVAL;
-	m->base = frame;
-	m->upper_gen++;
+	f->live++;
+	m->live_bases++;
+	pfvmm_pvmmu_drop_base(m, base);
+	*base = frame;
 	return 0;
+}
+
+/**
+ * pfvmm_pvmmu_drop_base() - a vCPU lets go of its base (it is destroyed,
+ * or its CR3 is no pinned L4 any more)
+ * @m: the validator state
+ * @base: the vCPU's base; PFVMM_NO_BASE afterwards
+ */
+void pfvmm_pvmmu_drop_base(struct pfvmm_pvmmu *m, u64 *base)
+{
+	struct pfvmm_frame *f;
+
+	m->upper_gen++;
+	if (*base == PFVMM_NO_BASE)
+		return;
+	f = pfvmm_pvmmu_frame(m, *base);
+	*base = PFVMM_NO_BASE;
+	if (!f || !f->live) {
+		m->bad_drops++;		/* not a base set here: a caller's bug */
+		return;
+	}
+	f->live--;
+	m->live_bases--;
 }
 
 /* @frame's place among the frames of all ranges in order, or ~0. */

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The paravirtual MMU's validator (portable core): frame types and
- * reference counts, pinning, page-table updates, the base pointer, and
- * the validator's own copy of every table it validated.
+ * reference counts, pinning, page-table updates, the base pointers (one
+ * per vCPU, each held in a u64 of the caller's; a pinned L4 that is some
+ * vCPU's base cannot be unpinned), and the validator's own copy of every
+ * table it validated.
  * It touches guest memory only through the callbacks in
  * struct pfvmm_pvmmu_ops, so it runs unchanged in the unit tests and the
  * fuzzer.  Callers serialise all calls on one struct pfvmm_pvmmu.
@@ -27,7 +29,7 @@ struct pfvmm_frame {
 	u8 type;		/* enum pfvmm_frame_type */
 	u8 pinned;
 	u8 in_pool;		/* the caller's (offload's pool): never read here */
-	u8 pad;
+	u8 live;		/* bases (one a vCPU) that name this L4 */
 	u32 count;		/* references holding the type */
 	/*
 	 * A table's entries as validated (PFVMM_PT_ENTRIES of them), NULL
@@ -78,13 +80,13 @@ struct pfvmm_pvmmu {
 	struct pfvmm_frame_range ranges[PFVMM_PVMMU_RANGES];
 	unsigned int nranges;
 	u64 nframes;			/* frames in all ranges */
-	u64 base;			/* frame of the current L4, or ~0 */
+	u64 live_bases;			/* bases set (pfvmm_pvmmu_new_base) */
 	const struct pfvmm_pvmmu_ops *ops;
 	void *ctx;
 	u64 tables;			/* frames typed as page tables now */
 	/*
 	 * Bumped whenever a table above L1 may have changed (an update of an
-	 * L2-L4 entry, an unpin, a new base): a walk to an L1 table cached
+	 * L2-L4 entry, an unpin, a base set): a walk to an L1 table cached
 	 * under one value stays right while the value does.
 	 */
 	u64 upper_gen;
@@ -105,9 +107,11 @@ int pfvmm_pvmmu_pin(struct pfvmm_pvmmu *m, u64 frame, int level);
 int pfvmm_pvmmu_pin_empty(struct pfvmm_pvmmu *m, u64 frame, int level);
 int pfvmm_pvmmu_unpin(struct pfvmm_pvmmu *m, u64 frame);
 int pfvmm_pvmmu_update(struct pfvmm_pvmmu *m, u64 ptr, u64 val);
-int pfvmm_pvmmu_va_entry(struct pfvmm_pvmmu *m, u64 va, u64 *pte_gpa);
+int pfvmm_pvmmu_va_entry(struct pfvmm_pvmmu *m, u64 base, u64 va,
+			 u64 *pte_gpa);
 int pfvmm_pvmmu_entry(const struct pfvmm_pvmmu *m, u64 gpa, u64 *val);
-int pfvmm_pvmmu_new_base(struct pfvmm_pvmmu *m, u64 frame);
+int pfvmm_pvmmu_new_base(struct pfvmm_pvmmu *m, u64 *base, u64 frame);
+void pfvmm_pvmmu_drop_base(struct pfvmm_pvmmu *m, u64 *base);
 bool pfvmm_pvmmu_is_table(const struct pfvmm_pvmmu *m, u64 frame);
 int pfvmm_pvmmu_check(const struct pfvmm_pvmmu *m, u32 *scratch);
 

@@ -4,7 +4,8 @@
  *
  * The input is a sequence of operations on a 64-frame guest whose frames 8
  * and 9 are a hole (two ranges, as two memory slots would be): pin, unpin,
- * mmu_update, new_base, va_entry, a raw guest write to a frame that is not
+ * mmu_update, new_base and va_entry (each on one of two vCPUs' base
+ * pointers), a raw guest write to a frame that is not
  * a page table (tables are write-protected: the guest cannot write them),
  * a write by the launcher through its own mapping, which nothing protects
  * (to any frame, page tables included), a pin raced by another vCPU's
@@ -193,21 +194,23 @@ static bool is_table(u64 fr)
 
 static struct pfvmm_frame snap[NFR];
 static bool snap_prot[NFR];
-static u64 snap_tables, snap_base;
+static u64 snap_tables, snap_base[2];
+static u64 vbase[2];	/* two vCPUs' base pointers */
 
 static void take_snapshot(void)
 {
 	memcpy(snap, frames, sizeof(snap));
 	memcpy(snap_prot, prot, sizeof(snap_prot));
 	snap_tables = m.tables;
-	snap_base = m.base;
+	memcpy(snap_base, vbase, sizeof(snap_base));
 }
 
 static bool unchanged(void)
 {
 	return !memcmp(snap, frames, sizeof(snap)) &&
 	       !memcmp(snap_prot, prot, sizeof(prot)) &&
-	       snap_tables == m.tables && snap_base == m.base;
+	       snap_tables == m.tables &&
+	       !memcmp(snap_base, vbase, sizeof(vbase));
 }
 
 /*
@@ -306,8 +309,10 @@ static void op_unpin(struct in *in)
 	if (!r && (!was || frames[fr].pinned))
 		FAIL("unpin(%llu) = 0 of a frame not pinned",
 		     (unsigned long long)fr);
-	if (r == -EBUSY && fr != m.base)
-		FAIL("unpin -EBUSY of a frame that is not the base");
+	if (r == -EBUSY && fr != vbase[0] && fr != vbase[1])
+		FAIL("unpin -EBUSY of a frame that is no vCPU's base");
+	if (r != -EBUSY && was && (fr == vbase[0] || fr == vbase[1]))
+		FAIL("unpin(%llu) = %d of a vCPU's base", (unsigned long long)fr, r);
 	check_all("unpin", r);
 }
 
@@ -351,19 +356,20 @@ static void op_update(struct in *in)
 
 static void op_new_base(struct in *in)
 {
-	u64 fr = pick_frame(in), was = m.base;
-	int r = pfvmm_pvmmu_new_base(&m, fr);
+	u64 *base = &vbase[byte(in) & 1];
+	u64 fr = pick_frame(in), was = *base;
+	int r = pfvmm_pvmmu_new_base(&m, base, fr);
 
 	expect_err("new_base", r, -EINVAL, -EINVAL, -EINVAL, -EINVAL);
-	if (r ? m.base != was : m.base != fr)
+	if (r ? *base != was : *base != fr)
 		FAIL("new_base(%llu) = %d, base %llu", (unsigned long long)fr,
-		     r, (unsigned long long)m.base);
+		     r, (unsigned long long)*base);
 	check_all("new_base", r);
 }
 
 static void op_va_entry(struct in *in)
 {
-	u64 va = 0, gpa = ~0ULL;
+	u64 va = 0, gpa = ~0ULL, base;
 	int i, r;
 
 	for (i = 0; i < 4; i++)
@@ -373,9 +379,10 @@ static void op_va_entry(struct in *in)
 		va |= 0xffff800000000000ULL;
 	if (byte(in) == 0xff)
 		va ^= 1ULL << 50;	/* non-canonical */
-	r = pfvmm_pvmmu_va_entry(&m, va, &gpa);
+	base = vbase[byte(in) & 1];
+	r = pfvmm_pvmmu_va_entry(&m, base, va, &gpa);
 	expect_err("va_entry", r, -EINVAL, -EFAULT, -EINVAL, -EINVAL);
-	if (!r && (m.base == PFVMM_NO_BASE || (gpa & 7) ||
+	if (!r && (base == PFVMM_NO_BASE || (gpa & 7) ||
 		   (gpa >> 12) >= NFR ||
 		   frames[gpa >> 12].type != PFVMM_FT_L1))
 		FAIL("va_entry(%#llx) = %#llx, not in an L1",
@@ -455,6 +462,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (m.nranges)
 		pfvmm_pvmmu_destroy(&m);	/* nothing, if the last run passed */
 	shadows = 0;
+	vbase[0] = vbase[1] = PFVMM_NO_BASE;
 	if (pfvmm_pvmmu_init(&m, ranges, 2, &ops, NULL))
 		FAIL("init refused the two ranges");
 	take_snapshot();
@@ -480,7 +488,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	/* The end (the state was checked after its last change): tear it
 	 * all down, every frame must come back untyped. */
-	m.base = PFVMM_NO_BASE;
+	pfvmm_pvmmu_drop_base(&m, &vbase[0]);
+	pfvmm_pvmmu_drop_base(&m, &vbase[1]);
 	for (fr = 0; fr < NFR; fr++)
 		if (frames[fr].pinned && pfvmm_pvmmu_unpin(&m, fr))
 			FAIL("unpin(%u) at the end failed", fr);

@@ -16,7 +16,7 @@
  * Console output is passed through.  Exit status: the guest's (0 when its
  * checks passed), or 1 when this program's own checks failed.
  * Built with the launcher's own VM setup code (userspace/vm.c and the
- * /dev/pfvmm backend).
+ * /dev/pfvmm backend) and pvhost.c's run loop.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -24,12 +24,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "vmm.h"
+#include "pvhost.h"
 
 #define GUEST_MEM	(32ull << 20)
 #define CMDLINE		"mode=pv hostile=tamper"
-#define CONSOLE_PORT	0xe9
-#define EXIT_PORT	0xf4
 
 #define TAMPER_PORT	0x5a0
 #define TAMPER_MAGIC	0x2121726570616d74ull	/* "tamper!!" */
@@ -106,49 +104,12 @@ static int handle_request(struct vm *vm, uint64_t gpa)
 	return 0;
 }
 
-/* RUN until the guest stops; its status, or -1 if it failed otherwise. */
-static int run_guest(struct vm *vm)
+static int tamper_out(struct vcpu *vcpu, uint32_t gpa)
 {
-	struct vcpu *vcpu = &vm->vcpu;
-	struct pfvmm_run *run;
-
-	for (;;) {
-		if (vm->backend->run(vcpu)) {
-			perror("pt-tamper: PFVMM_RUN");
-			return -1;
-		}
-		run = vcpu->run;
-		switch (run->exit_reason) {
-		case PFVMM_EXIT_CONSOLE:
-			fwrite(run->console.buf, 1,
-			       run->console.len < PFVMM_CONSOLE_MAX ?
-			       run->console.len : PFVMM_CONSOLE_MAX, stdout);
-			fflush(stdout);
-			break;
-		case PFVMM_EXIT_IO:
-			if (run->io.in)
-				run->io.data = ~0ull;
-			else if (run->io.port == TAMPER_PORT &&
-				 handle_request(vm, run->io.data & 0xffffffffu))
-				return -1;
-			else if (run->io.port == CONSOLE_PORT)
-				putchar((int)(run->io.data & 0xff));
-			else if (run->io.port == EXIT_PORT)
-				return (int)(run->io.data & 0xff);
-			break;
-		case PFVMM_EXIT_SHUTDOWN:
-			return (int)(run->shutdown.status & 0xff);
-		case PFVMM_EXIT_GUEST_ERROR:
-			printf("pt-tamper: guest stopped: %.*s at rip 0x%" PRIx64 "\n",
-			       PFVMM_REASON_MAX, run->guest_error.reason,
-			       (uint64_t)run->guest_error.guest_rip);
-			return 126;
-		default:
-			printf("pt-tamper: unexpected exit %u\n", run->exit_reason);
-			return -1;
-		}
-	}
+	return handle_request(vcpu->vm, gpa);
 }
+
+static const struct pvhost_port tamper_port = { TAMPER_PORT, tamper_out };
 
 int main(int argc, char **argv)
 {
@@ -171,7 +132,7 @@ int main(int argc, char **argv)
 		st = 1;
 		goto out;
 	}
-	st = run_guest(&vm);
+	st = pvhost_run(&vm.vcpu, "pt-tamper", &tamper_port);
 	printf("pt-tamper: guest status %d, %u rounds, %" PRIu64 " entries written\n",
 	       st, rounds, entries_written);
 	/* The baseline, three rounds of writes, the end. */

@@ -6,7 +6,8 @@
  * hostile=tamper: with tests/vm/pt-tamper.c as the launcher, which writes
  * junk into pinned tables through its own mapping of guest memory; the
  * guest then updates and unpins them, and the VMM must drop exactly the
- * references it validated.  hostile=offload is hostile-offload.c; the
+ * references it validated.  hostile=offload is hostile-offload.c,
+ * hostile=twobase is twobase.c, hostile=longcall longcall.c; the
  * table of modes at the end picks one (mode=pv only: config.c).
  */
 #include "tests.h"
@@ -148,7 +149,7 @@ static uint64_t tamper_go(void)
 	return treq->tables_pinned;
 }
 
-static long pin(uint64_t pa, int level)
+long hostile_pin(uint64_t pa, int level)
 {
 	struct pfvmm_mmuext_op op = {
 		.cmd = PFVMM_MMUEXT_PIN_L1_TABLE + (unsigned int)level - 1,
@@ -158,7 +159,7 @@ static long pin(uint64_t pa, int level)
 	return hypercall3(PFVMM_HC_MMUEXT_OP, (unsigned long)&op, 1, 0);
 }
 
-static long unpin(uint64_t pa)
+long hostile_unpin(uint64_t pa)
 {
 	struct pfvmm_mmuext_op op = {
 		.cmd = PFVMM_MMUEXT_UNPIN_TABLE, .arg1 = pa >> 12,
@@ -201,14 +202,14 @@ static int tamper_update(void)
 	int bad = 0;
 
 	fresh_frames(f, 2, fill_update);
-	bad += hostile_check("tamper-update-pin", pin(f[0], 1), 0);
+	bad += hostile_check("tamper-update-pin", hostile_pin(f[0], 1), 0);
 	tamper_add(f[0], JUNK, 1, 0);
 	tamper_go();
 	bad += hostile_check("tamper-update", set_entry(f[0], 0), 0);
 	/* The validated reference went: the frame is free to be a table. */
-	bad += hostile_check("tamper-update-ref-dropped", pin(f[1], 1), 0);
-	bad += hostile_check("tamper-update-unpin", unpin(f[1]), 0);
-	bad += hostile_check("tamper-update-unpin-table", unpin(f[0]), 0);
+	bad += hostile_check("tamper-update-ref-dropped", hostile_pin(f[1], 1), 0);
+	bad += hostile_check("tamper-update-unpin", hostile_unpin(f[1]), 0);
+	bad += hostile_check("tamper-update-unpin-table", hostile_unpin(f[0]), 0);
 	return bad;
 }
 
@@ -225,12 +226,12 @@ static int tamper_unpin(void)
 	int bad = 0;
 
 	fresh_frames(f, 3, fill_unpin);
-	bad += hostile_check("tamper-unpin-pin", pin(f[0], 1), 0);
+	bad += hostile_check("tamper-unpin-pin", hostile_pin(f[0], 1), 0);
 	tamper_add(f[0], JUNK, 512, PAGE_SIZE);
 	tamper_go();
-	bad += hostile_check("tamper-unpin", unpin(f[0]), 0);
-	bad += hostile_check("tamper-unpin-ref-dropped", pin(f[1], 1), 0);
-	bad += hostile_check("tamper-unpin-unpin", unpin(f[1]), 0);
+	bad += hostile_check("tamper-unpin", hostile_unpin(f[0]), 0);
+	bad += hostile_check("tamper-unpin-ref-dropped", hostile_pin(f[1], 1), 0);
+	bad += hostile_check("tamper-unpin-unpin", hostile_unpin(f[1]), 0);
 	return bad;
 }
 
@@ -246,22 +247,22 @@ static int tamper_upper(void)
 	int bad = 0;
 
 	fresh_frames(f, 3, fill_upper);
-	bad += hostile_check("tamper-upper-pin-l1", pin(f[0], 1), 0);
-	bad += hostile_check("tamper-upper-pin-l1b", pin(f[1], 1), 0);
-	bad += hostile_check("tamper-upper-pin-l2", pin(f[2], 2), 0);
+	bad += hostile_check("tamper-upper-pin-l1", hostile_pin(f[0], 1), 0);
+	bad += hostile_check("tamper-upper-pin-l1b", hostile_pin(f[1], 1), 0);
+	bad += hostile_check("tamper-upper-pin-l2", hostile_pin(f[2], 2), 0);
 	tamper_add(f[2], 0, 1, 0);
 	tamper_add(f[2] + 8, f[1] | PFVMM_PTE_P | PFVMM_PTE_W, 1, 0);
 	tamper_go();
-	bad += hostile_check("tamper-upper-unpin-l2", unpin(f[2]), 0);
+	bad += hostile_check("tamper-upper-unpin-l2", hostile_unpin(f[2]), 0);
 	/* [1] kept its pin's reference: still a table that takes updates. */
 	bad += hostile_check("tamper-upper-l1b-still-table",
 		     set_entry(f[1] + 8, f[2] | PFVMM_PTE_P), 0);
 	bad += hostile_check("tamper-upper-l1b-clear", set_entry(f[1] + 8, 0), 0);
-	bad += hostile_check("tamper-upper-unpin-l1b", unpin(f[1]), 0);
+	bad += hostile_check("tamper-upper-unpin-l1b", hostile_unpin(f[1]), 0);
 	/* [0] lost the L2's reference: once unpinned it is untyped. */
-	bad += hostile_check("tamper-upper-unpin-l1", unpin(f[0]), 0);
-	bad += hostile_check("tamper-upper-l1-untyped", pin(f[0], 2), 0);
-	bad += hostile_check("tamper-upper-unpin-l1-again", unpin(f[0]), 0);
+	bad += hostile_check("tamper-upper-unpin-l1", hostile_unpin(f[0]), 0);
+	bad += hostile_check("tamper-upper-l1-untyped", hostile_pin(f[0], 2), 0);
+	bad += hostile_check("tamper-upper-unpin-l1-again", hostile_unpin(f[0]), 0);
 	return bad;
 }
 
@@ -308,6 +309,8 @@ static const struct hostile_mode hostile_modes[] = {
 	{ .name = "offload", .run = run_hostile_offload },
 	{ .name = "ptwrite", .early = true, .run_early = run_hostile_ptwrite },
 	{ .name = "tamper", .run = run_hostile_tamper },
+	{ .name = "twobase", .run = run_hostile_twobase },
+	{ .name = "longcall", .run = run_hostile_longcall },
 };
 
 static const struct hostile_mode *hostile_find(const char *name)

@@ -40,7 +40,7 @@ static inline const char *pvmmu_inv(const struct pfvmm_pvmmu *m,
 				    char *buf, size_t len)
 {
 	const struct pfvmm_frame *f;
-	u64 fr, tables = 0;
+	u64 fr, tables = 0, bases = 0;
 	unsigned int r;
 	int err;
 
@@ -74,6 +74,13 @@ static inline const char *pvmmu_inv(const struct pfvmm_pvmmu *m,
 				 (unsigned long long)fr, f->type, f->count);
 			return buf;
 		}
+		if (f->live && (!f->pinned || f->type != PFVMM_FT_L4)) {
+			snprintf(buf, len, "frame %llu: the base of %u vCPUs, pinned %u, type %u",
+				 (unsigned long long)fr, f->live, f->pinned,
+				 f->type);
+			return buf;
+		}
+		bases += f->live;
 		if (!table)
 			continue;
 		tables++;
@@ -113,11 +120,10 @@ static inline const char *pvmmu_inv(const struct pfvmm_pvmmu *m,
 			 (unsigned long long)tables);
 		return buf;
 	}
-	f = pfvmm_pvmmu_frame(m, m->base);
-	if (m->base != PFVMM_NO_BASE &&
-	    (!f || !f->pinned || f->type != PFVMM_FT_L4)) {
-		snprintf(buf, len, "base %llu is not a pinned L4",
-			 (unsigned long long)m->base);
+	if (bases != m->live_bases) {
+		snprintf(buf, len, "m->live_bases %llu, frames say %llu",
+			 (unsigned long long)m->live_bases,
+			 (unsigned long long)bases);
 		return buf;
 	}
 	return NULL;

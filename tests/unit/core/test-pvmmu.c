@@ -28,6 +28,7 @@ static const struct pfvmm_pvmmu_ops ops = {
 };
 
 static struct pfvmm_pvmmu m;
+static u64 base;	/* one vCPU's base pointer */
 static struct pfvmm_frame frames[GM_FRAMES];
 static u32 scratch[GM_FRAMES];
 static char invbuf[256];
@@ -38,6 +39,7 @@ static int setup_ranges(const struct pfvmm_frame_range *r, unsigned int nr)
 	if (m.nranges)
 		pfvmm_pvmmu_destroy(&m);
 	memset(&m, 0, sizeof(m));
+	base = PFVMM_NO_BASE;
 	gm.shadows = 0;
 	return pfvmm_pvmmu_init(&m, r, nr, &ops, NULL);
 }
@@ -193,20 +195,20 @@ static void t_pin_bottom_up(void)
 	FRAME(10, PFVMM_FT_WRITABLE, 1, 0);
 	FRAME(11, PFVMM_FT_NONE, 0, 0);
 	CHECK_EQ(m.tables, 4);
-	OP(pfvmm_pvmmu_va_entry(&m, 0, &gpa), -EINVAL);	/* no base yet */
-	OP(pfvmm_pvmmu_new_base(&m, 3), -EINVAL);
-	OP(pfvmm_pvmmu_new_base(&m, 1), -EINVAL);
-	OP(pfvmm_pvmmu_new_base(&m, 5), -EINVAL);
-	OP(pfvmm_pvmmu_new_base(&m, 10), -EINVAL);
-	OP(pfvmm_pvmmu_new_base(&m, GM_FRAMES), -EINVAL);
-	CHECK_EQ(m.base, PFVMM_NO_BASE);
-	OP(pfvmm_pvmmu_new_base(&m, 4), 0);
-	CHECK_EQ(m.base, 4);
-	OP(pfvmm_pvmmu_va_entry(&m, 0x1000, &gpa), 0);
+	OP(pfvmm_pvmmu_va_entry(&m, base, 0, &gpa), -EINVAL);	/* no base yet */
+	OP(pfvmm_pvmmu_new_base(&m, &base, 3), -EINVAL);
+	OP(pfvmm_pvmmu_new_base(&m, &base, 1), -EINVAL);
+	OP(pfvmm_pvmmu_new_base(&m, &base, 5), -EINVAL);
+	OP(pfvmm_pvmmu_new_base(&m, &base, 10), -EINVAL);
+	OP(pfvmm_pvmmu_new_base(&m, &base, GM_FRAMES), -EINVAL);
+	CHECK_EQ(base, PFVMM_NO_BASE);
+	OP(pfvmm_pvmmu_new_base(&m, &base, 4), 0);
+	CHECK_EQ(base, 4);
+	OP(pfvmm_pvmmu_va_entry(&m, base, 0x1000, &gpa), 0);
 	CHECK_EQ(gpa, SLOT(1, 1));
 	/* A failed new_base keeps the old one. */
-	OP(pfvmm_pvmmu_new_base(&m, 3), -EINVAL);
-	CHECK_EQ(m.base, 4);
+	OP(pfvmm_pvmmu_new_base(&m, &base, 3), -EINVAL);
+	CHECK_EQ(base, 4);
 }
 
 /* upper_gen moves with every change above L1, and only then. */
@@ -216,7 +218,7 @@ static void t_upper_gen(void)
 
 	setup();
 	build_tree();
-	OP(pfvmm_pvmmu_new_base(&m, 4), 0);
+	OP(pfvmm_pvmmu_new_base(&m, &base, 4), 0);
 	g = m.upper_gen;
 	OP(pfvmm_pvmmu_update(&m, SLOT(1, 5), E(12, PW)), 0);	/* L1 entry */
 	OP(pfvmm_pvmmu_update(&m, SLOT(1, 5), 0), 0);
@@ -231,7 +233,7 @@ static void t_upper_gen(void)
 	OP(pfvmm_pvmmu_unpin(&m, 20), 0);
 	CHECK(m.upper_gen != g);
 	g = m.upper_gen;
-	OP(pfvmm_pvmmu_new_base(&m, 4), 0);
+	OP(pfvmm_pvmmu_new_base(&m, &base, 4), 0);
 	CHECK(m.upper_gen != g);
 }
 
@@ -241,13 +243,13 @@ static void t_new_base_unpinned_l4(void)
 {
 	setup();
 	OP(pfvmm_pvmmu_pin(&m, 4, 4), 0);
-	OP(pfvmm_pvmmu_new_base(&m, 4), 0);
+	OP(pfvmm_pvmmu_new_base(&m, &base, 4), 0);
 	OP(pfvmm_pvmmu_pin(&m, 5, 4), 0);
 	OP(pfvmm_pvmmu_unpin(&m, 5), 0);
-	OP(pfvmm_pvmmu_new_base(&m, 5), -EINVAL);
-	CHECK_EQ(m.base, 4);
+	OP(pfvmm_pvmmu_new_base(&m, &base, 5), -EINVAL);
+	CHECK_EQ(base, 4);
 	OP(pfvmm_pvmmu_pin(&m, 5, 4), 0);
-	OP(pfvmm_pvmmu_new_base(&m, 5), 0);
+	OP(pfvmm_pvmmu_new_base(&m, &base, 5), 0);
 	OP(pfvmm_pvmmu_unpin(&m, 4), 0);	/* no longer the base */
 	FRAME(4, PFVMM_FT_NONE, 0, 0);
 }
@@ -449,7 +451,7 @@ static void t_unpin(void)
 {
 	setup();
 	build_tree();
-	OP(pfvmm_pvmmu_new_base(&m, 4), 0);
+	OP(pfvmm_pvmmu_new_base(&m, &base, 4), 0);
 	OP(pfvmm_pvmmu_unpin(&m, 4), -EBUSY);
 	FRAME(4, PFVMM_FT_L4, 1, 1);
 	OP(pfvmm_pvmmu_unpin(&m, 5), -EINVAL);
@@ -471,6 +473,43 @@ static void t_unpin(void)
 	gm.mem[1][1] = 0;
 	OP(pfvmm_pvmmu_pin(&m, 1, 2), 0);
 	FRAME(1, PFVMM_FT_L2, 1, 1);
+}
+
+/*
+ * Two vCPUs, two bases: an L4 stays pinned while it is either one's base
+ * (another vCPU's NEW_BASEPTR must not let the guest unpin a table that
+ * is still a CR3), and each walk starts at its own vCPU's base.
+ */
+static void t_two_bases(void)
+{
+	u64 other = PFVMM_NO_BASE, gpa;
+
+	setup();
+	build_tree();
+	gm.mem[5][1] = E(3, PW);		/* the same L3, at slot 1 */
+	OP(pfvmm_pvmmu_pin(&m, 5, 4), 0);
+	OP(pfvmm_pvmmu_new_base(&m, &base, 4), 0);
+	OP(pfvmm_pvmmu_new_base(&m, &other, 5), 0);
+	CHECK_EQ(m.live_bases, 2);
+	OP(pfvmm_pvmmu_unpin(&m, 4), -EBUSY);	/* vCPU 0's CR3 still */
+	OP(pfvmm_pvmmu_unpin(&m, 5), -EBUSY);
+	OP(pfvmm_pvmmu_va_entry(&m, base, 0x1000, &gpa), 0);
+	CHECK_EQ(gpa, SLOT(1, 1));
+	OP(pfvmm_pvmmu_va_entry(&m, other, 0x1000, &gpa), -EFAULT);
+	OP(pfvmm_pvmmu_va_entry(&m, other, (1ULL << 39) | 0x1000, &gpa), 0);
+	CHECK_EQ(gpa, SLOT(1, 1));
+	OP(pfvmm_pvmmu_new_base(&m, &other, 4), 0);	/* both on 4 now */
+	OP(pfvmm_pvmmu_unpin(&m, 5), 0);
+	FRAME(5, PFVMM_FT_NONE, 0, 0);
+	pfvmm_pvmmu_drop_base(&m, &base);
+	CHECK_EQ(base, PFVMM_NO_BASE);
+	OP(pfvmm_pvmmu_unpin(&m, 4), -EBUSY);	/* vCPU 1's yet */
+	pfvmm_pvmmu_drop_base(&m, &other);
+	pfvmm_pvmmu_drop_base(&m, &other);	/* a second time: nothing */
+	CHECK_EQ(m.live_bases, 0);
+	CHECK_EQ(m.bad_drops, 0);
+	OP(pfvmm_pvmmu_unpin(&m, 4), 0);
+	FRAME(4, PFVMM_FT_NONE, 0, 0);
 }
 
 static void t_unpin_recursive(void)
@@ -573,28 +612,28 @@ static void t_va_entry(void)
 	const u64 hi = 0xffff800000000000ULL;
 
 	setup();
-	OP(pfvmm_pvmmu_va_entry(&m, 0, &gpa), -EINVAL);
+	OP(pfvmm_pvmmu_va_entry(&m, base, 0, &gpa), -EINVAL);
 	OP(pfvmm_pvmmu_pin(&m, 4, 4), 0);
-	OP(pfvmm_pvmmu_new_base(&m, 4), 0);
-	OP(pfvmm_pvmmu_va_entry(&m, 0, &gpa), -EFAULT);		/* L4 */
+	OP(pfvmm_pvmmu_new_base(&m, &base, 4), 0);
+	OP(pfvmm_pvmmu_va_entry(&m, base, 0, &gpa), -EFAULT);		/* L4 */
 	OP(pfvmm_pvmmu_pin(&m, 3, 3), 0);
 	OP(pfvmm_pvmmu_update(&m, SLOT(4, 256), E(3, PW)), 0);
-	OP(pfvmm_pvmmu_va_entry(&m, hi, &gpa), -EFAULT);	/* L3 */
+	OP(pfvmm_pvmmu_va_entry(&m, base, hi, &gpa), -EFAULT);	/* L3 */
 	OP(pfvmm_pvmmu_pin(&m, 2, 2), 0);
 	OP(pfvmm_pvmmu_update(&m, SLOT(3, 1), E(2, PW)), 0);
-	OP(pfvmm_pvmmu_va_entry(&m, hi | (1ULL << 30), &gpa), -EFAULT); /* L2 */
+	OP(pfvmm_pvmmu_va_entry(&m, base, hi | (1ULL << 30), &gpa), -EFAULT); /* L2 */
 	OP(pfvmm_pvmmu_pin(&m, 1, 1), 0);
 	OP(pfvmm_pvmmu_update(&m, SLOT(2, 2), E(1, PW)), 0);
 	CHECK_EQ(gpa, 0x5a5a);
 	/* The L1 entry need not be present. */
-	OP(pfvmm_pvmmu_va_entry(&m, hi | (1ULL << 30) | (2ULL << 21) |
+	OP(pfvmm_pvmmu_va_entry(&m, base, hi | (1ULL << 30) | (2ULL << 21) |
 				(0x1ffULL << 12) | 0xabc, &gpa), 0);
 	CHECK_EQ(gpa, SLOT(1, 511));
 	/* Non-canonical. */
-	OP(pfvmm_pvmmu_va_entry(&m, 0x0000800000000000ULL, &gpa), -EINVAL);
-	OP(pfvmm_pvmmu_va_entry(&m, 0xfff0800000000000ULL, &gpa), -EINVAL);
+	OP(pfvmm_pvmmu_va_entry(&m, base, 0x0000800000000000ULL, &gpa), -EINVAL);
+	OP(pfvmm_pvmmu_va_entry(&m, base, 0xfff0800000000000ULL, &gpa), -EINVAL);
 	/* And through it, an update of the mapping. */
-	OP(pfvmm_pvmmu_va_entry(&m, hi | (1ULL << 30) | (2ULL << 21) | 0x3000,
+	OP(pfvmm_pvmmu_va_entry(&m, base, hi | (1ULL << 30) | (2ULL << 21) | 0x3000,
 				&gpa), 0);
 	CHECK_EQ(gpa, SLOT(1, 3));
 	OP(pfvmm_pvmmu_update(&m, gpa, E(40, PW)), 0);
@@ -989,6 +1028,7 @@ const struct t_case pvmmu_tests[] = {
 	{ "pvmmu_update_ptr", t_update_ptr },
 	{ "pvmmu_unpin", t_unpin },
 	{ "pvmmu_unpin_l4_recursive", t_unpin_recursive },
+	{ "pvmmu_two_bases", t_two_bases },
 	{ "pvmmu_pin_twice", t_pin_twice },
 	{ "pvmmu_max_tables", t_max_tables },
 	{ "pvmmu_ad_bits", t_ad_bits },

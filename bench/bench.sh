@@ -33,7 +33,7 @@
 # pages, 2 repetitions.  Environment overrides: BENCH_WORKLOADS,
 # BENCH_PAGES, BENCH_MODES, BENCH_REPS, BENCH_OUT (results directory),
 # BENCH_TIMEOUT (vm-run --timeout, s), NOBUILD=1 (use build/vmroot as is),
-# MODEL_EXIT_CYCLES, MODEL_FAULT_CYCLES (see report.py).
+# MODEL_EXIT_LOW, MODEL_EXIT_HIGH (see report.py).
 #
 # Numbers are "emulated cycles" (Bochs, clock: sync=none: the TSC counts
 # executed instructions), never hardware timings; exit/hypercall/fault

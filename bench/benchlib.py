@@ -317,3 +317,68 @@ def _boot_table(by):
                    f"{r.get('done_uptime') or '-'} | {_cell(boot_exits(r))} | "
                    f"{_cell(fnum(r.get('exits_total')))} | {top} | {why} |")
     return out
+
+
+# The module's exit-path phases (include/uapi/pfvmm.h PFVMM_PHASE_*, the
+# "phase_NAME_cycles" and "phase_NAME_count" counters of --stats): name,
+# what it covers.  Every host cycle from a VM exit to the next entry is in
+# exactly one of them.
+PHASES = [
+    ("exit", "VM exit to dispatch: host state back, host IRQ, loop checks"),
+    ("dispatch", "counting the exit, finding its handler"),
+    ("handler", "handler work outside the phases below (decode, inject, copy-in)"),
+    ("walk", "offload: walking the guest's tables (validated shadows)"),
+    ("pool", "offload: taking a frame from the pool"),
+    ("zero", "offload: zeroing or copying that frame"),
+    ("pte", "a PTE validated and written (offload, MMU_UPDATE)"),
+    ("pin", "a page-table page typed, validated and pinned"),
+    ("flush", "TLB flushes and EPT write-protection of a new table"),
+    ("ept", "EPT violation: pin and map guest memory"),
+    ("resume", "handler to VM entry (guest state, injection), without:"),
+    ("l1d", "the L1D flush before entry (L1TF, kmod/l1d.c)"),
+]
+# The workloads and modes the breakdown is shown for.
+PHASE_WORKLOADS = ["touch", "sparse"]
+PHASE_MODES = ["forward", "offload"]
+
+
+def has_phases(row):
+    """Whether a row carries the module's phase counters."""
+    return any(row.get(f"phase_{p}_cycles") for p, _ in PHASES)
+
+
+def phase_table(rows, size, emulated=True):
+    """Markdown lines: host cycles per fault by phase, for PHASE_WORKLOADS
+    in PHASE_MODES at @size, and what is left (the guest's own work and
+    the hardware's exit and entry); [] without phase counters."""
+    by = {(r["workload"], r["mode"]): r for r in rows if r["pages"] == size}
+    cols = [(w, m) for w in PHASE_WORKLOADS for m in PHASE_MODES
+            if by.get((w, m)) and has_phases(by[(w, m)]) and by[(w, m)].get("faults")]
+    if not cols:
+        return []
+    unit = "emulated cycles" if emulated else "cycles"
+    out = [f"Where the cycles go at {size:,} pages ({unit} per fault: the module's "
+           "phase counters over the guest's timed faulting loops, divided by the faults; "
+           "in brackets how often the phase was entered per fault):", "",
+           "| phase | " + " | ".join(f"{w} {m}" for w, m in cols) + " |",
+           "|---|" + "---:|" * len(cols)]
+    for p, what in PHASES:
+        cells = []
+        for w, m in cols:
+            r = by[(w, m)]
+            cyc = (r.get(f"phase_{p}_cycles") or 0) / r["faults"]
+            cnt = r.get(f"phase_{p}_count")
+            cells.append(f"{cyc:,.0f}" + (f" ({cnt / r['faults']:.2f})" if cnt else ""))
+        out.append(f"| {p}: {what} | " + " | ".join(cells) + " |")
+    tot, rest = [], []
+    for w, m in cols:
+        r = by[(w, m)]
+        host = sum((r.get(f"phase_{p}_cycles") or 0) for p, _ in PHASES) / r["faults"]
+        tot.append(f"**{host:,.0f}**")
+        rest.append(f"{r['cycles_per_fault'] - host:,.0f}")
+    out.append("| **module, all phases** | " + " | ".join(tot) + " |")
+    out.append("| guest work + hardware exit/entry (cycles/fault less the above) | "
+               + " | ".join(rest) + " |")
+    out.append("| cycles/fault (measured by the guest) | "
+               + " | ".join(f"{by[c]['cycles_per_fault']:,.0f}" for c in cols) + " |")
+    return out

@@ -164,7 +164,6 @@ static enum pfvmm_next handle_exception_nmi(struct pfvmm_vcpu *vcpu)
 		return PFVMM_NEXT_GUEST;	/* the host's handler already ran */
 	if ((info & INTR_INFO_VECTOR_MASK) == X86_TRAP_PF &&
 	    pfvmm_vm_is_pv(vcpu->vm)) {
-		vcpu->l1d_flush = true;	/* the validator walked guest tables */
 		return pfvmm_pv_handle_pf(vcpu, vmcs_readl(EXIT_QUALIFICATION),
 					   vmcs_read32(VM_EXIT_INTR_ERROR_CODE));
 	}
@@ -385,8 +384,12 @@ static enum pfvmm_next handle_ept_violation(struct pfvmm_vcpu *vcpu)
 {
 	u64 gpa = vmcs_read64(GUEST_PHYSICAL_ADDRESS);
 	bool write = vmcs_readl(EXIT_QUALIFICATION) & EPT_VIOLATION_ACC_WRITE;
+	int err;
 
-	switch (pfvmm_ept_map_gpa(vcpu->vm, gpa, write)) {
+	pfvmm_phase(vcpu, PFVMM_PHASE_EPT);
+	err = pfvmm_ept_map_gpa(vcpu->vm, gpa, write);
+	pfvmm_phase_back(vcpu, PFVMM_PHASE_HANDLER);
+	switch (err) {
 	case 0:
 		return PFVMM_NEXT_GUEST;
 	case -EACCES:
@@ -483,6 +486,7 @@ enum pfvmm_next pfvmm_handle_exit(struct pfvmm_vcpu *vcpu, u32 exit_reason)
 {
 	u16 basic = exit_reason;
 
+	pfvmm_phase(vcpu, PFVMM_PHASE_DISPATCH);
 	vcpu->stats.exits_total++;
 	pfvmm_global_stat_inc(PFVMM_GSTAT_EXITS);
 	if (trace_pfvmm_exit_enabled())
@@ -499,6 +503,7 @@ enum pfvmm_next pfvmm_handle_exit(struct pfvmm_vcpu *vcpu, u32 exit_reason)
 	requeue_interrupted_event();
 	if (basic >= ARRAY_SIZE(exit_handlers) || !exit_handlers[basic])
 		return handle_unexpected(vcpu);
+	pfvmm_phase(vcpu, PFVMM_PHASE_HANDLER);
 	return exit_handlers[array_index_nospec(basic,
 						ARRAY_SIZE(exit_handlers))](vcpu);
 }

@@ -66,6 +66,27 @@ static long hc_nop(struct pfvmm_vcpu *vcpu)
 	return 0;
 }
 
+/*
+ * The guest's window on its vCPU's phase counters (phase.h): the first
+ * call zeroes them (what came before, boot and setup, is not what the
+ * guest measures); from then on they count only while it is open (1),
+ * not while closed (0).
+ */
+static long hc_phase_window(struct pfvmm_vcpu *vcpu, u64 open)
+{
+	if (open > 1)
+		return -PFVMM_EINVAL;
+	if (!vcpu->phase_windowed) {
+		memset(vcpu->stats.phase_cycles, 0,
+		       sizeof(vcpu->stats.phase_cycles));
+		memset(vcpu->stats.phase_count, 0,
+		       sizeof(vcpu->stats.phase_count));
+		vcpu->phase_windowed = true;
+	}
+	vcpu->phase_off = !open;
+	return 0;
+}
+
 static long hc_multicall(struct pfvmm_vcpu *vcpu, u64 va, u64 count);
 
 #define HC(nr, n, f, ...) \
@@ -84,6 +105,7 @@ static const struct hc_desc hc_table[PFVMM_HC_COUNT] = {
 	HC(PFVMM_HC_POOL_DONATE, 2, pfvmm_hc_pool_donate, .pv_only = true),
 	HC(PFVMM_HC_POOL_RECLAIM, 2, pfvmm_hc_pool_reclaim, .pv_only = true),
 	HC(PFVMM_HC_OFFLOAD_INFO, 1, pfvmm_hc_offload_info, .pv_only = true),
+	HC(PFVMM_HC_PHASE_WINDOW, 1, hc_phase_window, .no_memory = true),
 };
 
 static long hc_call(struct pfvmm_vcpu *vcpu, const struct hc_desc *d,

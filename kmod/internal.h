@@ -89,6 +89,8 @@ struct pfvmm_vm {
 	struct mutex mmu_lock;
 	struct pfvmm_pvmmu pv;
 	u64 pin_want;		/* under mmu_lock: a page to pin, or NO_GPA */
+	/* under mmu_lock: the vCPU holding it, for its phase probes, or NULL */
+	struct pfvmm_vcpu *mmu_vcpu;
 	/* offload (under mmu_lock): regions, the donated pool */
 	struct pfvmm_region regions[PFVMM_MAX_REGIONS];
 	unsigned int nr_regions;
@@ -160,6 +162,10 @@ struct pfvmm_vcpu {
 	bool irq_window_wanted;		/* request_interrupt_window at RUN */
 	bool irq_window_on;		/* interrupt-window exiting is set */
 	struct pfvmm_vm_stats stats;	/* written only by the vCPU thread */
+	u8 phase;			/* phase.h: the phase the clock is in */
+	bool phase_off;			/* phase.h: the guest closed its window */
+	bool phase_windowed;		/* the guest opened or closed one */
+	u64 phase_t0;			/* phase.h: when it was entered */
 };
 
 /* main.c */
@@ -258,6 +264,27 @@ static inline bool pfvmm_vm_is_pv(const struct pfvmm_vm *vm)
 }
 
 #define PFVMM_NO_GPA	(~0ULL)
+
+/*
+ * Page-sized zeroing and copying with 8-byte strings: on an emulator that
+ * counts every iteration of a string instruction, byte strings (what
+ * memset and memcpy use on CPUs with ERMS) cost eight times as much.
+ */
+static inline void pfvmm_page_zero(void *dst)
+{
+	unsigned long n = PAGE_SIZE / 8;
+
+	asm volatile("rep stosq" : "+D" (dst), "+c" (n) : "a" (0UL) : "memory");
+}
+
+static inline void pfvmm_page_copy(void *dst, const void *src)
+{
+	unsigned long n = PAGE_SIZE / 8;
+
+	asm volatile("rep movsq" : "+D" (dst), "+S" (src), "+c" (n)
+		     : : "memory");
+}
+
 void *pfvmm_pv_kva(struct pfvmm_vm *vm, u64 gpa);
 void pfvmm_pv_lock(struct pfvmm_vm *vm);
 bool pfvmm_pv_pin_wanted(struct pfvmm_vm *vm);
@@ -347,5 +374,7 @@ int pfvmm_gva_write(struct pfvmm_vcpu *vcpu, u64 gva, const void *buf,
 int pfvmm_vmx_run(struct pfvmm_guest_regs *regs, int launched);
 void pfvmm_vmx_exit(void);
 void pfvmm_vmx_do_host_irq(unsigned long entry);
+
+#include "phase.h"
 
 #endif /* PFVMM_INTERNAL_H */

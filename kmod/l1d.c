@@ -8,11 +8,15 @@
  * KVM's "cond" policy, its default.  That is: the first entry of each
  * PFVMM_RUN (userspace ran), the first after the thread was scheduled in
  * (another task ran), any after an interrupt on this CPU (the kernel's
- * interrupt entry sets irq_stat's flag, as for KVM), and any after a pv
- * page fault or a hypercall (the VMM walked and wrote guest tables and
- * memory, as KVM's shadow-MMU fault and kvm_write_guest_virt_system do).
- * EPT violations, CPUID and the like do not: they touch no host data a
- * guest should not see.
+ * interrupt entry sets irq_stat's flag, as for KVM), any after a pv page
+ * fault the module tried to resolve (offload walked and wrote guest
+ * tables: KVM's kvm_handle_page_fault() for a shadow-MMU #PF) and any
+ * after a hypercall that touches guest memory (as KVM's emulation and
+ * kvm_write_guest_virt_system()).  A #PF that is only forwarded (injected
+ * back, nothing read but the VMCS), EPT violations, CPUID and the like do
+ * not: they touch no host data a guest should not see, and KVM with EPT
+ * injects such a #PF without a flush (kvm_fixup_and_inject_pf_error()).
+ * docs/host-safety.md has the table, event by event.
  *
  * The flush is MSR_IA32_FLUSH_CMD where the CPU has it, else a software
  * sequence that fills the L1D from a 64 KiB buffer of its own (two passes:

@@ -221,30 +221,18 @@ long pfvmm_hc_offload_info(struct pfvmm_vcpu *vcpu, u64 va)
 	return 0;
 }
 
-/*
- * Page-sized zeroing and copying with 8-byte strings: on an emulator that
- * counts every iteration of a string instruction, byte strings (what
- * memset and memcpy use on CPUs with ERMS) cost eight times as much.
- */
-static void page_zero(void *dst)
+/* What a frame taken from the pool is filled with. */
+enum pool_fill {
+	POOL_ZERO,	/* zeroes */
+	POOL_COPY,	/* a copy of another frame */
+	POOL_TABLE,	/* nothing: pfvmm_pvmmu_pin_empty() clears it */
+};
+
+/* Take a frame from the pool, filled as @fill says (@src_frame to copy). */
+static int pool_take_frame(struct pfvmm_vcpu *vcpu, u64 src_frame,
+			   enum pool_fill fill, u64 *frame)
 {
-	unsigned long n = PAGE_SIZE / 8;
-
-	asm volatile("rep stosq" : "+D" (dst), "+c" (n) : "a" (0UL) : "memory");
-}
-
-static void page_copy(void *dst, const void *src)
-{
-	unsigned long n = PAGE_SIZE / 8;
-
-	asm volatile("rep movsq" : "+D" (dst), "+S" (src), "+c" (n)
-		     : : "memory");
-}
-
-/* Take a frame from the pool, filled with zeroes or with @src's page. */
-static int pool_take(struct pfvmm_vcpu *vcpu, u64 src_frame, bool copy,
-		     u64 *frame)
-{
+	bool copy = fill == POOL_COPY;
 	struct pfvmm_vm *vm = vcpu->vm;
 	const struct pfvmm_frame *pf;
 	void *dst, *src = NULL;
@@ -267,10 +255,14 @@ static int pool_take(struct pfvmm_vcpu *vcpu, u64 src_frame, bool copy,
 		src = pfvmm_pv_kva(vm, src_frame << PAGE_SHIFT);
 	if (!dst || (copy && !src))
 		return -EFAULT;
-	if (copy)
-		page_copy(dst, src);
-	else
-		page_zero(dst);
+	if (fill != POOL_TABLE) {
+		pfvmm_phase(vcpu, PFVMM_PHASE_ZERO);
+		if (copy)
+			pfvmm_page_copy(dst, src);
+		else
+			pfvmm_page_zero(dst);
+		pfvmm_phase_back(vcpu, PFVMM_PHASE_POOL);
+	}
 	pool_pop(vm);
 	vcpu->stats.pool_frames_used++;
 	pfvmm_global_stat_inc(PFVMM_GSTAT_POOL_USED);
@@ -278,7 +270,41 @@ static int pool_take(struct pfvmm_vcpu *vcpu, u64 src_frame, bool copy,
 	return 0;
 }
 
+/* pool_take_frame(), its cycles counted in the pool (and zero) phases. */
+static int pool_take(struct pfvmm_vcpu *vcpu, u64 src_frame,
+		     enum pool_fill fill, u64 *frame)
+{
+	u8 prev = pfvmm_phase(vcpu, PFVMM_PHASE_POOL);
+	int err = pool_take_frame(vcpu, src_frame, fill, frame);
+
+	pfvmm_phase_back(vcpu, prev);
+	return err;
+}
+
 /* ---- resolving a fault ---- */
+
+/*
+ * The validator's pin and update, their cycles counted as their phases.
+ * A table comes from the pool, so it is pinned as an empty one: cleared
+ * after write protection, no entry to validate.
+ */
+static int offload_pin(struct pfvmm_vcpu *vcpu, u64 frame, int level)
+{
+	u8 prev = pfvmm_phase(vcpu, PFVMM_PHASE_PIN);
+	int err = pfvmm_pvmmu_pin_empty(&vcpu->vm->pv, frame, level);
+
+	pfvmm_phase_back(vcpu, prev);
+	return err;
+}
+
+static int offload_update(struct pfvmm_vcpu *vcpu, u64 gpa, u64 val)
+{
+	u8 prev = pfvmm_phase(vcpu, PFVMM_PHASE_PTE);
+	int err = pfvmm_pvmmu_update(&vcpu->vm->pv, gpa, val);
+
+	pfvmm_phase_back(vcpu, prev);
+	return err;
+}
 
 /*
  * Make sure the tables above @va exist; return the L1 table's frame.  The
@@ -300,12 +326,12 @@ static int ensure_tables(struct pfvmm_vcpu *vcpu, u64 va, u64 *l1)
 		if (err)
 			return err;
 		if (!(pte & PFVMM_PTE_P)) {
-			err = pool_take(vcpu, 0, false, &frame);
-			err = err ?: pfvmm_pvmmu_pin(m, frame, level - 1);
+			err = pool_take(vcpu, 0, POOL_TABLE, &frame);
+			err = err ?: offload_pin(vcpu, frame, level - 1);
 			if (err)
 				return err;
-			err = pfvmm_pvmmu_update(m, gpa, (frame << PAGE_SHIFT) |
-						 TABLE_FLAGS);
+			err = offload_update(vcpu, gpa, (frame << PAGE_SHIFT) |
+					     TABLE_FLAGS);
 			if (err) {
 				pfvmm_pvmmu_unpin(m, frame);
 				return err;
@@ -354,32 +380,37 @@ static int resolve(struct pfvmm_vcpu *vcpu, const struct pfvmm_region *r,
 
 	if (vcpu->pv_base == PFVMM_NO_BASE)
 		return -EINVAL;
+	pfvmm_phase(vcpu, PFVMM_PHASE_WALK);
 	err = l1_entry(vcpu, va, &l1e_gpa);
 	err = err ?: pfvmm_pvmmu_entry(m, l1e_gpa, &pte);
+	pfvmm_phase_back(vcpu, PFVMM_PHASE_HANDLER);
 	if (err)
 		return err;
 	if (!(error_code & PFVMM_PF_PRESENT) && !cow) {
 		if (pte & PFVMM_PTE_P)
 			return -EAGAIN;	/* not a demand-zero fault */
-		err = pool_take(vcpu, 0, false, &frame);
+		err = pool_take(vcpu, 0, POOL_ZERO, &frame);
 		val = PFVMM_PTE_P | PFVMM_PTE_U |
 		      (r->flags & PFVMM_REGION_WRITE ? PFVMM_PTE_W : 0);
 	} else if (cow && (error_code & PFVMM_PF_WRITE) &&
 		   (pte & (PFVMM_PTE_P | PFVMM_PTE_W | PFVMM_PTE_COW)) ==
 		   (PFVMM_PTE_P | PFVMM_PTE_COW)) {
-		err = pool_take(vcpu, (pte & PFVMM_PTE_ADDR) >> PAGE_SHIFT, true,
-				&frame);
+		err = pool_take(vcpu, (pte & PFVMM_PTE_ADDR) >> PAGE_SHIFT,
+				POOL_COPY, &frame);
 		val = PFVMM_PTE_P | PFVMM_PTE_U | PFVMM_PTE_W |
 		      (pte & PFVMM_PTE_NX);
 	} else {
 		return -EAGAIN;
 	}
-	err = err ?: pfvmm_pvmmu_update(m, l1e_gpa, (frame << PAGE_SHIFT) | val);
+	err = err ?: offload_update(vcpu, l1e_gpa, (frame << PAGE_SHIFT) | val);
 	if (err)
 		return err;
 	/* A read-only translation of the old page may be cached. */
-	if (cow && vcpu->vpid)
+	if (cow && vcpu->vpid) {
+		pfvmm_phase(vcpu, PFVMM_PHASE_FLUSH);
 		vmx_invvpid(VMX_VPID_EXTENT_SINGLE_CONTEXT, vcpu->vpid);
+		pfvmm_phase_back(vcpu, PFVMM_PHASE_HANDLER);
+	}
 	return 0;
 }
 
@@ -400,13 +431,21 @@ bool pfvmm_offload_fault(struct pfvmm_vcpu *vcpu, u64 va, u32 error_code)
 	if (!(error_code & PFVMM_PF_USER) ||
 	    (error_code & (PFVMM_PF_RSVD | PFVMM_PF_INSTR)))
 		return false;
+	/*
+	 * The module walks the shadows and writes guest tables and frames:
+	 * flush before the next entry, as KVM does after its shadow MMU's
+	 * #PF intercept (kvm_handle_page_fault(); l1d.c).
+	 */
+	vcpu->l1d_flush = true;
 	pfvmm_pv_lock(vm);
+	vm->mmu_vcpu = vcpu;
 	r = find_region(vm, va);
 	if (r) {
 		do {
 			err = resolve(vcpu, r, va & PAGE_MASK, error_code);
 		} while (err && pfvmm_pv_pin_wanted(vm));
 	}
+	vm->mmu_vcpu = NULL;
 	mutex_unlock(&vm->mmu_lock);
 	if (err == -ENOENT)
 		return false;

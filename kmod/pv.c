@@ -108,9 +108,15 @@ static int pv_write_pte(void *ctx, u64 gpa, u64 val)
 	return 0;
 }
 
+/* Counted as the flush phase of the vCPU that holds mmu_lock, if any. */
 static void pv_protect(void *ctx, u64 frame, bool table)
 {
+	struct pfvmm_vcpu *vcpu = ((struct pfvmm_vm *)ctx)->mmu_vcpu;
+	u8 prev = vcpu ? pfvmm_phase(vcpu, PFVMM_PHASE_FLUSH) : 0;
+
 	pfvmm_ept_protect(ctx, frame << PAGE_SHIFT, table);
+	if (vcpu)
+		pfvmm_phase_back(vcpu, prev);
 }
 
 static const u64 *pv_map_table(void *ctx, u64 frame)
@@ -130,6 +136,17 @@ static void pv_free_shadow(void *ctx, u64 *shadow)
 	free_page((unsigned long)shadow);
 }
 
+static int pv_clear_table(void *ctx, u64 frame, u64 *shadow)
+{
+	u64 *p = pfvmm_pv_kva(ctx, frame << PAGE_SHIFT);
+
+	if (!p)
+		return -EFAULT;
+	pfvmm_page_zero(p);
+	pfvmm_page_zero(shadow);
+	return 0;
+}
+
 static const struct pfvmm_pvmmu_ops pv_mmu_ops = {
 	.read_pte	= pv_read_pte,
 	.write_pte	= pv_write_pte,
@@ -137,6 +154,7 @@ static const struct pfvmm_pvmmu_ops pv_mmu_ops = {
 	.protect	= pv_protect,
 	.alloc_shadow	= pv_alloc_shadow,
 	.free_shadow	= pv_free_shadow,
+	.clear_table	= pv_clear_table,
 };
 
 static void pv_free_ranges(struct pfvmm_frame_range *r, unsigned int n)
@@ -230,8 +248,11 @@ static int pv_store_done(struct pfvmm_vcpu *vcpu, u64 va, u64 done)
 
 static void pv_flush_guest_tlb(struct pfvmm_vcpu *vcpu)
 {
+	u8 prev = pfvmm_phase(vcpu, PFVMM_PHASE_FLUSH);
+
 	if (vcpu->vpid)
 		vmx_invvpid(VMX_VPID_EXTENT_SINGLE_CONTEXT, vcpu->vpid);
+	pfvmm_phase_back(vcpu, prev);
 }
 
 /*
@@ -263,6 +284,7 @@ static long pv_batch(struct pfvmm_vcpu *vcpu, u64 va, u64 count, u64 done_va,
 		if (pv_copy_in(vcpu, va + done * size, buf, n * size))
 			return -PFVMM_EFAULT;
 		pfvmm_pv_lock(vm);
+		vm->mmu_vcpu = vcpu;
 		for (i = 0; i < n && !err; i++) {
 			do {
 				vm->pin_want = PFVMM_NO_GPA;
@@ -271,6 +293,7 @@ static long pv_batch(struct pfvmm_vcpu *vcpu, u64 va, u64 count, u64 done_va,
 			if (!err)
 				done++;
 		}
+		vm->mmu_vcpu = NULL;
 		mutex_unlock(&vm->mmu_lock);
 		cond_resched();
 	}
@@ -282,8 +305,10 @@ static long pv_batch(struct pfvmm_vcpu *vcpu, u64 va, u64 count, u64 done_va,
 static long pv_mmu_update_one(struct pfvmm_vcpu *vcpu, const void *p)
 {
 	const struct pfvmm_mmu_update *req = p;
+	u8 prev = pfvmm_phase(vcpu, PFVMM_PHASE_PTE);
 	long err = pfvmm_pvmmu_update(&vcpu->vm->pv, req->ptr, req->val);
 
+	pfvmm_phase_back(vcpu, prev);
 	if (!err)
 		vcpu->stats.mmu_requests++;
 	return err;
@@ -306,12 +331,16 @@ long pfvmm_hc_update_va_mapping(struct pfvmm_vcpu *vcpu, u64 va, u64 val,
 	if (flags & ~(u64)(PFVMM_UVMF_INVLPG | PFVMM_UVMF_TLB_FLUSH))
 		return -PFVMM_EINVAL;
 	pfvmm_pv_lock(vm);
+	vm->mmu_vcpu = vcpu;
+	pfvmm_phase(vcpu, PFVMM_PHASE_PTE);
 	do {
 		err = pfvmm_pvmmu_va_entry(&vm->pv, vcpu->pv_base, va,
 					   &pte_gpa);
 		if (!err)
 			err = pfvmm_pvmmu_update(&vm->pv, pte_gpa, val);
 	} while (err && pfvmm_pv_pin_wanted(vm));
+	pfvmm_phase_back(vcpu, PFVMM_PHASE_HANDLER);
+	vm->mmu_vcpu = NULL;
 	mutex_unlock(&vm->mmu_lock);
 	if (err)
 		return err;
@@ -331,8 +360,10 @@ static long pv_mmuext_one(struct pfvmm_vcpu *vcpu, const void *p)
 		return -PFVMM_EINVAL;
 	switch (op->cmd) {
 	case PFVMM_MMUEXT_PIN_L1_TABLE ... PFVMM_MMUEXT_PIN_L4_TABLE:
+		pfvmm_phase(vcpu, PFVMM_PHASE_PIN);
 		err = pfvmm_pvmmu_pin(&vm->pv, op->arg1,
 				      op->cmd - PFVMM_MMUEXT_PIN_L1_TABLE + 1);
+		pfvmm_phase_back(vcpu, PFVMM_PHASE_HANDLER);
 		break;
 	case PFVMM_MMUEXT_UNPIN_TABLE:
 		err = pfvmm_pvmmu_unpin(&vm->pv, op->arg1);

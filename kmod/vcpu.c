@@ -506,11 +506,15 @@ static long vcpu_enter_guest(struct pfvmm_vcpu *vcpu)
 	 * quiescent state, interrupts "on"), as KVM tells them; nothing but
 	 * the entry asm runs in between.
 	 */
-	if (pfvmm_l1d_flush_on)
+	if (pfvmm_l1d_flush_on) {
+		pfvmm_phase(vcpu, PFVMM_PHASE_L1D);
 		pfvmm_l1d_flush(vcpu);
+	}
+	pfvmm_phase_end(vcpu);
 	pfvmm_guest_state_enter();
 	fail = pfvmm_vmx_run(&vcpu->regs, vcpu->launched);
 	pfvmm_guest_state_exit();
+	pfvmm_phase_begin(vcpu, PFVMM_PHASE_EXIT);
 
 	vcpu->cr2 = native_read_cr2();
 
@@ -595,6 +599,7 @@ static int vcpu_run_loop(struct pfvmm_vcpu *vcpu)
 			return -EIO;
 		if (pfvmm_handle_exit(vcpu, reason) == PFVMM_NEXT_USER)
 			return 0;
+		pfvmm_phase(vcpu, PFVMM_PHASE_RESUME);
 	}
 }
 
@@ -636,7 +641,9 @@ static int vcpu_run(struct pfvmm_vcpu *vcpu)
 	vcpu_load(vcpu, cpu);
 	put_cpu();
 
+	pfvmm_phase_begin(vcpu, PFVMM_PHASE_RESUME);
 	r = vcpu_run_loop(vcpu);
+	pfvmm_phase_end(vcpu);
 
 	preempt_disable();
 	pfvmm_irq_report(vcpu);

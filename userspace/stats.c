@@ -101,6 +101,7 @@ static const char *const hypercall_names[] = {
 	[PFVMM_HC_POOL_DONATE]		= "pool_donate",
 	[PFVMM_HC_POOL_RECLAIM]		= "pool_reclaim",
 	[PFVMM_HC_OFFLOAD_INFO]		= "offload_info",
+	[PFVMM_HC_PHASE_WINDOW]		= "phase_window",
 };
 
 /* The name of entry @i of a sparse name table, or NULL. */
@@ -169,6 +170,37 @@ static void stats_print_one(FILE *f, const char *name, uint64_t value)
 		fprintf(f, "%s %" PRIu64 "\n", name, value);
 }
 
+static const char *const phase_names[PFVMM_NR_PHASES] = {
+	[PFVMM_PHASE_WALK]	= "walk",
+	[PFVMM_PHASE_POOL]	= "pool",
+	[PFVMM_PHASE_ZERO]	= "zero",
+	[PFVMM_PHASE_PTE]	= "pte",
+	[PFVMM_PHASE_PIN]	= "pin",
+	[PFVMM_PHASE_FLUSH]	= "flush",
+	[PFVMM_PHASE_EPT]	= "ept",
+	[PFVMM_PHASE_EXIT]	= "exit",
+	[PFVMM_PHASE_DISPATCH]	= "dispatch",
+	[PFVMM_PHASE_HANDLER]	= "handler",
+	[PFVMM_PHASE_RESUME]	= "resume",
+	[PFVMM_PHASE_L1D]	= "l1d",
+};
+
+/* "phase_walk_cycles 123", "phase_walk_count 4": the host's time by phase */
+static void stats_print_phases(FILE *f, const struct pfvmm_vm_stats *st)
+{
+	char name[48];
+	unsigned int i;
+
+	for (i = 0; i < PFVMM_NR_PHASES; i++) {
+		snprintf(name, sizeof(name), "phase_%s_cycles", phase_names[i]);
+		stats_print_one(f, name, st->phase_cycles[i]);
+		if (i >= PFVMM_NR_PHASES_COUNTED)
+			continue;
+		snprintf(name, sizeof(name), "phase_%s_count", phase_names[i]);
+		stats_print_one(f, name, st->phase_count[i]);
+	}
+}
+
 /** stats_print() - print the non-zero counters of @stats, one per line */
 void stats_print(FILE *f, const struct pfvmm_vm_stats *stats)
 {
@@ -185,4 +217,5 @@ void stats_print(FILE *f, const struct pfvmm_vm_stats *stats)
 	stats_print_one(f, "mmu_requests", stats->mmu_requests);
 	stats_print_one(f, "tables_pinned", stats->tables_pinned);
 	stats_print_one(f, "l1d_flushes", stats->l1d_flushes);
+	stats_print_phases(f, stats);
 }

@@ -178,15 +178,30 @@ void u_reaccess(uint64_t base, uint64_t n)
 
 static uint64_t timed_since, timed_total;
 
+/*
+ * Under pfvmm the module's phase counters count the timed phases only
+ * (PFVMM_HC_PHASE_WINDOW): opened before the first rdtsc, closed after
+ * the last, so its two exits are outside what is timed.
+ */
+static void phase_window(bool open)
+{
+	if (guest_hypervisor() != GUEST_HV_KVM)
+		hypercall1(PFVMM_HC_PHASE_WINDOW, open);
+}
+
 void timed_phase(bool on)
 {
-	uint64_t now = rdtsc();
+	uint64_t now;
 
+	if (on && !timed_since)
+		phase_window(true);
+	now = rdtsc();
 	if (on && !timed_since)
 		timed_since = now;
 	else if (!on && timed_since) {
 		timed_total += now - timed_since;
 		timed_since = 0;
+		phase_window(false);
 	}
 }
 

@@ -30,7 +30,8 @@
 #define PFVMM_HC_POOL_DONATE		8
 #define PFVMM_HC_POOL_RECLAIM		9
 #define PFVMM_HC_OFFLOAD_INFO		10
-#define PFVMM_HC_COUNT			11	/* numbers >= this: -ENOSYS */
+#define PFVMM_HC_PHASE_WINDOW		11	/* (open) -> 0: phase counters */
+#define PFVMM_HC_COUNT			12	/* numbers >= this: -ENOSYS */
 
 /*
  * The paravirtual MMU (pv guests only; a native guest gets -PFVMM_EPERM).

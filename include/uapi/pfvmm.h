@@ -30,7 +30,7 @@
 #define PFVMM_CAP_MAX_VCPUS	2	/* vCPUs per VM */
 #define PFVMM_CAP_MAX_VMS	3	/* VMs at once, all users together */
 #define PFVMM_CAP_MAX_MEM_MB	4	/* guest memory per VM, in MiB */
-#define PFVMM_CAP_STATS		5	/* PFVMM_GET_VM_STATS exists: 1 */
+#define PFVMM_CAP_STATS		5	/* PFVMM_GET_VM_STATS: 1; 2 with phases */
 #define PFVMM_CAP_MAX_POOL_FRAMES 6	/* offload pool of a MAX_MEM_MB VM */
 
 /* ---- system ioctls, on /dev/pfvmm ---- */
@@ -67,8 +67,34 @@ struct pfvmm_vm_stats {
 	__u64 mmu_requests;		/* PT entries updated by hypercalls */
 	__u64 tables_pinned;		/* frames typed as page tables now */
 	__u64 l1d_flushes;		/* L1D flushed before an entry (L1TF) */
-	__u64 reserved[22];
+	/*
+	 * Since PFVMM_CAP_STATS 2, in what was reserved space (0 before):
+	 * the host's TSC cycles from each VM exit to the next entry, split
+	 * by phase (PFVMM_PHASE_*; every cycle in exactly one), and how often
+	 * each of the first PFVMM_NR_PHASES_COUNTED phases was entered.  The
+	 * others are passed once an exit (exits_total) or once a flush
+	 * (l1d_flushes).
+	 */
+	__u64 phase_cycles[12];		/* PFVMM_NR_PHASES */
+	__u64 phase_count[7];		/* PFVMM_NR_PHASES_COUNTED */
+	__u64 reserved[3];
 };
+
+/* The phases of pfvmm_vm_stats.phase_cycles, in that order. */
+#define PFVMM_PHASE_WALK	0	/* offload: walking the guest's tables */
+#define PFVMM_PHASE_POOL	1	/* offload: taking a frame from the pool */
+#define PFVMM_PHASE_ZERO	2	/* offload: zeroing or copying it */
+#define PFVMM_PHASE_PTE		3	/* an entry validated and written */
+#define PFVMM_PHASE_PIN		4	/* a table typed, validated, pinned */
+#define PFVMM_PHASE_FLUSH	5	/* TLB flushes, EPT write-protection */
+#define PFVMM_PHASE_EPT		6	/* EPT violation: pin and map memory */
+#define PFVMM_PHASE_EXIT	7	/* VM exit to dispatch: host state, IRQ */
+#define PFVMM_PHASE_DISPATCH	8	/* counting the exit, its handler */
+#define PFVMM_PHASE_HANDLER	9	/* handler work outside the above */
+#define PFVMM_PHASE_RESUME	10	/* handler to VM entry, but for: */
+#define PFVMM_PHASE_L1D		11	/* the L1D flush before entry (L1TF) */
+#define PFVMM_NR_PHASES		12
+#define PFVMM_NR_PHASES_COUNTED	7
 
 /*
  * How the VM's MMU works; set before the first vCPU is created (-EBUSY

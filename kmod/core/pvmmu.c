@@ -304,12 +304,30 @@ static int validate_table(struct pfvmm_pvmmu *m, u64 frame, int level,
 	return err;
 }
 
+/* Zero a table's guest frame and its shadow-to-be, through @m's ops. */
+static int clear_table(struct pfvmm_pvmmu *m, u64 frame, u64 *shadow)
+{
+	unsigned int i;
+	int err;
+
+	if (m->ops->clear_table)
+		return m->ops->clear_table(m->ctx, frame, shadow);
+	for (i = 0; i < ENTRIES; i++) {
+		err = m->ops->write_pte(m->ctx, table_gpa(frame, i), 0);
+		if (err)
+			return err;
+		shadow[i] = 0;
+	}
+	return 0;
+}
+
 /*
  * Type a fresh frame as a level-@level table: write-protect it, then read,
- * validate and keep its entries.  On failure nothing is left changed.
+ * validate and keep its entries (@empty: clear them instead).  On failure
+ * nothing is left changed.
  */
 static int new_table(struct pfvmm_pvmmu *m, u64 frame, struct pfvmm_frame *f,
-		     int level)
+		     int level, bool empty)
 {
 	u64 *shadow = m->ops->alloc_shadow(m->ctx);
 	int err;
@@ -319,7 +337,8 @@ static int new_table(struct pfvmm_pvmmu *m, u64 frame, struct pfvmm_frame *f,
 	/* Typed first, so the table cannot map itself writable. */
 	f->type = PFVMM_FT_L1 + level - 1;
 	m->ops->protect(m->ctx, frame, true);
-	err = validate_table(m, frame, level, shadow);
+	err = empty ? clear_table(m, frame, shadow) :
+		      validate_table(m, frame, level, shadow);
 	if (err) {
 		f->type = PFVMM_FT_NONE;
 		m->ops->protect(m->ctx, frame, false);
@@ -366,7 +385,36 @@ int pfvmm_pvmmu_pin(struct pfvmm_pvmmu *m, u64 frame, int level)
 	}
 	if (m->tables >= m->max_tables)
 		return -ENOMEM;
-	return new_table(m, frame, f, level);
+	return new_table(m, frame, f, level, false);
+}
+
+/**
+ * pfvmm_pvmmu_pin_empty() - pin a frame nobody references as an empty table
+ * @m: the validator state
+ * @frame: the guest frame; of no type (no table entry, no writable
+ *	   mapping holds it)
+ * @level: 1..4
+ *
+ * For a frame the caller owns (offload's pool): it is write-protected,
+ * then cleared, so the table holds no entry, and there is nothing to read
+ * or validate.  What a vCPU wrote there before protect() returned is
+ * overwritten; the shadow is zero whatever the launcher writes later.
+ *
+ * Return: 0; -EINVAL for a bad frame or level; -EBUSY if the frame has a
+ * type; -ENOMEM past the bound on tables or without memory for the
+ * shadow; the write error of guest memory (then nothing changed).
+ */
+int pfvmm_pvmmu_pin_empty(struct pfvmm_pvmmu *m, u64 frame, int level)
+{
+	struct pfvmm_frame *f = pfvmm_pvmmu_frame(m, frame);
+
+	if (level < 1 || level > 4 || !f)
+		return -EINVAL;
+	if (f->count || f->pinned || f->type != PFVMM_FT_NONE)
+		return -EBUSY;
+	if (m->tables >= m->max_tables)
+		return -ENOMEM;
+	return new_table(m, frame, f, level, true);
 }
 
 /**

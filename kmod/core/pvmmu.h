@@ -53,6 +53,11 @@ struct pfvmm_pvmmu_ops {
 	void (*protect)(void *ctx, u64 frame, bool table);
 	/* Room for one table's shadow (PFVMM_PT_ENTRIES u64s), or NULL. */
 	u64 *(*alloc_shadow)(void *ctx);
+	/*
+	 * Optional: zero @frame's 512 entries in guest memory and @shadow's
+	 * (write_pte() of each, else).
+	 */
+	int (*clear_table)(void *ctx, u64 frame, u64 *shadow);
 	void (*free_shadow)(void *ctx, u64 *shadow);
 };
 
@@ -99,6 +104,7 @@ int pfvmm_pvmmu_init(struct pfvmm_pvmmu *m,
 struct pfvmm_frame *pfvmm_pvmmu_frame(const struct pfvmm_pvmmu *m, u64 frame);
 u64 pfvmm_pvmmu_destroy(struct pfvmm_pvmmu *m);
 int pfvmm_pvmmu_pin(struct pfvmm_pvmmu *m, u64 frame, int level);
+int pfvmm_pvmmu_pin_empty(struct pfvmm_pvmmu *m, u64 frame, int level);
 int pfvmm_pvmmu_unpin(struct pfvmm_pvmmu *m, u64 frame);
 int pfvmm_pvmmu_update(struct pfvmm_pvmmu *m, u64 ptr, u64 val);
 int pfvmm_pvmmu_va_entry(struct pfvmm_pvmmu *m, u64 base, u64 va,

@@ -266,11 +266,37 @@ static void pin_frame(u64 fr, int level)
 	check_all("pin", r);
 }
 
+/* pin_empty: an empty table, or refused (a frame with a type or a pin). */
+static void pin_empty_frame(u64 fr, int level)
+{
+	struct pfvmm_frame before = fr < NFR ? frames[fr] : (struct pfvmm_frame){0};
+	int r = pfvmm_pvmmu_pin_empty(&m, fr, level);
+	unsigned int i;
+
+	expect_err("pin_empty", r, -EINVAL, -EBUSY, -ENOMEM, -EFAULT);
+	if (r == -EBUSY && !before.count && !before.pinned && !before.type)
+		FAIL("pin_empty -EBUSY on a frame with no type");
+	check_all("pin_empty", r);
+	if (r)
+		return;
+	if (before.count || before.pinned || before.type)
+		FAIL("pin_empty(%llu) = 0 on a frame of type %u count %u",
+		     (unsigned long long)fr, before.type, before.count);
+	for (i = 0; i < PFVMM_PT_ENTRIES; i++)
+		if (frames[fr].shadow[i])
+			FAIL("pin_empty(%llu): shadow entry %u not 0",
+			     (unsigned long long)fr, i);
+}
+
 static void op_pin(struct in *in)
 {
 	u64 fr = pick_frame(in);
+	uint8_t b = byte(in);
 
-	pin_frame(fr, byte(in) % 5);	/* level 0 is bad */
+	if (b & 0x80)
+		pin_empty_frame(fr, b % 5);
+	else
+		pin_frame(fr, b % 5);	/* level 0 is bad */
 }
 
 static void op_unpin(struct in *in)

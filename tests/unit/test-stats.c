@@ -43,7 +43,11 @@ static void test_stats_print(struct test_ctx *t)
 		"hypercall hc_20 4\n"
 		"pages_pinned 5\n"
 		"pool_frames_used 9\n"
-		"tables_pinned 3\n";
+		"tables_pinned 3\n"
+		"phase_walk_cycles 700\n"
+		"phase_walk_count 7\n"
+		"phase_ept_count 1\n"
+		"phase_l1d_cycles 4300\n";
 	struct pfvmm_vm_stats st;
 	char *out = NULL;
 	size_t len = 0;
@@ -61,6 +65,10 @@ static void test_stats_print(struct test_ctx *t)
 	st.pages_pinned = 5;
 	st.pool_frames_used = 9;
 	st.tables_pinned = 3;
+	st.phase_cycles[PFVMM_PHASE_WALK] = 700;
+	st.phase_count[PFVMM_PHASE_WALK] = 7;
+	st.phase_count[PFVMM_PHASE_EPT] = 1;
+	st.phase_cycles[PFVMM_PHASE_L1D] = 4300;
 	f = open_memstream(&out, &len);
 	stats_print(f, &st);
 	fclose(f);

@@ -148,6 +148,40 @@ static void t_pin_empty_l1(void)
 	all_none();
 }
 
+/*
+ * pin_empty: a frame the caller owns becomes an empty table, whatever its
+ * memory held (cleared after protect(), nothing validated); a frame with
+ * a type or a pin is refused.
+ */
+static void t_pin_empty_fresh(void)
+{
+	setup();
+	gm.mem[6][0] = E(10, PW);	/* written before it was protected */
+	gm.mem[6][511] = E(4, PW);
+	OP(pfvmm_pvmmu_pin_empty(&m, 6, 1), 0);
+	FRAME(6, PFVMM_FT_L1, 1, 1);
+	FRAME(10, PFVMM_FT_NONE, 0, 0);
+	CHECK_EQ(gm.mem[6][0], 0);
+	CHECK_EQ(gm.mem[6][511], 0);
+	CHECK_EQ(m.tables, 1);
+	OP(pfvmm_pvmmu_update(&m, SLOT(6, 0), E(10, PW)), 0);
+	FRAME(10, PFVMM_FT_WRITABLE, 1, 0);
+	/* Typed, pinned, or mapped writable: refused, nothing changed. */
+	OP(pfvmm_pvmmu_pin_empty(&m, 6, 1), -EBUSY);
+	OP(pfvmm_pvmmu_pin_empty(&m, 10, 1), -EBUSY);
+	CHECK_EQ(gm.mem[6][0], E(10, PW | A | D));
+	OP(pfvmm_pvmmu_pin_empty(&m, 7, 0), -EINVAL);
+	OP(pfvmm_pvmmu_pin_empty(&m, 7, 5), -EINVAL);
+	OP(pfvmm_pvmmu_pin_empty(&m, GM_FRAMES, 1), -EINVAL);
+	/* An empty L2 takes an L1 below it like any other. */
+	OP(pfvmm_pvmmu_pin_empty(&m, 7, 2), 0);
+	OP(pfvmm_pvmmu_update(&m, SLOT(7, 3), E(6, PW)), 0);
+	FRAME(6, PFVMM_FT_L1, 2, 1);
+	OP(pfvmm_pvmmu_unpin(&m, 6), 0);
+	OP(pfvmm_pvmmu_unpin(&m, 7), 0);
+	all_none();
+}
+
 static void t_pin_bottom_up(void)
 {
 	u64 gpa;
@@ -983,6 +1017,7 @@ static void t_pin_race_junk(void)
 
 const struct t_case pvmmu_tests[] = {
 	{ "pvmmu_pin_empty_l1", t_pin_empty_l1 },
+	{ "pvmmu_pin_empty_fresh", t_pin_empty_fresh },
 	{ "pvmmu_pin_bottom_up_new_base", t_pin_bottom_up },
 	{ "pvmmu_upper_gen", t_upper_gen },
 	{ "pvmmu_new_base_needs_pinned_l4", t_new_base_unpinned_l4 },

@@ -158,8 +158,8 @@ static int pc_end_status(const struct pc *pc)
 {
 	if (!pc->panicked)
 		return 0;
-	fprintf(stderr, "pfvmm: the guest kernel panicked (\"%s\" on its console): "
-		"status %d\n", PC_PANIC_TEXT, PFVMM_STATUS_GUEST_PANIC);
+	fprintf(stderr, "pfvmm: the guest kernel panicked (its console said so): "
+		"status %d\n", PFVMM_STATUS_GUEST_PANIC);
 	return PFVMM_STATUS_GUEST_PANIC;
 }
 

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Debian's own Linux 6.1 boots under pfvmm with the launcher's PC devices
 # and the default command line to the /init of linux.sh, which must print
-# the kernel release, 1 CPU and this machine's CPU model, the sha256 of
+# the bzImage's release, 1 CPU and this machine's CPU model, the sha256 of
 # the data computed here, linux-fpu's ok (and -c's deliberate FAIL),
 # /proc/uptime advancing 1.8-3.0 s over "sleep 2", and the line typed
 # into the serial console; the launcher must end with status 0, and

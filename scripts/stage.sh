@@ -54,7 +54,7 @@ if [ -f bench/run-matrix.sh ]; then
 	cp bench/run-matrix.sh bench/check.awk "$out/bench/"
 fi
 
-# Debian's kernel, for the Linux-guest test (t-linux-boot.sh).
+# Debian's kernel, for the Linux-guest tests (t-linux-boot.sh, s-linux-kvm.sh).
 for f in .cache/kernel/boot/vmlinuz-*; do
 	[ -f "$f" ] && cp "$f" "$out/guest/vmlinuz"
 done

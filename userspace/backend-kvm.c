@@ -18,6 +18,7 @@
  * --stats: KVM's binary statistics (KVM_GET_STATS_FD) of the VM and the
  * vCPU, and the exits this launcher saw, by KVM exit reason.
  */
+#include <cpuid.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -162,6 +163,24 @@ static int kvm_set_mmu_mode(struct vm *vm, unsigned int mmu_mode, int offload)
 	return -EINVAL;
 }
 
+/*
+ * KVM_GET_SUPPORTED_CPUID gives the brand-string leaves 0x80000002-4 as
+ * zeros (a VMM is expected to name its CPU model): the host's, as the
+ * pfvmm module passes them through, so that a Linux guest's /proc/cpuinfo
+ * says the same model name under both backends.
+ */
+static void kvm_cpuid_brand(struct kvm_cpuid2 *cpuid)
+{
+	uint32_t i;
+
+	for (i = 0; i < cpuid->nent; i++) {
+		struct kvm_cpuid_entry2 *e = &cpuid->entries[i];
+
+		if (e->function >= 0x80000002 && e->function <= 0x80000004)
+			__cpuid(e->function, e->eax, e->ebx, e->ecx, e->edx);
+	}
+}
+
 /* Give the vCPU every CPUID leaf KVM supports (with its KVM signature). */
 static int kvm_setup_cpuid(struct vm *vm, struct vcpu *vcpu)
 {
@@ -176,10 +195,14 @@ static int kvm_setup_cpuid(struct vm *vm, struct vcpu *vcpu)
 	if (ioctl(vm->sys_fd, KVM_GET_SUPPORTED_CPUID, cpuid) < 0) {
 		ret = -errno;
 		fprintf(stderr, "pfvmm: KVM_GET_SUPPORTED_CPUID: %s\n", strerror(errno));
-	} else if (ioctl(vcpu->fd, KVM_SET_CPUID2, cpuid) < 0) {
+		goto out;
+	}
+	kvm_cpuid_brand(cpuid);
+	if (ioctl(vcpu->fd, KVM_SET_CPUID2, cpuid) < 0) {
 		ret = -errno;
 		fprintf(stderr, "pfvmm: KVM_SET_CPUID2: %s\n", strerror(errno));
 	}
+out:
 	free(cpuid);
 	return ret;
 }

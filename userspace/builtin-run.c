@@ -40,18 +40,9 @@ static void run_print_command(const struct run_options *opts)
 
 static void run_print_stats(struct vm *vm)
 {
-	struct pfvmm_vm_stats stats;
-
-	if (vm->backend->print_stats) {
-		fflush(stdout);
-		vm->backend->print_stats(vm, stdout);
-		fflush(stdout);
-		return;
-	}
-	if (vm->backend->get_stats(vm, &stats))
-		return;
 	fflush(stdout);
-	stats_print(stdout, &stats);
+	vm_print_milestone(vm, stdout);
+	vm_print_stats(vm, stdout);
 	fflush(stdout);
 }
 

@@ -234,7 +234,8 @@ static const struct cli_option run_option_table[] = {
 		   "boot a Linux bzImage (e.g. /boot/vmlinuz-*) with the 64-bit "
 		   "boot protocol instead of a guest ELF, on a PC's devices (8259A "
 		   "PIC, 8254 PIT, 16550A UART on stdin/stdout: Ctrl-A x exits, CMOS "
-		   "RTC, i8042 reset); native MMU only (default --mem 256M)"),
+		   "RTC, i8042 reset); native MMU only (default --mem 256M); exit "
+		   "status 3 once the console showed a kernel panic"),
 	OPT_STRING(0, "initrd", struct run_options, initrd, "FILE", "a file",
 		   "with --kernel: the initial ramdisk, loaded as high as memory "
 		   "and the kernel's initrd_addr_max allow"),
@@ -252,7 +253,9 @@ static const struct cli_option run_option_table[] = {
 	OPT_FLAG(0, "stats", struct run_options, stats,
 		 "after the run, print the command line that reproduces it "
 		 "('command: pfvmm run ...') and the VM's non-zero exit and "
-		 "hypercall counters on stdout"),
+		 "hypercall counters on stdout; with --kernel first those at the "
+		 "guest's first write to port 0x100 (milestone_cycles: cycles "
+		 "since VM creation, then 'milestone ...' lines)"),
 	OPT_FLAG(0, "debug-ports", struct run_options, debug_ports,
 		 "with --kernel: log each access to an I/O port no device "
 		 "claims on stderr (they read all ones and drop writes)"),

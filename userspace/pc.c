@@ -5,7 +5,10 @@
  * sink on one port bus, and the run loop's side of them (the same for
  * both backends):
  *   - at an I/O exit, the access goes through the bus; a reset by the
- *     i8042 ends the run with status 0;
+ *     i8042 ends the run with status 0 (3 if the guest kernel panicked
+ *     first: see below); the first write to the milestone port 0x100
+ *     notes the cycles and the --stats counters so far (the boot figures
+ *     of a guest whose /init writes it);
  *   - before each entry the devices catch up with the clock (the PIT's
  *     and RTC's interrupts, stdin into COM1, output older than 5 ms out),
  *     Ctrl-A x ends the run with status 0, and the PIC's interrupt goes in
@@ -15,6 +18,10 @@
  *     on, the loop waits for the next device event, stdin or SIGINT/SIGTERM;
  *   - SIGALRM every 2 ms brings the vCPU out of a guest that makes no
  *     exits, so the devices keep time and Ctrl-A x is seen.
+ * A panic and a reboot end the same way (Linux's panic=-1 resets through
+ * the i8042 like reboot does), so COM1's output is watched for "Kernel
+ * panic - not syncing": once it came, any end of the run is status
+ * PFVMM_STATUS_GUEST_PANIC (3).
  * A backend without interrupt() (pfvmm's, until the module injects)
  * leaves device interrupts pending in the PIC: a HLT then only waits for
  * the next device event and goes on.
@@ -22,11 +29,13 @@
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
 #include <unistd.h>
 
 #include "pc.h"
+#include "stats.h"
 
 #define RFLAGS_IF	0x200
 #define WAIT_MAX_NS	100000000ull
@@ -36,10 +45,26 @@ static uint64_t pc_now(const struct pc *pc)
 	return pc->clock->monotonic_ns(pc->clock->ctx);
 }
 
+/* PC_PANIC_TEXT in the output? (Its 'K' comes only first: no backtracking.) */
+static void pc_watch_panic(struct pc *pc, uint8_t byte)
+{
+	static const char text[] = PC_PANIC_TEXT;
+
+	if (byte == (uint8_t)text[pc->panic_match])
+		pc->panic_match++;
+	else
+		pc->panic_match = byte == (uint8_t)text[0];
+	if (pc->panic_match == sizeof(text) - 1) {
+		pc->panicked = true;
+		pc->panic_match = 0;
+	}
+}
+
 static void pc_tx(void *ctx, uint8_t byte)
 {
 	struct pc *pc = ctx;
 
+	pc_watch_panic(pc, byte);
 	if (!pc->con.out_len)
 		pc->out_since = pc_now(pc);
 	host_console_put(&pc->con, byte);
@@ -48,6 +73,29 @@ static void pc_tx(void *ctx, uint8_t byte)
 static void pc_reset(void *ctx)
 {
 	((struct pc *)ctx)->reset = true;
+}
+
+static void pc_milestone_out(void *dev, uint16_t port, uint8_t value)
+{
+	(void)port;
+	(void)value;
+	((struct pc *)dev)->milestone = true;
+}
+
+/* The first milestone: cycles since VM creation and the counters now. */
+static void pc_note_milestone(struct vm *vm)
+{
+	size_t len;
+	FILE *f;
+
+	if (vm->milestone_stats)
+		return;
+	vm->milestone_cycles = __builtin_ia32_rdtsc() - vm->created_tsc;
+	f = open_memstream(&vm->milestone_stats, &len);
+	if (!f)
+		return;
+	vm_print_stats(vm, f);
+	fclose(f);
 }
 
 /**
@@ -71,6 +119,8 @@ void pc_init(struct pc *pc, const struct dev_clock *clock, int in_fd,
 	i8042_init(&pc->kbc, pic_irq_line(&pc->pic, PC_IRQ_KBD), pc_reset, pc);
 	i8042_attach(&pc->kbc, &pc->bus);
 	ioport_sink_attach(&pc->bus, "post", 0x80);
+	ioport_bus_add(&pc->bus, &(const struct ioport_range){ "milestone",
+		       PC_MILESTONE_PORT, 1, NULL, pc_milestone_out, pc });
 	host_console_open(&pc->con, in_fd);
 }
 
@@ -103,6 +153,16 @@ uint64_t pc_next_event_ns(struct pc *pc)
 	return pit < rtc ? pit : rtc;
 }
 
+/* 0, or 3 after a panic on the console (said on stderr). */
+static int pc_end_status(const struct pc *pc)
+{
+	if (!pc->panicked)
+		return 0;
+	fprintf(stderr, "pfvmm: the guest kernel panicked (its console said so): "
+		"status %d\n", PFVMM_STATUS_GUEST_PANIC);
+	return PFVMM_STATUS_GUEST_PANIC;
+}
+
 /* The run's end if the guest reset the machine or Ctrl-A x came. */
 static int pc_stop_status(struct pc *pc)
 {
@@ -111,7 +171,7 @@ static int pc_stop_status(struct pc *pc)
 	host_console_flush(&pc->con);
 	fprintf(stderr, pc->reset ? "pfvmm: the guest reset the machine\n" :
 		"pfvmm: Ctrl-A x: stopped\n");
-	return 0;
+	return pc_end_status(pc);
 }
 
 /** pc_vcpu_io() - the I/O exit in vcpu->run, through the port bus */
@@ -125,6 +185,8 @@ int pc_vcpu_io(struct vcpu *vcpu)
 	else
 		ioport_bus_out(&pc->bus, run->io.port, run->io.size,
 			       (uint32_t)run->io.data);
+	if (pc->milestone)
+		pc_note_milestone(vcpu->vm);
 	return pc_stop_status(pc);
 }
 
@@ -188,7 +250,7 @@ int pc_vcpu_halt(struct vcpu *vcpu)
 	if (!vcpu->vm->backend->get_regs(vcpu, &regs) && !(regs.rflags & RFLAGS_IF)) {
 		host_console_flush(&pc->con);
 		fprintf(stderr, "pfvmm: guest halted with interrupts off\n");
-		return 0;
+		return pc_end_status(pc);
 	}
 	for (;;) {
 		pc_poll(pc);

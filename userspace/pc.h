@@ -18,6 +18,8 @@
 #define PC_IRQ_KBD	1
 #define PC_IRQ_COM1	4
 #define PC_IRQ_RTC	8
+#define PC_MILESTONE_PORT 0x100	/* a write: the guest reached its milestone */
+#define PC_PANIC_TEXT	"Kernel panic - not syncing"
 #define PC_KICK_NS	2000000ull	/* the longest the guest runs unpolled */
 #define PC_FLUSH_NS	5000000ull	/* the longest guest output waits */
 
@@ -32,6 +34,9 @@ struct pc {
 	const struct dev_clock *clock;
 	uint64_t out_since;	/* when the oldest unwritten output came */
 	bool reset;		/* the guest reset the machine */
+	bool milestone;		/* the milestone port was written */
+	bool panicked;		/* PC_PANIC_TEXT came out of COM1 */
+	size_t panic_match;	/* how much of PC_PANIC_TEXT came last */
 };
 
 void pc_init(struct pc *pc, const struct dev_clock *clock, int in_fd,

@@ -7,11 +7,13 @@
  */
 #include <inttypes.h>
 #include <stddef.h>
+#include <string.h>
 
 #include <pfvmm/hypercall.h>
 
 #include "stats.h"
 #include "util.h"
+#include "vmm.h"
 
 static const char *const vmx_exit_names[] = {
 	[0]  = "EXCEPTION_NMI",
@@ -218,4 +220,42 @@ void stats_print(FILE *f, const struct pfvmm_vm_stats *stats)
 	stats_print_one(f, "tables_pinned", stats->tables_pinned);
 	stats_print_one(f, "l1d_flushes", stats->l1d_flushes);
 	stats_print_phases(f, stats);
+}
+
+/**
+ * vm_print_stats() - the VM's counters as --stats prints them
+ *
+ * The backend's own report if it has one (KVM's), else pfvmm's struct
+ * pfvmm_vm_stats through stats_print().
+ */
+void vm_print_stats(struct vm *vm, FILE *f)
+{
+	struct pfvmm_vm_stats stats;
+
+	if (vm->backend->print_stats) {
+		vm->backend->print_stats(vm, f);
+		return;
+	}
+	if (vm->backend->get_stats && !vm->backend->get_stats(vm, &stats))
+		stats_print(f, &stats);
+}
+
+/**
+ * vm_print_milestone() - the boot milestone of a Linux guest (pc.c), if any
+ *
+ * "milestone_cycles N" (the launcher's rdtsc from VM creation to the
+ * guest's first write to the milestone port), then every line that
+ * vm_print_stats() printed at that moment, prefixed "milestone ".
+ */
+void vm_print_milestone(const struct vm *vm, FILE *f)
+{
+	const char *line = vm->milestone_stats, *end;
+
+	if (!line)
+		return;
+	fprintf(f, "milestone_cycles %" PRIu64 "\n", vm->milestone_cycles);
+	for (; *line; line = *end ? end + 1 : end) {
+		end = strchrnul(line, '\n');
+		fprintf(f, "milestone %.*s\n", (int)(end - line), line);
+	}
 }

@@ -13,4 +13,8 @@ const char *vmx_exit_name(unsigned int reason);
 const char *hypercall_name(unsigned int nr);
 void stats_print(FILE *f, const struct pfvmm_vm_stats *stats);
 
+struct vm;
+void vm_print_stats(struct vm *vm, FILE *f);
+void vm_print_milestone(const struct vm *vm, FILE *f);
+
 #endif /* PFVMM_STATS_H */

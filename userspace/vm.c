@@ -82,6 +82,7 @@ int vm_init_on_node(struct vm *vm, const struct vmm_backend *backend,
 	int ret;
 
 	memset(vm, 0, sizeof(*vm));
+	vm->created_tsc = __builtin_ia32_rdtsc();
 	vm->backend = backend;
 	vm->sys_fd = vm->vm_fd = vm->vcpu.fd = -1;
 	ret = backend->vm_create(vm);
@@ -130,6 +131,8 @@ void vm_exit(struct vm *vm)
 	if (vm->mem)
 		munmap(vm->mem, vm->mem_size);
 	vm->mem = NULL;
+	free(vm->milestone_stats);
+	vm->milestone_stats = NULL;
 }
 
 /**

@@ -19,6 +19,7 @@
 /* Exit statuses of the launcher (a guest's own status is 0-255 too). */
 #define PFVMM_STATUS_HOST_ERROR		1	/* setup failed on the host */
 #define PFVMM_STATUS_USAGE		2	/* bad command line or guest file */
+#define PFVMM_STATUS_GUEST_PANIC	3	/* --kernel: the console showed a panic */
 #define PFVMM_STATUS_INTERNAL		125	/* the VMM gave up: internal error */
 #define PFVMM_STATUS_GUEST_ERROR	126	/* the guest was stopped */
 #define PFVMM_STATUS_INTERRUPTED	130	/* SIGINT/SIGTERM */
@@ -52,6 +53,9 @@ struct vm {
 	uint64_t mem_size;
 	struct vcpu vcpu;	/* one vCPU for now */
 	struct pc *pc;		/* a Linux guest's devices (--kernel), or NULL */
+	uint64_t created_tsc;	/* rdtsc when vm_init*() began */
+	uint64_t milestone_cycles;	/* rdtsc - created_tsc at the milestone */
+	char *milestone_stats;	/* --stats as it was then (pc.c), or NULL */
 	void *priv;		/* the backend's own state, if any */
 };
 

@@ -8,15 +8,19 @@
  * HLT with them on waits for the PIT, whose IRQ 0 goes in through the
  * backend's interrupt() once the vCPU is ready (after an interrupt window
  * when it is not) or, for a backend without interrupt(), stays pending;
- * and the Ctrl-A commands of a terminal.
+ * the Ctrl-A commands of a terminal; "Kernel panic - not syncing" on
+ * COM1 turns the end of the run into status 3; the first write to the
+ * milestone port notes the counters of that moment.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "dev-test.h"
 #include "pc.h"
 #include "test.h"
+#include "util.h"
 
 struct pc_step {
 	uint32_t reason;	/* PFVMM_EXIT_*; 0: RUN gives -EINTR */
@@ -83,6 +87,13 @@ static int mock_get_regs(struct vcpu *vcpu, struct pfvmm_regs *regs)
 	return 0;
 }
 
+/* The counters: how many exits the scenario made so far. */
+static void mock_print_stats(struct vm *vm, FILE *f)
+{
+	(void)vm;
+	fprintf(f, "exits %u\n", pos);
+}
+
 static bool mock_ready(struct vcpu *vcpu)
 {
 	(void)vcpu;
@@ -110,7 +121,7 @@ static void mock_window(struct vcpu *vcpu, bool on)
 static const struct vmm_backend inject_backend = {
 	.name = "mock", .run = mock_run, .get_regs = mock_get_regs,
 	.interrupt_ready = mock_ready, .interrupt = mock_interrupt,
-	.request_interrupt_window = mock_window,
+	.request_interrupt_window = mock_window, .print_stats = mock_print_stats,
 };
 
 static const struct vmm_backend plain_backend = {
@@ -148,6 +159,9 @@ static int pc_child(const void *arg)
 	vm.vcpu.run = &run_page;
 	status = vcpu_run_loop(&vm.vcpu);
 	pc_exit(&pc);
+	if (vm.milestone_stats)
+		fprintf(stderr, "milestone at %s", vm.milestone_stats);
+	free(vm.milestone_stats);
 	fprintf(stderr, "windows %u injected", nr_windows);
 	for (i = 0; i < nr_injected; i++)
 		fprintf(stderr, " 0x%02x", injected[i]);
@@ -236,6 +250,50 @@ static void test_pc_halt(struct test_ctx *t)
 	CHECK(t, strstr(r.err, "windows 0 injected\n") != NULL, "'%s'", r.err);
 }
 
+/* @text written to COM1, then OUT(0x100) if @mark, then the i8042 reset. */
+static void run_text(const char *text, bool mark, struct child_result *r)
+{
+	static struct pc_step s[128];
+	const struct pc_scenario sc = { s, true, false, NULL };
+	unsigned int n = 0;
+
+	for (; *text && n < ARRAY_SIZE(s) - 3; text++)
+		s[n++] = (struct pc_step)OUT(0x3f8, (uint8_t)*text);
+	if (mark)
+		s[n++] = (struct pc_step)OUT(PC_MILESTONE_PORT, 1);
+	s[n++] = (struct pc_step)OUT(0x3f8, '.');
+	s[n] = (struct pc_step)RESET;
+	child_capture(pc_child, &sc, r);
+}
+
+static void test_pc_panic_status(struct test_ctx *t)
+{
+	struct child_result r;
+
+	run_text("[ 1.0] Kernel panic - not syncing: No working init found.\n", false, &r);
+	CHECK_EQ(t, r.status, PFVMM_STATUS_GUEST_PANIC);
+	CHECK(t, strstr(r.err, "pfvmm: the guest reset the machine\n") &&
+	      strstr(r.err, "pfvmm: the guest kernel panicked"), "'%s'", r.err);
+	/* KKernel...: the match starts again at the second K */
+	run_text("KKernel panic - not syncing", false, &r);
+	CHECK_EQ(t, r.status, PFVMM_STATUS_GUEST_PANIC);
+	run_text("Kernel panic - not syncin\nKernel panic - not", false, &r);
+	CHECK_EQ(t, r.status, 0);
+	CHECK(t, !strstr(r.err, "panicked"), "'%s'", r.err);
+}
+
+static void test_pc_milestone(struct test_ctx *t)
+{
+	struct child_result r;
+
+	run_text("abc", true, &r);
+	CHECK_EQ(t, r.status, 0);
+	/* three bytes to COM1, then the milestone: the 4th exit, only once */
+	CHECK(t, strstr(r.err, "milestone at exits 4\n") != NULL, "'%s'", r.err);
+	run_text("abc", false, &r);
+	CHECK(t, strstr(r.err, "milestone") == NULL, "'%s'", r.err);
+}
+
 static void test_host_console_ctrl_a(struct test_ctx *t)
 {
 	struct host_console hc;
@@ -258,5 +316,7 @@ void run_pc_tests(void)
 	RUN_TEST(test_pc_stdin_to_com1);
 	RUN_TEST(test_pc_timer_interrupt);
 	RUN_TEST(test_pc_halt);
+	RUN_TEST(test_pc_panic_status);
+	RUN_TEST(test_pc_milestone);
 	RUN_TEST(test_host_console_ctrl_a);
 }

@@ -98,6 +98,29 @@ dmesg_since() {
 	dmesg | awk -v m="$1" 'index($0, m) { on = 1; next } on'
 }
 
+# live_counters_zero: once no VM is left, every live counter of
+# /sys/kernel/pfvmm is 0; prints each, returns how many are not
+live_counters_zero() {
+	_bad=0
+	for _c in vms_live vcpus_live pages_pinned ept_tables pool_frames; do
+		_v=$(cat "/sys/kernel/pfvmm/$_c")
+		echo "live $_c=$_v"
+		[ "$_v" = 0 ] || { echo "/sys/kernel/pfvmm/$_c is $_v after the VM went (want 0)"; _bad=$((_bad + 1)); }
+	done
+	return "$_bad"
+}
+
+# kernel_log_clean MARK [ERE]: no BUG, WARNING, Oops or general protection
+# fault (nor a line matching ERE) in the kernel log since MARK; prints the
+# log and returns 1 if there is one
+kernel_log_clean() {
+	_log=$(dmesg_since "$1")
+	echo "$_log" | grep -E -q "BUG:|WARNING:|Oops|general protection${2:+|$2}" || return 0
+	echo "the kernel log has a splat:"
+	echo "$_log" | sed 's/^/  > /'
+	return 1
+}
+
 # ---- what guests and tools print ----
 # A guest reports on one line "result k=v k=v ..." (pvkernel: workload=W
 # mode=M pages=N faults=F offloaded=O data=ok cycles=C ...); "pfvmm run

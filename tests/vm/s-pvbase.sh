@@ -30,17 +30,9 @@ grep -q '^hostile summary: 0 failed' "$out" ||
 grep -q '^pvbase: vCPU 1 done' "$out" ||
 	{ echo "vCPU 1 never finished"; bad=$((bad + 1)); }
 
-for c in vms_live vcpus_live pages_pinned ept_tables pool_frames; do
-	v=$(cat /sys/kernel/pfvmm/$c)
-	[ "$v" = 0 ] || { echo "/sys/kernel/pfvmm/$c is $v after the VM went (want 0)"; bad=$((bad + 1)); }
-done
+live_counters_zero || bad=$((bad + $?))
 
-log=$(dmesg_since "$mark")
-if echo "$log" | grep -E -q 'BUG:|WARNING:|Oops|general protection'; then
-	echo "the kernel log has a splat:"
-	echo "$log" | sed 's/^/  > /'
-	bad=$((bad + 1))
-fi
+kernel_log_clean "$mark" || bad=$((bad + 1))
 
 [ "$bad" -eq 0 ] || fail "$bad pvbase check(s) went wrong"
 exit 0

@@ -40,13 +40,9 @@ grep -q '^hostile summary: 0 failed' "$out" ||
 grep -q '^hostile longcall ops=32768 cycles=' "$out" ||
 	{ echo "no cycles line"; bad=$((bad + 1)); }
 
-log=$(dmesg_since "$mark")
-if echo "$log" | grep -E -q 'soft lockup|rcu.*stall|blocked for more than|BUG:|WARNING:'; then
-	echo "the kernel log has a lockup, stall or splat:"
-	echo "$log" | sed 's/^/  > /'
+kernel_log_clean "$mark" 'soft lockup|rcu.*stall|blocked for more than' ||
 	bad=$((bad + 1))
-fi
-[ "$(cat /sys/kernel/pfvmm/vms_live)" = 0 ] || { echo "a VM is left"; bad=$((bad + 1)); }
+live_counters_zero || bad=$((bad + $?))
 
 [ "$bad" -eq 0 ] || fail "$bad longcall check(s) went wrong"
 exit 0

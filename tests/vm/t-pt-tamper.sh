@@ -32,18 +32,9 @@ grep -q '^hostile summary: 0 failed' "$out" ||
 grep -q '^hostile tamper-tables-back got=0 want=0 PASS' "$out" ||
 	{ echo "tables_pinned did not come back"; bad=$((bad + 1)); }
 
-for c in vms_live vcpus_live pages_pinned ept_tables pool_frames; do
-	v=$(cat /sys/kernel/pfvmm/$c)
-	echo "live $c=$v"
-	[ "$v" = 0 ] || { echo "/sys/kernel/pfvmm/$c is $v after the VM went (want 0)"; bad=$((bad + 1)); }
-done
+live_counters_zero || bad=$((bad + $?))
 
-log=$(dmesg_since "$mark")
-if echo "$log" | grep -E -q 'BUG:|WARNING:|Oops|general protection'; then
-	echo "the kernel log has a splat:"
-	echo "$log" | sed 's/^/  > /'
-	bad=$((bad + 1))
-fi
+kernel_log_clean "$mark" || bad=$((bad + 1))
 
 [ "$bad" -eq 0 ] || fail "$bad pt-tamper check(s) went wrong"
 exit 0

@@ -229,6 +229,8 @@ ssize_t pfvmm_mitigations_show(char *buf);
 
 /* l1d.c */
 extern bool pfvmm_l1d_flush_on;
+extern bool pfvmm_l1d_flush_always;
+const char *pfvmm_l1d_policy_name(void);
 int pfvmm_l1d_init(void);
 void pfvmm_l1d_exit(void);
 void pfvmm_l1d_flush(struct pfvmm_vcpu *vcpu);

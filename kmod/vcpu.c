@@ -506,7 +506,7 @@ static long vcpu_enter_guest(struct pfvmm_vcpu *vcpu)
 	 * quiescent state, interrupts "on"), as KVM tells them; nothing but
 	 * the entry asm runs in between.
 	 */
-	if (pfvmm_l1d_flush_on) {
+	if (READ_ONCE(pfvmm_l1d_flush_on)) {
 		pfvmm_phase(vcpu, PFVMM_PHASE_L1D);
 		pfvmm_l1d_flush(vcpu);
 	}

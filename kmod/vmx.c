@@ -213,6 +213,7 @@ static const struct pfvmm_mitigation pfvmm_mitigations[] = {
  */
 ssize_t pfvmm_mitigations_show(char *buf)
 {
+	const char *l1d = pfvmm_l1d_policy_name();
 	unsigned int i;
 	int n = 0;
 
@@ -220,8 +221,8 @@ ssize_t pfvmm_mitigations_show(char *buf)
 		if (boot_cpu_has(pfvmm_mitigations[i].feature))
 			n += sysfs_emit_at(buf, n, "%s ",
 					   pfvmm_mitigations[i].name);
-	if (pfvmm_l1d_flush_on)
-		n += sysfs_emit_at(buf, n, "l1d-flush-cond ");
+	if (l1d)
+		n += sysfs_emit_at(buf, n, "l1d-flush-%s ", l1d);
 	if (n)
 		n--;	/* the last space */
 	return n + sysfs_emit_at(buf, n, "\n");

@@ -12,6 +12,7 @@
 #   ibpb-exit-to-user  iff vmscape says "IBPB before exit to userspace"
 #   rsb-fill*          iff spectre_v2 says "RSB filling"
 #   l1d-flush-cond     iff l1tf is not "Not affected" (and not l1tf=off)
+# and vmentry_l1d_flush (never, always, a bad value, auto) does what it says,
 # and a guest still runs with them.
 . ./lib.sh
 need_module
@@ -94,6 +95,40 @@ echo "pv offload touch pages=64: l1d_flushes=$flushes"
 if has l1d-flush-cond; then
 	[ "$flushes" -ge 64 ] || { echo "offload: l1d_flushes=$flushes, want >= 64 (one per offloaded fault)"; bad=$((bad + 1)); }
 fi
+
+# vmentry_l1d_flush, kvm_intel's values: "never" stops every flush,
+# "always" flushes before every entry, a bad value is refused and leaves
+# the policy as it was, and "auto" gives the kernel's decision back.
+P=/sys/module/pfvmm/parameters/vmentry_l1d_flush
+[ "$(cat "$P" 2>/dev/null)" = auto ] || { echo "$P is not auto by default"; bad=$((bad + 1)); }
+policy_run() {	# policy_run POLICY: sets flushes and exits of an offload run
+	echo "$1" >"$P" || { echo "vmentry_l1d_flush=$1 refused"; bad=$((bad + 1)); }
+	$PFVMM run --stats --mode offload "$GUESTS/pvkernel.elf" -- workload=touch pages=64 \
+		>/tmp/t-mitigations.out 2>&1 || { show /tmp/t-mitigations.out; bad=$((bad + 1)); }
+	flushes=$(stat1 l1d_flushes /tmp/t-mitigations.out)
+	exits=$(stat1 exits_total /tmp/t-mitigations.out)
+	echo "vmentry_l1d_flush=$1: l1d_flushes=$flushes of $exits exits; mitigations: $(cat /sys/kernel/pfvmm/mitigations)"
+}
+policy_run never
+[ "$flushes" -eq 0 ] || { echo "never: $flushes flushes"; bad=$((bad + 1)); }
+has_now() { case " $(cat /sys/kernel/pfvmm/mitigations) " in *" $1 "*) return 0 ;; esac; return 1; }
+! has_now l1d-flush-cond || { echo "never: the mitigations line still says l1d-flush-cond"; bad=$((bad + 1)); }
+policy_run always
+if has l1d-flush-cond; then
+	if [ "$flushes" -lt "$exits" ] || [ "$exits" -lt 64 ]; then
+		echo "always: $flushes flushes for $exits exits"; bad=$((bad + 1))
+	fi
+	has_now l1d-flush-always || { echo "always: not on the mitigations line"; bad=$((bad + 1)); }
+else
+	[ "$flushes" -eq 0 ] || { echo "always where the kernel wants no flush: $flushes flushes"; bad=$((bad + 1)); }
+fi
+if echo sometimes >"$P" 2>/dev/null; then
+	echo "vmentry_l1d_flush=sometimes was taken"; bad=$((bad + 1))
+fi
+[ "$(cat "$P")" = always ] || { echo "a refused value changed the policy to $(cat "$P")"; bad=$((bad + 1)); }
+echo auto >"$P"
+[ "$(cat /sys/kernel/pfvmm/mitigations)" = "$M" ] ||
+	{ echo "auto: mitigations '$(cat /sys/kernel/pfvmm/mitigations)', were '$M'"; bad=$((bad + 1)); }
 
 [ "$bad" -eq 0 ] || fail "$bad mitigation(s) differ from the kernel's decision"
 exit 0

@@ -333,7 +333,7 @@ PHASES = [
     ("pte", "a PTE validated and written (offload, MMU_UPDATE)"),
     ("pin", "a page-table page typed, validated and pinned"),
     ("flush", "TLB flushes and EPT write-protection of a new table"),
-    ("ept", "EPT violation: pin and map guest memory"),
+    ("ept", "pinning and EPT-mapping guest memory (an EPT violation, or a frame offload needs)"),
     ("resume", "handler to VM entry (guest state, injection), without:"),
     ("l1d", "the L1D flush before entry (L1TF, kmod/l1d.c)"),
 ]

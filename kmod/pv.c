@@ -75,15 +75,24 @@ void pfvmm_pv_lock(struct pfvmm_vm *vm)
  */
 bool pfvmm_pv_pin_wanted(struct pfvmm_vm *vm)
 {
+	struct pfvmm_vcpu *vcpu = vm->mmu_vcpu;
 	u64 gpa = vm->pin_want;
+	u8 prev = 0;
 	int err;
 
 	lockdep_assert_held(&vm->mmu_lock);
 	if (gpa == PFVMM_NO_GPA)
 		return false;
 	mutex_unlock(&vm->mmu_lock);
+	/* The mapping is an EPT violation's work, counted as one. */
+	if (vcpu)
+		prev = pfvmm_phase(vcpu, PFVMM_PHASE_EPT);
 	err = pfvmm_ept_map_gpa(vm, gpa, false);
+	if (vcpu)
+		pfvmm_phase_back(vcpu, prev);
 	pfvmm_pv_lock(vm);
+	/* Another vCPU may have held the lock meanwhile. */
+	vm->mmu_vcpu = vcpu;
 	return !err && pfvmm_ept_kva(vm, gpa);
 }
 

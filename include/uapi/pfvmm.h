@@ -87,7 +87,7 @@ struct pfvmm_vm_stats {
 #define PFVMM_PHASE_PTE		3	/* an entry validated and written */
 #define PFVMM_PHASE_PIN		4	/* a table typed, validated, pinned */
 #define PFVMM_PHASE_FLUSH	5	/* TLB flushes, EPT write-protection */
-#define PFVMM_PHASE_EPT		6	/* EPT violation: pin and map memory */
+#define PFVMM_PHASE_EPT		6	/* pin and EPT-map memory (violation, pv) */
 #define PFVMM_PHASE_EXIT	7	/* VM exit to dispatch: host state, IRQ */
 #define PFVMM_PHASE_DISPATCH	8	/* counting the exit, its handler */
 #define PFVMM_PHASE_HANDLER	9	/* handler work outside the above */

@@ -17,6 +17,11 @@
 #       takes VT-x only while one of its VMs exists, so the two take turns)
 #   -r  repetitions of every run (default 1)
 #   -k  the guest (default $PFVMM_ROOT/guest/pvkernel.elf)
+#   -n  also these workloads with the L1D flush off (pfvmm's and
+#       kvm_intel's vmentry_l1d_flush=never), at 4096 pages (or the first
+#       of -p), every mode of -m, their BENCH lines' modes renamed
+#       MODE-nol1d: what the faults cost where no flush is needed (a CPU
+#       without L1TF; the emulated Haswell has it).  Default: none.
 #
 # Output: pfvmm bench's, one BENCH line per run on stdout (see
 # "pfvmm bench --help") and "bench: run i/n ..." progress on stderr.  Runs
@@ -33,6 +38,7 @@ P="1024 4096"
 M="native forward offload kvm"
 R=1
 K=$PFVMM_ROOT/guest/pvkernel.elf
+N=
 
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -41,7 +47,8 @@ while [ $# -gt 0 ]; do
 	-m) M=$2; shift ;;
 	-r) R=$2; shift ;;
 	-k) K=$2; shift ;;
-	*) echo "usage: run-matrix.sh [-w WORKLOADS] [-p PAGES] [-m MODES] [-r REPS] [-k GUEST]" >&2
+	-n) N=$2; shift ;;
+	*) echo "usage: run-matrix.sh [-w WORKLOADS] [-p PAGES] [-m MODES] [-r REPS] [-k GUEST] [-n WORKLOADS]" >&2
 	   exit 100 ;;
 	esac
 	shift
@@ -102,5 +109,26 @@ unload_kvm() {
 }
 trap 'unload_kvm; restore' EXIT
 
+# -n: the same faults without the L1D flush, pfvmm's and KVM's.
+PF_L1D=/sys/module/pfvmm/parameters/vmentry_l1d_flush
+KVM_L1D=/sys/module/kvm_intel/parameters/vmentry_l1d_flush
+nol1d_runs() {
+	case " $P " in *" 4096 "*) np=4096 ;; *) np=${P%% *} ;; esac
+	[ -w "$PF_L1D" ] || { echo "bench: $PF_L1D is missing: no -nol1d rows" >&2; return 1; }
+	kvm_was=$(cat "$KVM_L1D" 2>/dev/null)
+	echo never >"$PF_L1D"
+	[ -z "$kvm_was" ] || echo never >"$KVM_L1D"
+	$PFVMM bench -w "$N" -p "$np" -m "$M" -r "$R" --max-mem 448 "$K" >/tmp/run-matrix.nol1d
+	nst=$?
+	echo auto >"$PF_L1D"
+	[ -z "$kvm_was" ] || echo "$kvm_was" >"$KVM_L1D"
+	sed 's/^\(BENCH .* mode=[a-z]*\)/\1-nol1d/' /tmp/run-matrix.nol1d
+	return $nst
+}
+
 $PFVMM bench -w "$W" -p "$P" -m "$M" -r "$R" --max-mem 448 "$K"
-exit $?
+st=$?
+if [ -n "$N" ]; then
+	nol1d_runs || st=$((st + 1))
+fi
+exit $st

@@ -127,16 +127,13 @@ static long pool_add(struct pfvmm_vm *vm, u64 frame)
 	return 0;
 }
 
-/* The frame on top of the pool leaves it. */
-static u64 pool_pop(struct pfvmm_vm *vm)
+/* The frame on top of the pool, whose struct is @f (or NULL), leaves it. */
+static void pool_pop_known(struct pfvmm_vm *vm, struct pfvmm_frame *f)
 {
-	u64 frame = vm->pool[--vm->pool_count];
-	struct pfvmm_frame *f = pfvmm_pvmmu_frame(&vm->pv, frame);
-
+	vm->pool_count--;
 	if (f)
 		f->in_pool = 0;
 	pfvmm_live_add(PFVMM_LIVE_POOL_FRAMES, -1);
-	return frame;
 }
 
 long pfvmm_hc_pool_donate(struct pfvmm_vcpu *vcpu, u64 va, u64 count)
@@ -234,7 +231,7 @@ static int pool_take_frame(struct pfvmm_vcpu *vcpu, u64 src_frame,
 {
 	bool copy = fill == POOL_COPY;
 	struct pfvmm_vm *vm = vcpu->vm;
-	const struct pfvmm_frame *pf;
+	struct pfvmm_frame *pf;
 	void *dst, *src = NULL;
 	u64 f;
 
@@ -248,7 +245,7 @@ static int pool_take_frame(struct pfvmm_vcpu *vcpu, u64 src_frame,
 		pf = pfvmm_pvmmu_frame(&vm->pv, f);
 		if (pf && pf->type == PFVMM_FT_NONE)
 			break;
-		pool_pop(vm);
+		pool_pop_known(vm, pf);
 	}
 	dst = pfvmm_pv_kva(vm, f << PAGE_SHIFT);
 	if (copy)
@@ -263,7 +260,7 @@ static int pool_take_frame(struct pfvmm_vcpu *vcpu, u64 src_frame,
 			pfvmm_page_zero(dst);
 		pfvmm_phase_back(vcpu, PFVMM_PHASE_POOL);
 	}
-	pool_pop(vm);
+	pool_pop_known(vm, pf);
 	vcpu->stats.pool_frames_used++;
 	pfvmm_global_stat_inc(PFVMM_GSTAT_POOL_USED);
 	*frame = f;

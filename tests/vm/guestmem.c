@@ -647,7 +647,7 @@ static int t_file(const char *path)
 /* ---- uffd, fuse: nobody waits while a pin or a copy sleeps ---- */
 
 #define WAIT_S		20	/* for the other thread's work */
-#define HOLD_S		12	/* vCPU 0 stays blocked at least this long */
+#define HOLD_S		7	/* vCPU 0 stays blocked at least this long */
 #define FUSE_MNT	"/tmp/guestmem.fuse"
 
 enum scenario {

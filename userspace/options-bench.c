@@ -95,7 +95,24 @@ static bool list_format(const struct cli_option *opt, const void *field,
 	return true;
 }
 
+/* --hugepages: each item 0 (4 KiB host pages) or 1 (--hugepages). */
+static int hugepages_parse(const struct cli_option *opt, const char *spelled,
+			   const char *value, void *field, char *err, size_t errlen)
+{
+	const struct bench_list *l = field;
+	int i;
+
+	if (workloads_parse(opt, spelled, value, field, err, errlen))
+		return -1;
+	for (i = 0; i < l->n; i++)
+		if (strcmp(l->item[i], "0") && strcmp(l->item[i], "1"))
+			return cli_fail(err, errlen, "%s: bad value '%s' (0 or 1)",
+					spelled, l->item[i]);
+	return 0;
+}
+
 static const struct cli_type workloads_type = { workloads_parse, list_format };
+static const struct cli_type hugepages_type = { hugepages_parse, list_format };
 static const struct cli_type pages_type = { pages_parse, list_format };
 static const struct cli_type modes_type = { modes_parse, list_format };
 
@@ -167,6 +184,10 @@ static const struct cli_option bench_option_table[] = {
 	OPT_VALUE('m', "modes", struct bench_options, modes, "L", &modes_type, NULL,
 		  "native forward offload kvm (default: all; kvm needs /dev/kvm and "
 		  "runs the native guest under the kernel's KVM: load kvm_intel first)"),
+	OPT_VALUE('H', "hugepages", struct bench_options, hugepages, "L",
+		  &hugepages_type, NULL,
+		  "0: guest memory in 4 KiB host pages; 1: 'pfvmm run --hugepages' "
+		  "(THP, 2 MiB EPT leaves in both backends); default: 0 1"),
 	OPT_VALUE('r', "reps", struct bench_options, reps, "N", &reps_type, NULL,
 		  "repetitions of every run (default 1)"),
 	OPT_GROUP("Limits and output:"),
@@ -186,11 +207,12 @@ const struct cli_command bench_cli = {
 	.description =
 		"Run the fault benchmark matrix with the pvkernel guest\n"
 		"(guest/kernel/pvkernel.elf): every workload at every size in\n"
-		"every mode, each run a child 'pfvmm run --stats'.  One line per\n"
+		"every mode, with and without huge pages, each run a child\n"
+		"'pfvmm run --stats'.  One line per\n"
 		"run on stdout (or --output):\n"
-		"  BENCH workload=W pages=N mode=M rep=R status=S mem=SIZE faults=F\n"
-		"        data=ok cycles=C fault_cycles=C exits_total=E hc_total=H\n"
-		"        exit_REASON=N hc_NAME=N ...\n"
+		"  BENCH workload=W pages=N mode=M hugepages=H rep=R status=S mem=SIZE\n"
+		"        faults=F data=ok cycles=C fault_cycles=C exits_total=E\n"
+		"        hc_total=H exit_REASON=N hc_NAME=N kvm_vcpu_NAME=N ...\n"
 		"and 'bench: run i/n ...' progress on stderr.  bench/report.py\n"
 		"turns the lines into results.csv/json/md and a plot.\n",
 	.footer =
@@ -219,6 +241,7 @@ int bench_options_parse(int argc, char *const argv[], struct bench_options *o,
 	bench_list_set(&o->workloads, "touch cow remap sparse reaccess exit");
 	bench_list_set(&o->pages, "1024 4096");
 	bench_list_set(&o->modes, "native forward offload kvm");
+	bench_list_set(&o->hugepages, "0 1");
 	if (cli_parse(&bench_cli, o, argc, argv, err, errlen))
 		return -1;
 	if (!o->help && !o->guest)

@@ -7,7 +7,7 @@
 # same command runs it on a real VT-x host).
 #
 #   sh run-matrix.sh [-w "WORKLOADS"] [-p "PAGES"] [-m "MODES"] [-r REPS]
-#                    [-k GUEST.elf]
+#                    [-H "HUGEPAGES"] [-k GUEST.elf]
 #
 #   -w  workloads of guest/kernel (default: touch cow remap sparse
 #       reaccess exit)
@@ -16,6 +16,11 @@
 #       Debian's kvm_intel is loaded beside pfvmm.ko: in Linux 6.1 KVM
 #       takes VT-x only while one of its VMs exists, so the two take turns)
 #   -r  repetitions of every run (default 1)
+#   -H  0: guest memory in 4 KiB host pages, 1: with --hugepages (THP;
+#       default: 0 1).  The machine's kernel turns THP off below 512 MiB
+#       of RAM ("never"): with 1, THP is set to "madvise" (what
+#       --hugepages asks for) for the
+#       matrix and put back after
 #   -k  the guest (default $PFVMM_ROOT/guest/pvkernel.elf)
 #
 # Output: pfvmm bench's, one BENCH line per run on stdout (see
@@ -32,6 +37,7 @@ W="touch cow remap sparse reaccess exit"
 P="1024 4096"
 M="native forward offload kvm"
 R=1
+H="0 1"
 K=$PFVMM_ROOT/guest/pvkernel.elf
 
 while [ $# -gt 0 ]; do
@@ -40,8 +46,9 @@ while [ $# -gt 0 ]; do
 	-p) P=$2; shift ;;
 	-m) M=$2; shift ;;
 	-r) R=$2; shift ;;
+	-H) H=$2; shift ;;
 	-k) K=$2; shift ;;
-	*) echo "usage: run-matrix.sh [-w WORKLOADS] [-p PAGES] [-m MODES] [-r REPS] [-k GUEST]" >&2
+	*) echo "usage: run-matrix.sh [-w WORKLOADS] [-p PAGES] [-m MODES] [-r REPS] [-H HUGEPAGES] [-k GUEST]" >&2
 	   exit 100 ;;
 	esac
 	shift
@@ -102,5 +109,24 @@ unload_kvm() {
 }
 trap 'unload_kvm; restore' EXIT
 
-$PFVMM bench -w "$W" -p "$P" -m "$M" -r "$R" --max-mem 448 "$K"
+# For hugepages=1 rows: THP in "madvise" mode while the matrix runs.
+thp=/sys/kernel/mm/transparent_hugepage/enabled
+thp_was=
+case " $H " in
+*" 1 "*)
+	if [ -f "$thp" ]; then
+		thp_was=$(sed 's/.*\[\(.*\)\].*/\1/' "$thp")
+		echo madvise >"$thp" || echo "bench: cannot set $thp to madvise" >&2
+	else
+		echo "bench: no transparent huge pages: hugepages=1 rows use 4 KiB pages" >&2
+	fi
+	;;
+esac
+# shellcheck disable=SC2317 # called by the EXIT trap
+restore_thp() {
+	[ -z "$thp_was" ] || echo "$thp_was" >"$thp"
+}
+trap 'restore_thp; unload_kvm; restore' EXIT
+
+$PFVMM bench -w "$W" -p "$P" -m "$M" -r "$R" -H "$H" --max-mem 448 "$K"
 exit $?

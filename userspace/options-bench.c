@@ -63,8 +63,14 @@ static bool bench_is_mode(const char *m)
 	       !strcmp(m, "offload") || !strcmp(m, "kvm");
 }
 
-static int modes_parse(const struct cli_option *opt, const char *spelled,
-		       const char *value, void *field, char *err, size_t errlen)
+/*
+ * A list each of whose items @valid accepts, else "SPELLED: @what 'ITEM'
+ * (@allowed)".
+ */
+static int list_parse_checked(const struct cli_option *opt, const char *spelled,
+			      const char *value, void *field, char *err,
+			      size_t errlen, bool (*valid)(const char *),
+			      const char *what, const char *allowed)
 {
 	const struct bench_list *l = field;
 	int i;
@@ -72,11 +78,31 @@ static int modes_parse(const struct cli_option *opt, const char *spelled,
 	if (workloads_parse(opt, spelled, value, field, err, errlen))
 		return -1;
 	for (i = 0; i < l->n; i++)
-		if (!bench_is_mode(l->item[i]))
-			return cli_fail(err, errlen,
-					"%s: unknown mode '%s' (native, forward, offload, kvm)",
-					spelled, l->item[i]);
+		if (!valid(l->item[i]))
+			return cli_fail(err, errlen, "%s: %s '%s' (%s)", spelled,
+					what, l->item[i], allowed);
 	return 0;
+}
+
+static int modes_parse(const struct cli_option *opt, const char *spelled,
+		       const char *value, void *field, char *err, size_t errlen)
+{
+	return list_parse_checked(opt, spelled, value, field, err, errlen,
+				  bench_is_mode, "unknown mode",
+				  "native, forward, offload, kvm");
+}
+
+/* --hugepages: each item 0 (4 KiB host pages) or 1 (--hugepages). */
+static bool bench_is_hugepages(const char *h)
+{
+	return !strcmp(h, "0") || !strcmp(h, "1");
+}
+
+static int hugepages_parse(const struct cli_option *opt, const char *spelled,
+			   const char *value, void *field, char *err, size_t errlen)
+{
+	return list_parse_checked(opt, spelled, value, field, err, errlen,
+				  bench_is_hugepages, "bad value", "0 or 1");
 }
 
 /* A list written back: its items joined with commas. */
@@ -93,22 +119,6 @@ static bool list_format(const struct cli_option *opt, const void *field,
 		used += (size_t)snprintf(out + used, len - used, "%s%s",
 					 i ? "," : "", l->item[i]);
 	return true;
-}
-
-/* --hugepages: each item 0 (4 KiB host pages) or 1 (--hugepages). */
-static int hugepages_parse(const struct cli_option *opt, const char *spelled,
-			   const char *value, void *field, char *err, size_t errlen)
-{
-	const struct bench_list *l = field;
-	int i;
-
-	if (workloads_parse(opt, spelled, value, field, err, errlen))
-		return -1;
-	for (i = 0; i < l->n; i++)
-		if (strcmp(l->item[i], "0") && strcmp(l->item[i], "1"))
-			return cli_fail(err, errlen, "%s: bad value '%s' (0 or 1)",
-					spelled, l->item[i]);
-	return 0;
 }
 
 static const struct cli_type workloads_type = { workloads_parse, list_format };

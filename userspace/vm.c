@@ -48,8 +48,10 @@ static bool vm_thp_available(void)
 	return !strstr(buf, "[never]");
 }
 
-/* @size bytes of transparent huge pages at a 2 MiB boundary (more is
- * mapped, the ends are cut off), marked before anything is touched. */
+/*
+ * @size bytes of transparent huge pages at a 2 MiB boundary (more is
+ * mapped, the ends are cut off), marked before anything is touched.
+ */
 static void *vm_map_thp(uint64_t size)
 {
 	uint64_t extra = VM_HUGE_PAGE_SIZE;

@@ -29,9 +29,12 @@
  * lookups), and a frame that becomes a table inside a 2 MiB leaf splits
  * it: a full L1 table of the same pages, each with its own permissions,
  * replaces the leaf in one store, then every CPU's translations are
- * flushed.  KVM drops a huge mapping of a newly write-tracked gfn and maps
- * it again at 4 KiB on the next fault; pfvmm splits in place because
- * pfvmm_ept_kva()'s readers rely on a mapped page never going away.
+ * flushed.  KVM write-protects the whole huge mapping of a newly
+ * write-tracked gfn (kvm_slot_page_track_add_page()), and its next fault
+ * there, now limited to 4 KiB, zaps the huge entry and maps a table
+ * (kvm_tdp_mmu_map()); pfvmm splits in place at once, because
+ * pfvmm_ept_kva()'s lockless readers rely on a mapped page never going
+ * away.  Without memory for the split it falls back to KVM's first step.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 

@@ -35,10 +35,19 @@
  * (kvm_tdp_mmu_map()); pfvmm splits in place at once, because
  * pfvmm_ept_kva()'s lockless readers rely on a mapped page never going
  * away.  Without memory for the split it falls back to KVM's first step.
+ *
+ * iTLB multihit (X86_BUG_ITLB_MULTIHIT): on those CPUs a change of page
+ * size under an executable translation can raise a machine check, which a
+ * guest could provoke at will.  As KVM does there (nx_huge_pages=auto:
+ * the bug and mitigations not off), a 2 MiB leaf is then not executable,
+ * so the instruction TLB never holds a 2 MiB translation of guest memory,
+ * and the first instruction fetch in one splits it into executable 4 KiB
+ * entries.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/backing-dev.h>
+#include <linux/cpu.h>
 #include <linux/gfp.h>
 #include <linux/io.h>
 #include <linux/mm.h>
@@ -73,6 +82,14 @@ static bool ept_present(u64 e)
 static bool ept_is_2m_leaf(u64 e, int level)
 {
 	return level == 2 && (e & EPT_PAGE_SIZE_BIT);
+}
+
+/* A new 2 MiB leaf's permissions: not executable on iTLB-multihit CPUs. */
+static u64 ept_2m_leaf_flags(void)
+{
+	if (boot_cpu_has_bug(X86_BUG_ITLB_MULTIHIT) && !cpu_mitigations_off())
+		return EPT_LEAF_FLAGS & ~VMX_EPT_EXECUTABLE_MASK;
+	return EPT_LEAF_FLAGS;
 }
 
 static unsigned int ept_index(u64 gpa, int level)
@@ -417,7 +434,7 @@ static int ept_install_2m(struct pfvmm_vm *vm, u64 gpa, struct page **pages)
 	    ept_range_has_table(vm, start))
 		return -EAGAIN;
 	WRITE_ONCE(*entry, page_to_phys(pages[0]) | EPT_PAGE_SIZE_BIT |
-		   EPT_LEAF_FLAGS);
+		   ept_2m_leaf_flags());
 	vm->ept.pinned += EPT_2M_PAGES;
 	vm->ept.leaves_2m++;
 	pfvmm_live_add(PFVMM_LIVE_PAGES_PINNED, EPT_2M_PAGES);
@@ -458,10 +475,13 @@ static int ept_split_2m(struct pfvmm_vm *vm, u64 *entry, u64 gpa)
 /*
  * Under vm->lock: 1 if @gpa is not mapped; else bring a present entry's
  * permissions up to date and return 0, or -EACCES for a write that is
- * not allowed.  A 2 MiB leaf is only ever read-only after a split failed
- * for want of memory (pfvmm_ept_protect()): a write in it splits it now.
+ * not allowed.  A violation on a 2 MiB leaf that lacks a permission (X
+ * on an iTLB-multihit CPU: this was an instruction fetch; W after a
+ * split failed for want of memory in pfvmm_ept_protect(), and this was a
+ * write) splits it now; *@flush then asks for a flush, for the page size
+ * changed.
  */
-static int ept_refresh(struct pfvmm_vm *vm, u64 gpa, bool write)
+static int ept_refresh(struct pfvmm_vm *vm, u64 gpa, bool write, bool *flush)
 {
 	int level, err;
 	u64 *leaf = ept_find_leaf(&vm->ept, gpa, &level);
@@ -472,11 +492,13 @@ static int ept_refresh(struct pfvmm_vm *vm, u64 gpa, bool write)
 	if (!leaf || !ept_present(*leaf))
 		return 1;
 	if (level == 2) {
-		if (!write || (*leaf & VMX_EPT_WRITABLE_MASK))
-			return 0;
+		if ((*leaf & VMX_EPT_RWX_MASK) == VMX_EPT_RWX_MASK ||
+		    (!write && (*leaf & VMX_EPT_EXECUTABLE_MASK)))
+			return 0;	/* another vCPU mapped it meanwhile */
 		err = ept_split_2m(vm, leaf, gpa);
 		if (err)
 			return err;
+		*flush = true;
 		leaf = ept_find_leaf(&vm->ept, gpa, &level);
 	}
 	WRITE_ONCE(*leaf, (*leaf & EPT_ADDR_MASK) | flags);
@@ -520,6 +542,7 @@ int pfvmm_ept_map_gpa(struct pfvmm_vm *vm, u64 gpa, bool write)
 {
 	struct pfvmm_slot *slot = pfvmm_vm_find_slot(vm, gpa);
 	struct page *pages[EPT_FAULT_AROUND], **huge = NULL;
+	bool flush = false;
 	u64 first;
 	int n, err;
 
@@ -529,8 +552,10 @@ int pfvmm_ept_map_gpa(struct pfvmm_vm *vm, u64 gpa, bool write)
 		return -ENOENT;
 	gpa &= PAGE_MASK;
 	mutex_lock(&vm->lock);
-	err = ept_refresh(vm, gpa, write);
+	err = ept_refresh(vm, gpa, write, &flush);
 	mutex_unlock(&vm->lock);
+	if (flush)
+		pfvmm_flush_ept_all_cpus(vm->ept.eptp);
 	if (err <= 0)
 		return err;
 	n = ept_pin_group(slot, gpa, pages, &first);

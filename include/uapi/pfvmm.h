@@ -81,7 +81,9 @@ struct pfvmm_vm_stats {
 	/*
 	 * Since PFVMM_CAP_STATS 3, in the last of what was reserved (0
 	 * before): the EPT's 2 MiB leaves now, and how many were split into
-	 * 4 KiB entries because a pv page table lay inside.
+	 * 4 KiB entries: a pv page table lay inside, or (on a CPU with iTLB
+	 * multihit, where 2 MiB leaves are not executable) the guest
+	 * executed from it.
 	 */
 	__u64 ept_leaves_2m;
 	__u64 ept_splits;

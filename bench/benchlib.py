@@ -154,6 +154,29 @@ def read_bench_lines(path):
     return runs
 
 
+def hugepages_of(row):
+    """A row's hugepages value: 1 when its guest memory had --hugepages
+    (BENCH lines and results before the dimension existed: 0)."""
+    return int(num(row.get("hugepages")) or 0)
+
+
+def small_pages(rows):
+    """The rows of runs in 4 KiB host pages (hugepages=0)."""
+    return [r for r in rows if hugepages_of(r) == 0]
+
+
+def ept_violations_per_fault(row):
+    """EPT violations per fault: pfvmm's exit count, or KVM's own count of
+    its TDP faults (kvm_vcpu_pf_taken); None when neither is known."""
+    n = row.get("exit_EPT_VIOLATION")
+    if n is None or n == "":
+        n = row.get("kvm_vcpu_pf_taken")
+    f = num(row.get("faults"))
+    if n is None or n == "" or not f:
+        return None
+    return round(num(n) / f, 4)
+
+
 def bench_line(row):
     """A row (a run, or a results.csv row) as a BENCH line; unknown values
     (None or "") are left out."""

@@ -27,6 +27,9 @@
 #  - forward: at least 2 synchronous exits per fault (the #PF exit and the
 #    VMCALL; exits_sync, or exits_total less the asynchronous exits);
 #  - one workload and size: the same fault count in every mode;
+#  - every rule holds for each hugepages value (0: 4 KiB host pages, 1:
+#    "pfvmm run --hugepages"; 0 when a line has none) on its own: its rows
+#    are named "... hugepages=1", grouped and compared apart;
 #  - several repetitions: identical counts (reps_identical=yes);
 #  - cycles per fault (results.csv's cycles_per_op: per exit for the exit
 #    workload) at the largest size within 1.5x of the smallest, per
@@ -67,17 +70,19 @@ $1 == "BENCH" {
 	if (("rep" in f) && f["rep"] != 1)
 		next
 	w = f["workload"]; p = f["pages"] + 0; m = f["mode"]
+	h = ("hugepages" in f) ? f["hugepages"] + 0 : 0
+	hs = h ? " hugepages=" h : ""
 	nrows++
-	name = w " pages=" p " mode=" m
+	name = w " pages=" p " mode=" m hs
 	if (f["status"] != "0" || f["data"] != "ok") {
 		say("FAIL", name ": run status=" f["status"] " data=" f["data"])
 		next
 	}
 	n = v("faults")
 	if (w != "exit") {
-		remember(groups, gseen, w SUBSEP p)
-		remember(gmodes, gmseen, w SUBSEP p SUBSEP m)
-		gfaults[w, p, m] = f["faults"]
+		remember(groups, gseen, w SUBSEP p SUBSEP h)
+		remember(gmodes, gmseen, w SUBSEP p SUBSEP h SUBSEP m)
+		gfaults[w, p, h, m] = f["faults"]
 	}
 	if (("reps" in f) && f["reps"] + 0 > 1) {
 		nmulti++
@@ -86,7 +91,7 @@ $1 == "BENCH" {
 		    " (cycles " f["cycles_min"] ".." f["cycles_max"] ")")
 	}
 	if (v("cycles_per_op") > 0) {
-		wm = w SUBSEP m
+		wm = w SUBSEP m SUBSEP h
 		remember(costs, cseen, wm)
 		cost[wm, p] = v("cycles_per_op")
 		if (!(wm in lo) || p < lo[wm]) lo[wm] = p
@@ -113,11 +118,12 @@ $1 == "BENCH" {
 		say(verdict(pfx == n && v("pf_offloaded") == n), \
 		    sprintf("%s: #PF exits/fault=%.3f (want 1.000) pf_offloaded=%d faults=%d mmu_update/fault=%.4f", \
 			    name, pfx / n, v("pf_offloaded"), n, mmu / n))
-		remember(offw, oseen, w)
-		if (!(w in olo) || p < olo[w]) olo[w] = p
-		if (!(w in ohi) || p > ohi[w]) ohi[w] = p
-		ofaults[w, p] = n
-		ommu[w, p] = mmu
+		wh = w SUBSEP h
+		remember(offw, oseen, wh)
+		if (!(wh in olo) || p < olo[wh]) olo[wh] = p
+		if (!(wh in ohi) || p > ohi[wh]) ohi[wh] = p
+		ofaults[wh, p] = n
+		ommu[wh, p] = mmu
 	} else if (m == "offload") {
 		say("INFO", sprintf("%s: #PF exits/fault=%.3f mmu_update/fault=%.4f hypercalls/fault=%.3f", \
 				    name, pfx / n, mmu / n, v("hc_total") / n))
@@ -131,20 +137,22 @@ $1 == "BENCH" {
 END {
 	# No MMU_UPDATE on the offload fault path.
 	for (i = 1; i <= offw[0]; i++) {
-		w = offw[i]; a = olo[w]; b = ohi[w]
+		wh = offw[i]; a = olo[wh]; b = ohi[wh]
+		split(wh, k, SUBSEP)
+		wn = k[1] " mode=offload" (k[2] ? " hugepages=" k[2] : "")
 		if (a == b) {
-			df = ofaults[w, b]; dm = ommu[w, b]
+			df = ofaults[wh, b]; dm = ommu[wh, b]
 			what = "per fault at " b " pages"
 		} else {
-			df = ofaults[w, b] - ofaults[w, a]; dm = ommu[w, b] - ommu[w, a]
+			df = ofaults[wh, b] - ofaults[wh, a]; dm = ommu[wh, b] - ommu[wh, a]
 			what = "per fault " a " -> " b " pages"
 		}
 		if (df <= 0)
-			say("FAIL", w " mode=offload: faults did not grow from " a " to " b " pages")
+			say("FAIL", wn ": faults did not grow from " a " to " b " pages")
 		else
 			say(verdict(dm / df < MAX_MMU_PER_FAULT), \
-			    sprintf("%s mode=offload: mmu_update %s %d/%d=%.4f (want < %s)", \
-				    w, what, dm, df, dm / df, MAX_MMU_PER_FAULT))
+			    sprintf("%s: mmu_update %s %d/%d=%.4f (want < %s)", \
+				    wn, what, dm, df, dm / df, MAX_MMU_PER_FAULT))
 	}
 	# The same fault count in every mode.
 	for (i = 1; i <= groups[0]; i++) {
@@ -152,16 +160,17 @@ END {
 		line = ""; first = ""; ok = 1
 		for (j = 1; j <= gmodes[0]; j++) {
 			split(gmodes[j], km, SUBSEP)
-			if (km[1] != k[1] || km[2] != k[2])
+			if (km[1] != k[1] || km[2] != k[2] || km[3] != k[3])
 				continue
-			c = gfaults[km[1], km[2], km[3]]
+			c = gfaults[km[1], km[2], km[3], km[4]]
 			if (line == "")
 				first = c
 			else if (c != first)
 				ok = 0
-			line = line " " km[3] "=" c
+			line = line " " km[4] "=" c
 		}
-		say(verdict(ok), k[1] " pages=" k[2] ": faults in every mode:" line)
+		say(verdict(ok), k[1] " pages=" k[2] (k[3] ? " hugepages=" k[3] : "") \
+		    ": faults in every mode:" line)
 	}
 	if (!nmulti)
 		say("INFO", "one repetition per run: repeatability not checked")
@@ -170,14 +179,15 @@ END {
 		wm = costs[i]
 		split(wm, k, SUBSEP)
 		a = lo[wm]; b = hi[wm]
+		wn = k[1] " mode=" k[2] (k[3] ? " hugepages=" k[3] : "")
 		if (a == b) {
-			say("INFO", k[1] " mode=" k[2] ": one size only, scaling not checked")
+			say("INFO", wn ": one size only, scaling not checked")
 			continue
 		}
 		r = cost[wm, b] / cost[wm, a]
 		say(verdict(r >= 1 / MAX_SIZE_RATIO && r <= MAX_SIZE_RATIO), \
-		    sprintf("%s mode=%s: cycles/fault %.0f at %d pages, %.0f at %d pages: ratio %.3f (want within %sx)", \
-			    k[1], k[2], cost[wm, a], a, cost[wm, b], b, r, MAX_SIZE_RATIO))
+		    sprintf("%s: cycles/fault %.0f at %d pages, %.0f at %d pages: ratio %.3f (want within %sx)", \
+			    wn, cost[wm, a], a, cost[wm, b], b, r, MAX_SIZE_RATIO))
 	}
 	if (!costs[0])
 		say("INFO", "no cycles_per_op (BENCH lines of runs, not results.csv rows): scaling not checked")

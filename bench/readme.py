@@ -4,9 +4,9 @@
 
 Rewrites what lies between the lines "<!-- bench:begin -->" and
 "<!-- bench:end -->" of README.md with a summary of RESULTS.json (written
-by report.py): per workload and mode at one size (4096 pages when there,
-else the largest), exits, hypercalls and cycles per fault and the ratio to
-forward, then the exit micro-benchmark and the goals, then the Linux
+by report.py): per workload, mode and hugepages value at one size (4096
+pages when there, else the largest), exits, EPT violations, hypercalls and
+cycles per fault and the ratio to forward (of the same hugepages value), then the exit micro-benchmark and the goals, then the Linux
 rows (bench/linux-bench.sh: cycles per fault in the places bare, pfvmm and
 kvm with the ratio to bare, stress-ng, the guests' boots) and their goals,
 with both plots.  bench.sh runs it
@@ -16,8 +16,8 @@ after every "make bench" whose results go to bench/results/.
 
 import sys
 
-from benchlib import (FAULT_WORKLOADS as WORKLOADS, MODE_ORDER as MODES, is_linux, linux_table,
-                      phase_table, read_json)
+from benchlib import (FAULT_WORKLOADS as WORKLOADS, MODE_ORDER as MODES, hugepages_of, is_linux,
+                      linux_table, phase_table, read_json, small_pages)
 
 BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
 
@@ -34,24 +34,20 @@ def pick_size(rows):
 
 
 def fault_table(rows, size, data_model):
-    by = {(r["workload"], r["mode"]): r for r in rows if r["pages"] == size}
+    by = {(r["workload"], r["mode"], hugepages_of(r)): r for r in rows if r["pages"] == size}
     out = [f"Per fault at {size:,} pages ({'emulated ' if EMULATED else ''}cycles: "
-           "the guest's timed faulting loops over its fault count):", "",
-           "| workload | mode | exits/fault | hypercalls/fault | cycles/fault | vs forward | model, not measured |",
-           "|---|---|---:|---:|---:|---:|---:|"]
+           "the guest's timed faulting loops over its fault count; hugepages 1: "
+           "`pfvmm run --hugepages`, guest memory in 2 MiB host pages):", "",
+           "| workload | mode | hugepages | exits/fault | EPT violations/fault | hypercalls/fault | "
+           "cycles/fault | vs forward | model, not measured |",
+           "|---|---|---|---:|---:|---:|---:|---:|---:|"]
     for w in WORKLOADS:
-        fwd = by.get((w, "forward"))
-        for m in MODES:
-            r = by.get((w, m))
-            if not r:
-                continue
-            rel = None
-            if fwd and fwd["cycles_per_fault"] and r["cycles_per_fault"]:
-                rel = r["cycles_per_fault"] / fwd["cycles_per_fault"]
-            lo, hi = r.get("model_low_cycles_per_fault"), r.get("model_high_cycles_per_fault")
-            model = f"{n(lo)}..{n(hi)}" if lo is not None and hi is not None else "-"
-            out.append(f"| {w} | {m} | {n(r['exits_per_fault'], 2)} | {n(r['hc_per_fault'], 2)} | "
-                       f"{n(r['cycles_per_fault'])} | {n(rel, 2) + 'x' if rel else '-'} | {model} |")
+        for h in (0, 1):
+            fwd = by.get((w, "forward", h))
+            for m in MODES:
+                r = by.get((w, m, h))
+                if r:
+                    out.append(fault_row(r, fwd))
     md = data_model
     if md.get("exit_low"):
         out += ["", f"_Model_ (not a measurement): cycles/fault + exits/fault x {md['exit_low']:,}.."
@@ -60,8 +56,20 @@ def fault_table(rows, size, data_model):
     return out
 
 
+def fault_row(r, fwd):
+    """One line of fault_table(): @r, its ratio to @fwd (forward) if any."""
+    rel = None
+    if fwd and fwd["cycles_per_fault"] and r["cycles_per_fault"]:
+        rel = r["cycles_per_fault"] / fwd["cycles_per_fault"]
+    lo, hi = r.get("model_low_cycles_per_fault"), r.get("model_high_cycles_per_fault")
+    model = f"{n(lo)}..{n(hi)}" if lo is not None and hi is not None else "-"
+    return (f"| {r['workload']} | {r['mode']} | {hugepages_of(r)} | {n(r['exits_per_fault'], 2)} | "
+            f"{n(r.get('ept_violations_per_fault'), 4)} | {n(r['hc_per_fault'], 2)} | "
+            f"{n(r['cycles_per_fault'])} | {n(rel, 2) + 'x' if rel else '-'} | {model} |")
+
+
 def exit_line(rows):
-    ex = {r["mode"]: r for r in rows if r["workload"] == "exit"}
+    ex = {r["mode"]: r for r in small_pages(rows) if r["workload"] == "exit"}
     p, k = ex.get("native"), ex.get("kvm")
     if not p:
         return []
@@ -97,7 +105,7 @@ def block(data):
         out += fault_table(rows, size, meta.get("model", {}))
     out += exit_line(rows)
     if size is not None:
-        pt = phase_table(rows, size, EMULATED)
+        pt = phase_table(small_pages(rows), size, EMULATED)
         out += [""] + pt if pt else []
     out += ["", "Goals:", ""]
     seen = set()
@@ -105,7 +113,7 @@ def block(data):
     for g in goals:
         if size is not None and str(size) not in g["goal"] and "exit workload" not in g["goal"]:
             continue
-        key = g["goal"].split(" (")[0]
+        key = g["goal"].split(" (")[0] + (" hugepages" if "hugepages" in g["goal"] else "")
         if key in seen:
             continue
         seen.add(key)

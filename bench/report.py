@@ -6,7 +6,8 @@
               [--vm-status N] BENCH-LINES-FILE
 
 Writes results.csv, results.json, results.md and fault-cost.dat (the
-gnuplot data of fault-cost.png).  One row per (workload, pages, mode):
+gnuplot data of fault-cost.png).  One row per (workload, pages, mode,
+hugepages: 1 for runs with "pfvmm run --hugepages", 0 without):
 with several repetitions the counts are those of repetition 1 (reps_identical
 says whether every repetition had the same counts), cycles the mean
 (cycles_min, cycles_max beside it).
@@ -20,6 +21,9 @@ VMM's time for the exits.  cycles_per_fault = fault_cycles / faults (cycles
 
 exits_sync: exits_total less the asynchronous exits (external interrupts,
 preemption timer, interrupt/NMI windows); exits_per_fault = exits_sync/faults.
+ept_violations_per_fault: pfvmm's EPT_VIOLATION exits (KVM's own pf_taken,
+its TDP faults, for kvm rows) over the faults.  The per-phase breakdown
+and the plot show the hugepages=0 rows.
 
 The "model" columns are NOT a measurement.  Bochs charges a VM exit and
 entry about one emulated cycle each, where hardware spends hundreds to
@@ -48,29 +52,29 @@ import subprocess
 import sys
 
 from benchlib import (ASYNC_EXITS, LINUX_ORDER, MODE_ORDER, PLACE_ORDER, WORKLOAD_ORDER,
-                      is_linux, linux_cost, linux_goals, linux_table, num, phase_table, ratio,
-                      read_bench_lines)
+                      ept_violations_per_fault, hugepages_of, is_linux, linux_cost, linux_goals,
+                      linux_table, num, phase_table, ratio, read_bench_lines, small_pages)
 
 EXIT_LOW = int(os.environ.get("MODEL_EXIT_LOW", "1020"))
 EXIT_HIGH = int(os.environ.get("MODEL_EXIT_HIGH", "1560"))
 # Counters that follow host interrupts, so repetitions may differ.
 TIMING_COUNTS = {"exits_total", "l1d_flushes"}
 # Fields of the run that are not counters.
-META = {"workload", "pages", "mode", "rep", "status", "mem", "data"}
+META = {"workload", "pages", "mode", "hugepages", "rep", "status", "mem", "data"}
 
 
 def order_key(k):
-    w, p, m = k
+    w, p, m, h = k
     wi = WORKLOAD_ORDER.index(w) if w in WORKLOAD_ORDER else len(WORKLOAD_ORDER)
     base, later = (m[:-len("-nol1d")], 1) if m.endswith("-nol1d") else (m, 0)
     mi = MODE_ORDER.index(base) if base in MODE_ORDER else len(MODE_ORDER)
-    return (int(p), wi, w, later, mi, m)
+    return (int(p), wi, w, h, later, mi, m)
 
 
 def aggregate(runs):
     groups = {}
     for r in runs:
-        groups.setdefault((r["workload"], r["pages"], r["mode"]), []).append(r)
+        groups.setdefault((r["workload"], r["pages"], r["mode"], hugepages_of(r)), []).append(r)
     counters = set()
     for r in runs:
         for k in r:
@@ -80,7 +84,7 @@ def aggregate(runs):
     for key in sorted(groups, key=order_key):
         reps = groups[key]
         first = reps[0]
-        w, p, m = key
+        w, p, m, h = key
         cyc = [num(r.get("cycles")) for r in reps]
         cyc_ok = [c for c in cyc if c is not None]
         fcyc = [num(r.get("fault_cycles")) for r in reps]
@@ -98,6 +102,7 @@ def aggregate(runs):
             "workload": w,
             "pages": int(p),
             "mode": m,
+            "hugepages": h,
             "reps": len(reps),
             "status": ";".join(sorted({r.get("status", "?") for r in reps})),
             "data": ";".join(sorted({r.get("data", "none") for r in reps})),
@@ -138,6 +143,7 @@ def aggregate(runs):
         row["hc_per_fault"] = ratio(row.get("hc_total"), pf)
         row["pf_exits_per_fault"] = ratio(row.get("exit_EXCEPTION_NMI"), pf)
         row["mmu_update_per_fault"] = ratio(row.get("hc_mmu_update"), pf)
+        row["ept_violations_per_fault"] = ept_violations_per_fault(row)
         for k, cost in (("model_low_cycles_per_fault", EXIT_LOW),
                         ("model_high_cycles_per_fault", EXIT_HIGH)):
             ok = row["exits_per_fault"] is not None and row["cycles_per_fault"] is not None
@@ -191,11 +197,11 @@ def linux_aggregate(runs):
     return rows
 
 
-FIRST_COLS = ["workload", "pages", "mode", "place", "reps", "status", "data", "mem",
+FIRST_COLS = ["workload", "pages", "mode", "hugepages", "place", "reps", "status", "data", "mem",
               "faults", "offloaded", "cycles", "cycles_min", "cycles_max", "fault_cycles",
               "cycles_per_fault", "cycles_per_page", "cycles_per_op",
               "exits_sync", "exits_per_fault", "hc_per_fault", "pf_exits_per_fault",
-              "mmu_update_per_fault", "model_low_cycles_per_fault", "model_high_cycles_per_fault",
+              "mmu_update_per_fault", "ept_violations_per_fault", "model_low_cycles_per_fault", "model_high_cycles_per_fault",
               "reps_identical", "exit_breakdown", "ops", "ratio_to_bare", "bogo_ops",
               "bogo_ops_per_s", "stressng", "reason", "init_uptime", "done_uptime", "guest_s"]
 
@@ -266,7 +272,7 @@ NOL1D = "-nol1d"
 NOL1D_TEXT = "; L1D flush off: vmentry_l1d_flush=never, as where no flush is needed"
 
 
-def goal_one_exit(by, p, sfx=""):
+def goal_one_exit(by, p, tag="", sfx=""):
     """Issue 15: offload touch within one exit round trip of native; the
     value is (offload - native) / pfvmm's CPUID round trip, met at <= 1.
     The round trip is the exit workload's (no flush follows a CPUID)."""
@@ -276,7 +282,7 @@ def goal_one_exit(by, p, sfx=""):
         return None
     rt = ex[0]["cycles_per_op"]
     v = (o["cycles_per_fault"] - n["cycles_per_fault"]) / rt
-    return {"goal": f"offload touch <= native + one exit round trip (touch, {p} pages; issue 15"
+    return {"goal": f"offload touch <= native + one exit round trip (touch, {p} pages{tag}; issue 15"
                     f"{NOL1D_TEXT if sfx else ''})",
             "value": round(v, 3), "met": v <= 1.0,
             "detail": f"offload {o['cycles_per_fault']:.0f} - native {n['cycles_per_fault']:.0f} "
@@ -285,27 +291,42 @@ def goal_one_exit(by, p, sfx=""):
 
 
 def goals(rows):
-    """The project's goals (GOALS), judged on whatever rows exist."""
+    """The project's goals (GOALS), judged on whatever rows exist: those in
+    4 KiB host pages, then again with --hugepages (", hugepages" after the
+    size in the goal's text), each also on the MODE-nol1d rows."""
+    out = []
+    for h, tag in ((0, ""), (1, ", hugepages")):
+        sel = [r for r in rows if hugepages_of(r) == h]
+        for sfx in ("", NOL1D):
+            out += _goals_of(sel, tag, sfx)
+    return out
+
+
+def _goals_of(rows, tag, sfx):
     by = {(r["workload"], r["pages"], r["mode"]): r for r in rows}
     sizes = sorted({r["pages"] for r in rows})
     out = []
-    for sfx in ("", NOL1D):
-        for text, w, mode, against, value, limit, detail in GOALS:
-            for p in sizes:
-                a, b = by.get((w, p, mode + sfx)), by.get((w, p, against + sfx))
-                if not (a and b and a[value] and b[value]):
-                    continue
-                rt = a[value] / b[value]
-                g = {"goal": text.format(p=p), "value": round(rt, 3), "met": rt <= limit}
-                if sfx:
-                    g["goal"] = g["goal"][:-1] + NOL1D_TEXT + ")"
-                if detail:
-                    g["detail"] = detail(a, b)
-                out.append(g)
+    for text, w, mode, against, value, limit, detail in GOALS:
         for p in sizes:
-            g = goal_one_exit(by, p, sfx)
-            if g:
-                out.append(g)
+            a, b = by.get((w, p, mode + sfx)), by.get((w, p, against + sfx))
+            if not (a and b and a[value] and b[value]):
+                continue
+            rt = a[value] / b[value]
+            # "(touch, 4096 pages, hugepages)", "(exit workload, 4096 iterations, ...)"
+            name = text.format(p=p)
+            for unit in ("pages", "iterations"):
+                name = name.replace(f"{p} {unit}", f"{p} {unit}{tag}")
+            if sfx:
+                name = name[:-1] + NOL1D_TEXT + ")"
+            g = {"goal": name, "value": round(rt, 3), "met": rt <= limit}
+            if detail:
+                g["detail"] = detail(a, b)
+            out.append(g)
+    for p in sizes:
+        g = goal_one_exit(by, p, tag, sfx)
+        if g:
+            out.append(g)
+    return out
     return out
 
 
@@ -341,9 +362,10 @@ def write_md(path, all_rows, meta):
     for s in sizes:
         out.append(f"\n## {s} pages\n")
         cyc = "emulated cycles" if meta["platform"] == "emulated" else "cycles"
-        out.append("| workload | mode | status | faults | sync exits/fault | hypercalls/fault | "
-                   f"{cyc}/fault | model cycles/fault (low..high) | {cyc}/page |")
-        out.append("|---|---|---|---:|---:|---:|---:|---:|---:|")
+        out.append("| workload | mode | hugepages | status | faults | sync exits/fault | "
+                   f"EPT violations/fault | hypercalls/fault | {cyc}/fault | "
+                   f"model cycles/fault (low..high) | {cyc}/page |")
+        out.append("|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|")
         for r in rows:
             if r["pages"] != s:
                 continue
@@ -353,17 +375,18 @@ def write_md(path, all_rows, meta):
                 label = f"{fmt(r['cycles_per_op'], 0)} per CPUID exit"
                 if r.get("vmcall_cycles"):
                     label += f", {fmt(r['vmcall_cycles'])} per VMCALL"
-            out.append(f"| {r['workload']} | {r['mode']} | {r['status']} | {fmt(r['faults'])} | "
-                       f"{fmt(r['exits_per_fault'])} | {fmt(r['hc_per_fault'])} | {label} | "
-                       f"{model_range(r)} | {fmt(r['cycles_per_page'], 0)} |")
+            out.append(f"| {r['workload']} | {r['mode']} | {r.get('hugepages', 0)} | "
+                       f"{r['status']} | {fmt(r['faults'])} | {fmt(r['exits_per_fault'])} | "
+                       f"{fmt(r.get('ept_violations_per_fault'), 4)} | {fmt(r['hc_per_fault'])} | "
+                       f"{label} | {model_range(r)} | {fmt(r['cycles_per_page'], 0)} |")
     for s in sizes:
-        pt = phase_table(rows, s, meta["platform"] == "emulated")
+        pt = phase_table(small_pages(rows), s, meta["platform"] == "emulated")
         if pt:
             out.append(f"\n## Where the cycles go, {s} pages\n")
             out += pt
             out.append("\nThe pv kernel limits the module's phase counters to its timed "
                        "faulting loops (PFVMM_HC_PHASE_WINDOW), what cycles/fault covers too. "
-                       "The probes' own cost: bench/README.md.")
+                       "Rows with hugepages=0. The probes' own cost: bench/README.md.")
     out.append("\n## Goals\n")
     gl = meta.get("goals") or []
     if not gl:
@@ -378,10 +401,12 @@ def write_md(path, all_rows, meta):
     out.append("\n`-`: not applicable (no faults, e.g. reaccess) or not reported by that backend. "
                "kvm rows: Debian's kvm_intel inside the same emulated machine, the native guest run with "
                "`pfvmm run --backend kvm`; that backend reports only a total exit count (asynchronous exits "
-               "included) and no hypercall counters. MODE-nol1d rows: the same runs again with the "
-               "L1D flush off, pfvmm's and kvm_intel's `vmentry_l1d_flush=never` (bench/run-matrix.sh -n): "
-               "what the faults cost where no flush is needed (a CPU without L1TF; the emulated Haswell "
-               "has it).\n")
+               "included) and no hypercall counters; its EPT violations/fault are KVM's own count of its "
+               "TDP faults (`pf_taken`). hugepages=1: `pfvmm run --hugepages` (THP, 2 MiB EPT leaves where "
+               "a whole aligned 2 MiB is one host page, in both backends). "
+               "MODE-nol1d rows: the same runs again with the L1D flush off, pfvmm's and kvm_intel's "
+               "`vmentry_l1d_flush=never` (bench/run-matrix.sh -n): what the faults cost where no flush "
+               "is needed (a CPU without L1TF; the emulated Haswell has it).\n")
     with open(path, "w") as f:
         f.write("\n".join(out) + "\n")
 
@@ -508,7 +533,7 @@ def main():
         json.dump({"meta": meta, "rows": rows}, f, indent=1)
         f.write("\n")
     write_md(os.path.join(a.out, "results.md"), rows, meta)
-    write_dat(os.path.join(a.out, "fault-cost.dat"), [r for r in rows if not is_linux(r)])
+    write_dat(os.path.join(a.out, "fault-cost.dat"), small_pages([r for r in rows if not is_linux(r)]))
     if lrows:
         write_linux_dat(os.path.join(a.out, "linux-fault-cost.dat"), lrows)
     print(f"report: {len(runs) + len(lruns)} runs, {len(rows)} rows -> {a.out}")

@@ -7,7 +7,7 @@
 # same command runs it on a real VT-x host).
 #
 #   sh run-matrix.sh [-w "WORKLOADS"] [-p "PAGES"] [-m "MODES"] [-r REPS]
-#                    [-k GUEST.elf]
+#                    [-H "HUGEPAGES"] [-k GUEST.elf]
 #
 #   -w  workloads of guest/kernel (default: touch cow remap sparse
 #       reaccess exit)
@@ -16,6 +16,11 @@
 #       Debian's kvm_intel is loaded beside pfvmm.ko: in Linux 6.1 KVM
 #       takes VT-x only while one of its VMs exists, so the two take turns)
 #   -r  repetitions of every run (default 1)
+#   -H  0: guest memory in 4 KiB host pages, 1: with --hugepages (THP;
+#       default: 0 1).  The machine's kernel turns THP off below 512 MiB
+#       of RAM ("never"): with 1, THP is set to "madvise" (what
+#       --hugepages asks for) for the
+#       matrix and put back after
 #   -k  the guest (default $PFVMM_ROOT/guest/pvkernel.elf)
 #   -n  also these workloads with the L1D flush off (pfvmm's and
 #       kvm_intel's vmentry_l1d_flush=never), at 4096 pages (or the first
@@ -37,6 +42,7 @@ W="touch cow remap sparse reaccess exit"
 P="1024 4096"
 M="native forward offload kvm"
 R=1
+H="0 1"
 K=$PFVMM_ROOT/guest/pvkernel.elf
 N=
 
@@ -46,9 +52,10 @@ while [ $# -gt 0 ]; do
 	-p) P=$2; shift ;;
 	-m) M=$2; shift ;;
 	-r) R=$2; shift ;;
+	-H) H=$2; shift ;;
 	-k) K=$2; shift ;;
 	-n) N=$2; shift ;;
-	*) echo "usage: run-matrix.sh [-w WORKLOADS] [-p PAGES] [-m MODES] [-r REPS] [-k GUEST] [-n WORKLOADS]" >&2
+	*) echo "usage: run-matrix.sh [-w WORKLOADS] [-p PAGES] [-m MODES] [-r REPS] [-H HUGEPAGES] [-k GUEST] [-n WORKLOADS]" >&2
 	   exit 100 ;;
 	esac
 	shift
@@ -109,6 +116,26 @@ unload_kvm() {
 }
 trap 'unload_kvm; restore' EXIT
 
+# For hugepages=1 rows: THP in "madvise" mode while the matrix runs.
+thp=/sys/kernel/mm/transparent_hugepage/enabled
+thp_was=
+case " $H " in
+*" 1 "*)
+	if [ -f "$thp" ]; then
+		thp_was=$(sed 's/.*\[\(.*\)\].*/\1/' "$thp")
+		echo madvise >"$thp" || echo "bench: cannot set $thp to madvise" >&2
+	else
+		echo "bench: no transparent huge pages: hugepages=1 rows use 4 KiB pages" >&2
+	fi
+	;;
+esac
+# shellcheck disable=SC2317 # called by the EXIT trap
+restore_thp() {
+	[ -z "$thp_was" ] || echo "$thp_was" >"$thp"
+}
+trap 'restore_thp; unload_kvm; restore' EXIT
+
+
 # -n: the same faults without the L1D flush, pfvmm's and KVM's.
 PF_L1D=/sys/module/pfvmm/parameters/vmentry_l1d_flush
 KVM_L1D=/sys/module/kvm_intel/parameters/vmentry_l1d_flush
@@ -118,7 +145,7 @@ nol1d_runs() {
 	kvm_was=$(cat "$KVM_L1D" 2>/dev/null)
 	echo never >"$PF_L1D"
 	[ -z "$kvm_was" ] || echo never >"$KVM_L1D"
-	$PFVMM bench -w "$N" -p "$np" -m "$M" -r "$R" --max-mem 448 "$K" >/tmp/run-matrix.nol1d
+	$PFVMM bench -w "$N" -p "$np" -m "$M" -r "$R" -H "$H" --max-mem 448 "$K" >/tmp/run-matrix.nol1d
 	nst=$?
 	echo auto >"$PF_L1D"
 	[ -z "$kvm_was" ] || echo "$kvm_was" >"$KVM_L1D"
@@ -126,7 +153,7 @@ nol1d_runs() {
 	return $nst
 }
 
-$PFVMM bench -w "$W" -p "$P" -m "$M" -r "$R" --max-mem 448 "$K"
+$PFVMM bench -w "$W" -p "$P" -m "$M" -r "$R" -H "$H" --max-mem 448 "$K"
 st=$?
 if [ -n "$N" ]; then
 	nol1d_runs || st=$((st + 1))

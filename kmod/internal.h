@@ -55,6 +55,8 @@ struct pfvmm_ept {
 	u64 eptp;
 	unsigned long tables;	/* table pages allocated, root included */
 	unsigned long pinned;	/* guest pages pinned and mapped */
+	unsigned long leaves_2m;	/* 2 MiB leaves mapped now */
+	unsigned long splits;		/* 2 MiB leaves split into 4 KiB */
 };
 
 struct pfvmm_vcpu;
@@ -219,6 +221,7 @@ struct pfvmm_vmx_caps {
 	bool vpid;
 	bool unrestricted;
 	bool invept_global;
+	bool ept_2m;		/* EPT may map 2 MiB pages */
 	u64 host_efer;
 };
 

@@ -29,7 +29,7 @@ static long check_extension(unsigned long cap)
 	case PFVMM_CAP_MAX_MEM_MB:
 		return PFVMM_MAX_MEM_MB;
 	case PFVMM_CAP_STATS:
-		return 2;	/* with the phase counters */
+		return 3;	/* with phases and the 2 MiB EPT counts */
 	case PFVMM_CAP_MAX_POOL_FRAMES:
 		return PFVMM_POOL_MAX((u64)PFVMM_MAX_MEM_MB << 20);
 	default:

@@ -224,6 +224,8 @@ static int vm_get_stats(struct pfvmm_vm *vm, void __user *argp)
 			pfvmm_vcpu_stats_add(sum, &vm->vcpus[i]->stats);
 	sum->pages_pinned = vm->ept.pinned;
 	sum->ept_tables = vm->ept.tables;
+	sum->ept_leaves_2m = vm->ept.leaves_2m;
+	sum->ept_splits = vm->ept.splits;
 	sum->tables_pinned = vm->pv.tables;
 	mutex_unlock(&vm->lock);
 	if (copy_to_user(argp, sum, sizeof(*sum)))

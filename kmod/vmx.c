@@ -160,6 +160,7 @@ static int probe_ept(void)
 		return -EOPNOTSUPP;
 	}
 	pfvmm_caps.invept_global = ept_cap & VMX_EPT_EXTENT_GLOBAL_BIT;
+	pfvmm_caps.ept_2m = ept_cap & VMX_EPT_2MB_PAGE_BIT;
 	/* The high half of the MSR: bit 0 INVVPID, bit 9 single-context. */
 	if (!(vpid_cap & VMX_VPID_INVVPID_BIT) ||
 	    !(vpid_cap & VMX_VPID_EXTENT_SINGLE_CONTEXT_BIT))

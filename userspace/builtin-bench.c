@@ -175,6 +175,12 @@ static void bench_parse_line(struct bench_row *r, char *line,
 		*hcs += strtoull(c, NULL, 10);
 	} else if (n == 2 && bench_is_name(a) && bench_is_number(b)) {
 		bench_put(r, a, b);
+	} else if (n == 3 && !strcmp(a, "kvm") && bench_is_number(c)) {
+		/* KVM's own counters: "kvm vcpu.pf_taken 7" is kvm_vcpu_pf_taken=7 */
+		snprintf(key, sizeof(key), "kvm_%s", b);
+		key[strcspn(key, ".")] = '_';
+		if (bench_is_name(key))
+			bench_put(r, key, c);
 	}
 }
 
@@ -199,12 +205,13 @@ struct bench_run {
 	const char *workload, *mode;
 	unsigned long pages, mem_mb;
 	int rep;
+	int hugepages;		/* 1: the run has --hugepages */
 };
 
 static void bench_print_line(FILE *f, const struct bench_run *b, int status,
 			     struct bench_row *r)
 {
-	static const char *const skip[] = { "workload", "pages", "mode" };
+	static const char *const skip[] = { "workload", "pages", "mode", "hugepages" };
 	static const char *const must[] = { "faults", "data", "cycles" };
 	unsigned int k;
 	int i;
@@ -212,8 +219,8 @@ static void bench_print_line(FILE *f, const struct bench_run *b, int status,
 	for (k = 0; k < ARRAY_SIZE(must); k++)
 		if (!bench_find(r, must[k]))
 			bench_put(r, must[k], "none");
-	fprintf(f, "BENCH workload=%s pages=%lu mode=%s rep=%d status=%d mem=%luM",
-		b->workload, b->pages, b->mode, b->rep, status, b->mem_mb);
+	fprintf(f, "BENCH workload=%s pages=%lu mode=%s hugepages=%d rep=%d status=%d mem=%luM",
+		b->workload, b->pages, b->mode, b->hugepages, b->rep, status, b->mem_mb);
 	for (i = 0; i < r->n; i++) {
 		for (k = 0; k < ARRAY_SIZE(skip); k++)
 			if (!strcmp(r->kv[i].key, skip[k]))
@@ -225,9 +232,13 @@ static void bench_print_line(FILE *f, const struct bench_run *b, int status,
 	fflush(f);
 }
 
-/* The child's arguments: pfvmm run --stats --mode M --mem S [--backend kvm] ... */
+/*
+ * The child's arguments: pfvmm run --stats --mode M --mem S [--hugepages]
+ * [--backend kvm] ...
+ */
+#define BENCH_ARGS_MAX	16
 static void bench_args(const struct bench_options *o, const struct bench_run *b,
-		       char *args[14], char mem[32], char wl[80], char pg[40])
+		       char *args[BENCH_ARGS_MAX], char mem[32], char wl[80], char pg[40])
 {
 	bool kvm = !strcmp(b->mode, "kvm");
 	int a = 0;
@@ -242,6 +253,8 @@ static void bench_args(const struct bench_options *o, const struct bench_run *b,
 	args[a++] = kvm ? "native" : (char *)b->mode;
 	args[a++] = "--mem";
 	args[a++] = mem;
+	if (b->hugepages)
+		args[a++] = "--hugepages";
 	if (kvm) {
 		args[a++] = "--backend";
 		args[a++] = "kvm";
@@ -272,7 +285,7 @@ static bool bench_one(FILE *f, const struct bench_options *o,
 		      const struct bench_run *b, char *buf)
 {
 	static struct bench_row row;
-	char *args[14], mem[32], wl[80], pg[40], *copy;
+	char *args[BENCH_ARGS_MAX], mem[32], wl[80], pg[40], *copy;
 	struct bench_kv *data;
 	bool ok;
 	int st;
@@ -326,44 +339,60 @@ static bool bench_mode_available(const char *mode)
 
 /* ---- the matrix ---- */
 
+struct bench_tally {
+	int i, total, ran, failed;
+};
+
+/* Every workload, size and repetition of @b's mode and hugepages value. */
+static void bench_mode_runs(FILE *f, const struct bench_options *o,
+			    struct bench_run *b, char *buf, struct bench_tally *t)
+{
+	int w, p;
+
+	for (w = 0; w < o->workloads.n; w++)
+		for (p = 0; p < o->pages.n; p++) {
+			b->workload = o->workloads.item[w];
+			b->pages = strtoul(o->pages.item[p], NULL, 10);
+			b->mem_mb = bench_mem_mb(b->workload, b->pages);
+			if (b->mem_mb > o->max_mem_mb) {
+				fprintf(stderr, "bench: skip %s %s pages=%lu: needs %lu MiB, "
+					"more than --max-mem %lu\n", b->workload, b->mode,
+					b->pages, b->mem_mb, o->max_mem_mb);
+				t->i += o->reps;
+				continue;
+			}
+			for (b->rep = 1; b->rep <= o->reps; b->rep++) {
+				fprintf(stderr, "bench: run %d/%d %s %s %lu%s\n", ++t->i,
+					t->total, b->workload, b->mode, b->pages,
+					b->hugepages ? " hugepages" : "");
+				t->ran++;
+				if (!bench_one(f, o, b, buf))
+					t->failed++;
+			}
+		}
+}
+
 static int bench_matrix(FILE *f, const struct bench_options *o, char *buf)
 {
-	int total = o->modes.n * o->workloads.n * o->pages.n * o->reps;
-	int i = 0, ran = 0, failed = 0, m, w, p;
+	int per_mode = o->workloads.n * o->pages.n * o->reps, m, h;
+	struct bench_tally t = { .total = o->hugepages.n * o->modes.n * per_mode };
 	struct bench_run b;
 
-	for (m = 0; m < o->modes.n; m++) {
-		b.mode = o->modes.item[m];
-		if (!bench_mode_available(b.mode)) {
-			i += o->workloads.n * o->pages.n * o->reps;
-			continue;
-		}
-		for (w = 0; w < o->workloads.n; w++)
-			for (p = 0; p < o->pages.n; p++) {
-				b.workload = o->workloads.item[w];
-				b.pages = strtoul(o->pages.item[p], NULL, 10);
-				b.mem_mb = bench_mem_mb(b.workload, b.pages);
-				if (b.mem_mb > o->max_mem_mb) {
-					fprintf(stderr, "bench: skip %s %s pages=%lu: needs %lu MiB, "
-						"more than --max-mem %lu\n", b.workload, b.mode,
-						b.pages, b.mem_mb, o->max_mem_mb);
-					i += o->reps;
-					continue;
-				}
-				for (b.rep = 1; b.rep <= o->reps; b.rep++) {
-					fprintf(stderr, "bench: run %d/%d %s %s %lu\n", ++i, total,
-						b.workload, b.mode, b.pages);
-					ran++;
-					if (!bench_one(f, o, &b, buf))
-						failed++;
-				}
+	for (h = 0; h < o->hugepages.n; h++)
+		for (m = 0; m < o->modes.n; m++) {
+			b.hugepages = !strcmp(o->hugepages.item[h], "1");
+			b.mode = o->modes.item[m];
+			if (!bench_mode_available(b.mode)) {
+				t.i += per_mode;
+				continue;
 			}
-	}
-	if (!ran) {
+			bench_mode_runs(f, o, &b, buf, &t);
+		}
+	if (!t.ran) {
 		fprintf(stderr, "pfvmm bench: no run was possible\n");
 		return 1;
 	}
-	return failed > 100 ? 100 : failed;
+	return t.failed > 100 ? 100 : t.failed;
 }
 
 /** cmd_bench() - the 'bench' subcommand; returns the process exit status */

@@ -43,6 +43,9 @@ static void run_print_stats(struct vm *vm)
 	fflush(stdout);
 	vm_print_milestone(vm, stdout);
 	vm_print_stats(vm, stdout);
+	/* Whichever backend: the host side of --hugepages. */
+	if (vm->hugepages)
+		printf("host_huge_pages %ld\n", vm_host_huge_pages(vm));
 	fflush(stdout);
 }
 
@@ -81,7 +84,8 @@ static int run_guest(const struct run_options *opts, const struct guest_file *gf
 	if (opts->numa_node >= 0 && host_node_pin_thread(opts->numa_node))
 		return PFVMM_STATUS_HOST_ERROR;
 	if (vm_init_on_node(&vm, backend, opts->mem_size, mmu_mode,
-			    run_mode_offload(opts->mode), opts->numa_node))
+			    run_mode_offload(opts->mode), opts->numa_node,
+			    opts->hugepages))
 		return PFVMM_STATUS_HOST_ERROR;
 	if (run_load(&vm, opts, gf, lg)) {
 		status = PFVMM_STATUS_HOST_ERROR;

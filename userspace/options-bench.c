@@ -63,8 +63,14 @@ static bool bench_is_mode(const char *m)
 	       !strcmp(m, "offload") || !strcmp(m, "kvm");
 }
 
-static int modes_parse(const struct cli_option *opt, const char *spelled,
-		       const char *value, void *field, char *err, size_t errlen)
+/*
+ * A list each of whose items @valid accepts, else "SPELLED: @what 'ITEM'
+ * (@allowed)".
+ */
+static int list_parse_checked(const struct cli_option *opt, const char *spelled,
+			      const char *value, void *field, char *err,
+			      size_t errlen, bool (*valid)(const char *),
+			      const char *what, const char *allowed)
 {
 	const struct bench_list *l = field;
 	int i;
@@ -72,11 +78,31 @@ static int modes_parse(const struct cli_option *opt, const char *spelled,
 	if (workloads_parse(opt, spelled, value, field, err, errlen))
 		return -1;
 	for (i = 0; i < l->n; i++)
-		if (!bench_is_mode(l->item[i]))
-			return cli_fail(err, errlen,
-					"%s: unknown mode '%s' (native, forward, offload, kvm)",
-					spelled, l->item[i]);
+		if (!valid(l->item[i]))
+			return cli_fail(err, errlen, "%s: %s '%s' (%s)", spelled,
+					what, l->item[i], allowed);
 	return 0;
+}
+
+static int modes_parse(const struct cli_option *opt, const char *spelled,
+		       const char *value, void *field, char *err, size_t errlen)
+{
+	return list_parse_checked(opt, spelled, value, field, err, errlen,
+				  bench_is_mode, "unknown mode",
+				  "native, forward, offload, kvm");
+}
+
+/* --hugepages: each item 0 (4 KiB host pages) or 1 (--hugepages). */
+static bool bench_is_hugepages(const char *h)
+{
+	return !strcmp(h, "0") || !strcmp(h, "1");
+}
+
+static int hugepages_parse(const struct cli_option *opt, const char *spelled,
+			   const char *value, void *field, char *err, size_t errlen)
+{
+	return list_parse_checked(opt, spelled, value, field, err, errlen,
+				  bench_is_hugepages, "bad value", "0 or 1");
 }
 
 /* A list written back: its items joined with commas. */
@@ -96,6 +122,7 @@ static bool list_format(const struct cli_option *opt, const void *field,
 }
 
 static const struct cli_type workloads_type = { workloads_parse, list_format };
+static const struct cli_type hugepages_type = { hugepages_parse, list_format };
 static const struct cli_type pages_type = { pages_parse, list_format };
 static const struct cli_type modes_type = { modes_parse, list_format };
 
@@ -167,6 +194,10 @@ static const struct cli_option bench_option_table[] = {
 	OPT_VALUE('m', "modes", struct bench_options, modes, "L", &modes_type, NULL,
 		  "native forward offload kvm (default: all; kvm needs /dev/kvm and "
 		  "runs the native guest under the kernel's KVM: load kvm_intel first)"),
+	OPT_VALUE('H', "hugepages", struct bench_options, hugepages, "L",
+		  &hugepages_type, NULL,
+		  "0: guest memory in 4 KiB host pages; 1: 'pfvmm run --hugepages' "
+		  "(THP, 2 MiB EPT leaves in both backends); default: 0 1"),
 	OPT_VALUE('r', "reps", struct bench_options, reps, "N", &reps_type, NULL,
 		  "repetitions of every run (default 1)"),
 	OPT_GROUP("Limits and output:"),
@@ -186,11 +217,12 @@ const struct cli_command bench_cli = {
 	.description =
 		"Run the fault benchmark matrix with the pvkernel guest\n"
 		"(guest/kernel/pvkernel.elf): every workload at every size in\n"
-		"every mode, each run a child 'pfvmm run --stats'.  One line per\n"
+		"every mode, with and without huge pages, each run a child\n"
+		"'pfvmm run --stats'.  One line per\n"
 		"run on stdout (or --output):\n"
-		"  BENCH workload=W pages=N mode=M rep=R status=S mem=SIZE faults=F\n"
-		"        data=ok cycles=C fault_cycles=C exits_total=E hc_total=H\n"
-		"        exit_REASON=N hc_NAME=N ...\n"
+		"  BENCH workload=W pages=N mode=M hugepages=H rep=R status=S mem=SIZE\n"
+		"        faults=F data=ok cycles=C fault_cycles=C exits_total=E\n"
+		"        hc_total=H exit_REASON=N hc_NAME=N kvm_vcpu_NAME=N ...\n"
 		"and 'bench: run i/n ...' progress on stderr.  bench/report.py\n"
 		"turns the lines into results.csv/json/md and a plot.\n",
 	.footer =
@@ -219,6 +251,7 @@ int bench_options_parse(int argc, char *const argv[], struct bench_options *o,
 	bench_list_set(&o->workloads, "touch cow remap sparse reaccess exit");
 	bench_list_set(&o->pages, "1024 4096");
 	bench_list_set(&o->modes, "native forward offload kvm");
+	bench_list_set(&o->hugepages, "0 1");
 	if (cli_parse(&bench_cli, o, argc, argv, err, errlen))
 		return -1;
 	if (!o->help && !o->guest)

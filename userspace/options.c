@@ -209,7 +209,7 @@ static int run_set_guest_args(void *opts, int argc, char *const argv[],
 /*
  * The order of the rows is the order of the reproducing command line:
  * "pfvmm run --backend B [--mode M] --mem S [--kernel K [--initrd I]
- * [--append A]] [--numa-node N] [--stats] [--debug-ports]".
+ * [--append A]] [--numa-node N] [--hugepages] [--stats] [--debug-ports]".
  */
 static const struct cli_option run_option_table[] = {
 	OPT_GROUP("Hypervisor:"),
@@ -249,6 +249,13 @@ static const struct cli_option run_option_table[] = {
 		  "a node number, e.g. 0",
 		  "guest memory (mbind) and the vCPU thread on NUMA node N; checked "
 		  "before the device is opened"),
+	OPT_FLAG(0, "hugepages", struct run_options, hugepages,
+		 "back guest memory with 2 MiB host pages: a 2 MiB-aligned "
+		 "mapping with MADV_HUGEPAGE before it is populated (transparent "
+		 "huge pages; a warning when THP is off).  Either backend then "
+		 "maps 2 MiB in the EPT where a whole aligned 2 MiB is one host "
+		 "page (KVM's rule; pfvmm splits one where a pv page table must "
+		 "be read-only); --stats adds host_huge_pages"),
 	OPT_GROUP("Output:"),
 	OPT_FLAG(0, "stats", struct run_options, stats,
 		 "after the run, print the command line that reproduces it "
@@ -387,7 +394,8 @@ static void put_guest_args(struct shell_line *line, const char *args)
  *
  * Every setting is spelled out, defaults included, in the order of the
  * table: "pfvmm run --backend B [--mode M] --mem S [--kernel K [--initrd I]
- * [--append A]] [--numa-node N] [--stats] [--debug-ports] [GUEST [-- ARGS]]".
+ * [--append A]] [--numa-node N] [--hugepages] [--stats] [--debug-ports]
+ * [GUEST [-- ARGS]]".
  * Return: 0, or -1 when it does not fit in @len bytes.
  */
 int run_options_format(const struct run_options *opts, const char *guest_path,

@@ -54,6 +54,7 @@ struct run_options {
 	enum run_mode mode;		/* --mode native|forward|offload|pv */
 	enum run_backend backend;	/* --backend pfvmm|kvm */
 	int numa_node;			/* --numa-node N, or -1 */
+	bool hugepages;			/* --hugepages: THP for guest memory */
 	const char *kernel;		/* --kernel BZIMAGE: a Linux guest */
 	const char *initrd;		/* --initrd FILE */
 	const char *append;		/* --append CMDLINE (NULL: the default) */
@@ -85,6 +86,7 @@ struct bench_list {
 
 struct bench_options {
 	struct bench_list workloads, pages, modes;
+	struct bench_list hugepages;	/* "0" and/or "1": runs with --hugepages */
 	int reps;
 	unsigned long max_mem_mb;
 	const char *output;		/* -o FILE, or NULL: stdout */

@@ -212,6 +212,8 @@ void stats_print(FILE *f, const struct pfvmm_vm_stats *stats)
 	stats_print_one(f, "hypercall_errors", stats->hypercall_errors);
 	stats_print_one(f, "pages_pinned", stats->pages_pinned);
 	stats_print_one(f, "ept_tables", stats->ept_tables);
+	stats_print_one(f, "ept_leaves_2m", stats->ept_leaves_2m);
+	stats_print_one(f, "ept_splits", stats->ept_splits);
 	stats_print_one(f, "pf_forwarded", stats->pf_forwarded);
 	stats_print_one(f, "pf_offloaded", stats->pf_offloaded);
 	stats_print_one(f, "pf_fallback", stats->pf_fallback);

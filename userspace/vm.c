@@ -33,10 +33,82 @@ static void vm_populate_memory(void *mem, uint64_t mem_size)
 			strerror(errno));
 }
 
-/* Guest memory, bound to @numa_node (-1: no binding) before any touch. */
-static int vm_alloc_memory(struct vm *vm, uint64_t mem_size, int numa_node)
+/* Transparent huge pages: whether the kernel has them and they are not off. */
+#define THP_ENABLED_FILE "/sys/kernel/mm/transparent_hugepage/enabled"
+static bool vm_thp_available(void)
 {
-	void *mem = mmap(NULL, mem_size, PROT_READ | PROT_WRITE,
+	char buf[128] = "";
+	FILE *f = fopen(THP_ENABLED_FILE, "r");
+
+	if (!f)
+		return false;
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = '\0';
+	fclose(f);
+	return !strstr(buf, "[never]");
+}
+
+/*
+ * @size bytes of transparent huge pages at a 2 MiB boundary (more is
+ * mapped, the ends are cut off), marked before anything is touched.
+ */
+static void *vm_map_thp(uint64_t size)
+{
+	uint64_t extra = VM_HUGE_PAGE_SIZE;
+	uint8_t *raw = mmap(NULL, size + extra, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	uint8_t *mem;
+
+	if (raw == MAP_FAILED)
+		return raw;
+	mem = (uint8_t *)(((uintptr_t)raw + extra - 1) & ~(uintptr_t)(extra - 1));
+	if (mem > raw)
+		munmap(raw, mem - raw);
+	munmap(mem + size, raw + extra - mem);
+	if (madvise(mem, size, MADV_HUGEPAGE))
+		fprintf(stderr, "pfvmm: warning: --hugepages: madvise(MADV_HUGEPAGE): "
+			"%s\n", strerror(errno));
+	return mem;
+}
+
+/*
+ * --hugepages: guest memory in 2 MiB host pages, so that each aligned
+ * 2 MiB can be one EPT entry in either backend.  Transparent huge pages
+ * where the kernel has them (MADV_HUGEPAGE works in THP's "madvise" mode
+ * too); else hugetlbfs pages (/proc/sys/vm/nr_hugepages must hold enough:
+ * reserved here, so a short pool fails now, not at a guest's touch); else
+ * 4 KiB pages, with a warning.
+ */
+#ifndef MAP_HUGE_2MB
+#define MAP_HUGE_2MB	(21 << 26)	/* MAP_HUGE_SHIFT 26 */
+#endif
+static void *vm_map_huge(uint64_t size)
+{
+	void *mem;
+
+	if (vm_thp_available())
+		return vm_map_thp(size);
+	mem = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | MAP_HUGE_2MB, -1, 0);
+	if (mem != MAP_FAILED)
+		return mem;
+	fprintf(stderr, "pfvmm: warning: --hugepages: no transparent huge pages (%s) "
+		"and no %llu hugetlbfs pages of 2 MiB (/proc/sys/vm/nr_hugepages): %s; "
+		"guest memory gets 4 KiB pages\n", THP_ENABLED_FILE,
+		(unsigned long long)(size / VM_HUGE_PAGE_SIZE), strerror(errno));
+	return mmap(NULL, size, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+}
+
+/*
+ * Guest memory, bound to @numa_node (-1: no binding) before any touch,
+ * in 2 MiB host pages with @hugepages.
+ */
+static int vm_alloc_memory(struct vm *vm, uint64_t mem_size, int numa_node,
+			   bool hugepages)
+{
+	void *mem = hugepages ? vm_map_huge(mem_size) :
+		    mmap(NULL, mem_size, PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	int ret;
 
@@ -55,7 +127,43 @@ static int vm_alloc_memory(struct vm *vm, uint64_t mem_size, int numa_node)
 	vm_populate_memory(mem, mem_size);
 	vm->mem = mem;
 	vm->mem_size = mem_size;
+	vm->hugepages = hugepages;
 	return 0;
+}
+
+/**
+ * vm_host_huge_pages() - how many 2 MiB host pages back guest memory now
+ *
+ * AnonHugePages (THP) and Private_Hugetlb/Shared_Hugetlb (hugetlbfs) of
+ * the guest memory's mapping in /proc/self/smaps.
+ *
+ * Return: the count, or -1 when smaps cannot be read.
+ */
+long vm_host_huge_pages(const struct vm *vm)
+{
+	static const char *const keys[] = { "AnonHugePages: %lu kB",
+					     "Private_Hugetlb: %lu kB",
+					     "Shared_Hugetlb: %lu kB" };
+	char line[256], start[32];
+	unsigned long kib, total = 0;
+	bool inside = false;
+	FILE *f = fopen("/proc/self/smaps", "r");
+	size_t k;
+
+	if (!f)
+		return -1;
+	snprintf(start, sizeof(start), "%lx-", (unsigned long)vm->mem);
+	while (fgets(line, sizeof(line), f)) {
+		if (strchr(line, '-') && strchr(line, '-') < strchr(line, ' ')) {
+			inside = !strncmp(line, start, strlen(start));
+			continue;
+		}
+		for (k = 0; inside && k < sizeof(keys) / sizeof(keys[0]); k++)
+			if (sscanf(line, keys[k], &kib) == 1)
+				total += kib;
+	}
+	fclose(f);
+	return (long)(total >> 11);
 }
 
 /* The VM's file descriptors, whichever backend opened them. */
@@ -73,11 +181,13 @@ static void vm_close_fds(struct vm *vm)
  * @mmu_mode: PFVMM_MMU_NATIVE or PFVMM_MMU_PV, or -1 for the default
  * @offload: pv only: -1 follows /sys/kernel/pfvmm/offload, 0 off, 1 on
  * @numa_node: the NUMA node of guest memory (checked), or -1
+ * @hugepages: back guest memory with 2 MiB host pages (THP)
  *
  * Return: 0, or a negative errno after the backend printed why.
  */
 int vm_init_on_node(struct vm *vm, const struct vmm_backend *backend,
-		    uint64_t mem_size, int mmu_mode, int offload, int numa_node)
+		    uint64_t mem_size, int mmu_mode, int offload, int numa_node,
+		    bool hugepages)
 {
 	int ret;
 
@@ -88,7 +198,7 @@ int vm_init_on_node(struct vm *vm, const struct vmm_backend *backend,
 	ret = backend->vm_create(vm);
 	if (ret)
 		return ret;
-	ret = vm_alloc_memory(vm, mem_size, numa_node);
+	ret = vm_alloc_memory(vm, mem_size, numa_node, hugepages);
 	if (ret)
 		goto err_destroy_vm;
 	ret = backend->set_memory(vm, 0, 0, vm->mem, mem_size);
@@ -116,11 +226,11 @@ err_destroy_vm:
 	return ret;
 }
 
-/** vm_init() - vm_init_on_node() without NUMA placement */
+/** vm_init() - vm_init_on_node() without NUMA placement or huge pages */
 int vm_init(struct vm *vm, const struct vmm_backend *backend, uint64_t mem_size,
 	    int mmu_mode, int offload)
 {
-	return vm_init_on_node(vm, backend, mem_size, mmu_mode, offload, -1);
+	return vm_init_on_node(vm, backend, mem_size, mmu_mode, offload, -1, false);
 }
 
 /** vm_exit() - tear down what vm_init() built */

@@ -51,6 +51,7 @@ struct vm {
 	int vm_fd;
 	void *mem;		/* guest memory, GPA 0 .. mem_size */
 	uint64_t mem_size;
+	bool hugepages;		/* --hugepages: THP asked for guest memory */
 	struct vcpu vcpu;	/* one vCPU for now */
 	struct pc *pc;		/* a Linux guest's devices (--kernel), or NULL */
 	uint64_t created_tsc;	/* rdtsc when vm_init*() began */
@@ -110,8 +111,12 @@ extern const struct vmm_backend kvm_dev_backend;	/* backend-kvm.c */
 int vm_init(struct vm *vm, const struct vmm_backend *backend, uint64_t mem_size,
 	    int mmu_mode, int offload);
 int vm_init_on_node(struct vm *vm, const struct vmm_backend *backend,
-		    uint64_t mem_size, int mmu_mode, int offload, int numa_node);
+		    uint64_t mem_size, int mmu_mode, int offload, int numa_node,
+		    bool hugepages);
 void vm_exit(struct vm *vm);
+/* 2 MiB host pages: the size --hugepages aligns guest memory to. */
+#define VM_HUGE_PAGE_SIZE	(2ull << 20)
+long vm_host_huge_pages(const struct vm *vm);
 
 /* A guest ELF read into memory and checked, before any VMM call. */
 struct guest_file {

@@ -30,7 +30,7 @@
 #define PFVMM_CAP_MAX_VCPUS	2	/* vCPUs per VM */
 #define PFVMM_CAP_MAX_VMS	3	/* VMs at once, all users together */
 #define PFVMM_CAP_MAX_MEM_MB	4	/* guest memory per VM, in MiB */
-#define PFVMM_CAP_STATS		5	/* PFVMM_GET_VM_STATS: 1; 2 with phases */
+#define PFVMM_CAP_STATS		5	/* GET_VM_STATS: 1; 2 phases; 3 EPT 2M */
 #define PFVMM_CAP_MAX_POOL_FRAMES 6	/* offload pool of a MAX_MEM_MB VM */
 
 /* ---- system ioctls, on /dev/pfvmm ---- */
@@ -77,7 +77,16 @@ struct pfvmm_vm_stats {
 	 */
 	__u64 phase_cycles[12];		/* PFVMM_NR_PHASES */
 	__u64 phase_count[7];		/* PFVMM_NR_PHASES_COUNTED */
-	__u64 reserved[3];
+	__u64 reserved[1];
+	/*
+	 * Since PFVMM_CAP_STATS 3, in the last of what was reserved (0
+	 * before): the EPT's 2 MiB leaves now, and how many were split into
+	 * 4 KiB entries: a pv page table lay inside, or (on a CPU with iTLB
+	 * multihit, where 2 MiB leaves are not executable) the guest
+	 * executed from it.
+	 */
+	__u64 ept_leaves_2m;
+	__u64 ept_splits;
 };
 
 /* The phases of pfvmm_vm_stats.phase_cycles, in that order. */

@@ -112,7 +112,8 @@ static void test_bench_lines(struct test_ctx *t)
 	char runner[] = "/tmp/pfvmm-bench-runner.XXXXXX", env_runner[64];
 	const char *const env[] = { "PFVMM_DEVICE=/dev/null", env_runner, NULL };
 	const char *const a[] = { "bench", "-m", "native", "-w", "touch,cow,sparse",
-				  "-p", "8 300000", "--max-mem", "64", guest(), NULL };
+				  "-p", "8 300000", "--max-mem", "64", "-H", "0", guest(),
+				  NULL };
 
 	if (write_runner(runner)) {
 		CHECK(t, 0, "cannot write %s", runner);
@@ -120,11 +121,11 @@ static void test_bench_lines(struct test_ctx *t)
 	}
 	snprintf(env_runner, sizeof(env_runner), "PFVMM_BENCH_RUNNER=%s", runner);
 	/* cow fails (1 run); the 300000-page runs need more than 64 MiB. */
-	bench(t, a, env, 1, "BENCH workload=touch pages=8 mode=native rep=1 status=0 "
+	bench(t, a, env, 1, "BENCH workload=touch pages=8 mode=native hugepages=0 rep=1 status=0 "
 	      "mem=34M faults=8 offloaded=0 data=ok cycles=1000 fault_cycles=400 "
 	      "exit_EPT_VIOLATION=3 exit_CPUID=1 hc_mmu_update=8 pf_offloaded=0 "
 	      "exits_total=4 hc_total=8\n");
-	CHECK(t, strstr(out, "BENCH workload=cow pages=8 mode=native rep=1 status=1 ") != NULL,
+	CHECK(t, strstr(out, "BENCH workload=cow pages=8 mode=native hugepages=0 rep=1 status=1 ") != NULL,
 	      "no failed cow line:\n%s", out);
 	CHECK(t, strstr(out, "bench:   > result workload=cow") != NULL,
 	      "the failed run's output is not shown:\n%s", out);

@@ -98,7 +98,7 @@ static const struct sample run_samples[] = {
 
 static const struct sample bench_samples[] = {
 	{ "workloads", "touch,cow", NULL }, { "pages", "8,16", NULL },
-	{ "modes", "native,kvm", NULL }, { "reps", "3", NULL },
+	{ "modes", "native,kvm", NULL }, { "hugepages", "1", NULL }, { "reps", "3", NULL },
 	{ "max-mem", "64", NULL }, { "output", "out.txt", NULL },
 	{ NULL, NULL, NULL },
 };
@@ -286,10 +286,10 @@ static void check_round_trip(struct test_ctx *t, const struct command_case *c,
 static void test_cli_commands_round_trip(struct test_ctx *t)
 {
 	static const char *const run[] = { "--stats", "--mem=1G", "/a b/it's.elf",
-					   "--mode", "offload", "--numa-node=0", "--",
+					   "--mode", "offload", "--numa-node=0", "--hugepages", "--",
 					   "workload=touch", "pages=8", NULL };
 	static const char *const bench[] = { "-w", "touch cow", "--pages=8", "-m",
-					     "native", "--reps", "2", "--max-mem=64",
+					     "native", "-H", "1", "--reps", "2", "--max-mem=64",
 					     "-o", "o 1.txt", "g.elf", NULL };
 	static const char *const stat[] = { "-n", "3", "--interval=2", NULL };
 	static const char *const kernel[] = { "--debug-ports", "--append",
@@ -299,14 +299,14 @@ static void test_cli_commands_round_trip(struct test_ctx *t)
 
 	check_round_trip(t, &cases[0], run,
 			 "pfvmm run --backend pfvmm --mode offload --mem 1G --numa-node 0 "
-			 "--stats '/a b/it'\\''s.elf' -- workload=touch pages=8");
+			 "--hugepages --stats '/a b/it'\\''s.elf' -- workload=touch pages=8");
 	check_round_trip(t, &cases[0], kernel,
 			 "pfvmm run --backend kvm --mem 256M --kernel /b/bzImage --initrd "
 			 "'/i n/rd' --append 'console=ttyS0 root=/dev/ram0 it'\\''s' "
 			 "--debug-ports");
 	check_round_trip(t, &cases[1], bench,
 			 "pfvmm bench --workloads touch,cow --pages 8 --modes native "
-			 "--reps 2 --max-mem 64 --output 'o 1.txt' g.elf");
+			 "--hugepages 1 --reps 2 --max-mem 64 --output 'o 1.txt' g.elf");
 	check_round_trip(t, &cases[2], stat, "pfvmm stat --interval 2 --count 3");
 }
 

@@ -15,9 +15,12 @@
  *                          SET_MEMORY_REGION fails with ENOMEM, in this VM,
  *                          another VM and another process of the user; a
  *                          closed VM gives its charge back
- *   guestmem vmpin         a guest that touches 256 pages: they show in
+ *   guestmem vmpin [huge]  a guest that touches 256 pages: they show in
  *                          VmPin (mm->pinned_vm) while the VM lives, and
- *                          VmPin is 0 once it is closed
+ *                          VmPin is 0 once it is closed; huge: slot 0 is a
+ *                          2 MiB-aligned THP mapping, the 256 pages lie in
+ *                          one 2 MiB leaf (ept_leaves_2m), and its 512
+ *                          pages are what VmPin shows and gives back
  *   guestmem file PATH     a shared mapping of PATH (page cache that is
  *                          written back) is refused (EOPNOTSUPP), at
  *                          SET_MEMORY_REGION and, mapped over a slot later,
@@ -175,15 +178,38 @@ static void vm_open(struct tvm *t, bool pv)
 		die("PFVMM_SET_VM_CONFIG");
 }
 
+/*
+ * @size bytes at a 2 MiB boundary in transparent huge pages, populated
+ * (what the launcher's --hugepages does, userspace/vm.c).
+ */
+static void *map_huge(size_t size)
+{
+	uint8_t *raw = map_anon(size + 2 * MiB), *p;
+
+	p = (uint8_t *)(((uintptr_t)raw + 2 * MiB - 1) & ~(uintptr_t)(2 * MiB - 1));
+	if (p > raw)
+		munmap(raw, p - raw);
+	munmap(p + size, raw + 2 * MiB - p);
+	if (madvise(p, size, MADV_HUGEPAGE))
+		die("madvise(MADV_HUGEPAGE)");
+	memset(p, 0, size);
+	return p;
+}
+
 /* Slot 0: boot tables (mapping MAPPED bytes) and room for code. */
-static void vm_low(struct tvm *t)
+static void vm_low_in(struct tvm *t, bool huge)
 {
 	struct elf_image img = { 0 };
 
-	t->low = map_anon(LOW_SIZE);
+	t->low = huge ? map_huge(LOW_SIZE) : map_anon(LOW_SIZE);
 	if (x86_boot_setup(t->low, MAPPED, &img, "") ||
 	    set_region(t->vm, 0, 0, LOW_SIZE, t->low))
 		die("slot 0");
+}
+
+static void vm_low(struct tvm *t)
+{
+	vm_low_in(t, false);
 }
 
 static void vcpu_open(struct tvm *t, int i, uint64_t rip)
@@ -513,7 +539,7 @@ static int t_memlock(void)
 
 /* ---- vmpin: pinned pages in mm->pinned_vm ---- */
 
-static int t_vmpin(void)
+static int t_vmpin(bool huge)
 {
 	long before = kb_of("/proc/self/status", "VmPin"), during, after;
 	struct pfvmm_vm_stats st;
@@ -521,7 +547,7 @@ static int t_vmpin(void)
 	int r;
 
 	vm_open(&t, false);
-	vm_low(&t);
+	vm_low_in(&t, huge);
 	code_touch(&t, CODE0, 0x200000, 256);
 	vcpu_open(&t, 0, CODE0);
 	r = vcpu_run(&t, 0);
@@ -537,6 +563,12 @@ static int t_vmpin(void)
 	else
 		ok("vmpin_while_pinned", "VmPin %ld -> %ld kB = pages_pinned %llu",
 		   before, during, (unsigned long long)st.pages_pinned);
+	if (huge && (!st.ept_leaves_2m || st.pages_pinned < 512))
+		not_ok("vmpin_2m_leaf", "ept_leaves_2m %llu, pages_pinned %llu (want >= 1, >= 512)",
+		       (unsigned long long)st.ept_leaves_2m,
+		       (unsigned long long)st.pages_pinned);
+	else if (huge)
+		ok("vmpin_2m_leaf", "ept_leaves_2m %llu", (unsigned long long)st.ept_leaves_2m);
 	vm_close(&t);
 	after = kb_of("/proc/self/status", "VmPin");
 	if (after != before)
@@ -1091,7 +1123,9 @@ int main(int argc, char **argv)
 	else if (argc == 2 && !strcmp(argv[1], "memlock"))
 		t_memlock();
 	else if (argc == 2 && !strcmp(argv[1], "vmpin"))
-		t_vmpin();
+		t_vmpin(false);
+	else if (argc == 3 && !strcmp(argv[1], "vmpin") && !strcmp(argv[2], "huge"))
+		t_vmpin(true);
 	else if (argc == 3 && !strcmp(argv[1], "file"))
 		t_file(argv[2]);
 	else if (argc == 2 && !strcmp(argv[1], "uffd"))
@@ -1100,7 +1134,7 @@ int main(int argc, char **argv)
 		 (!strcmp(argv[2], "native") || !strcmp(argv[2], "pv")))
 		t_blocked(strcmp(argv[2], "pv") ? FUSE_NATIVE : FUSE_PV);
 	else {
-		fprintf(stderr, "usage: guestmem frames|memcg CGDIR|memlock|vmpin|file PATH|uffd|fuse native|pv\n");
+		fprintf(stderr, "usage: guestmem frames|memcg CGDIR|memlock|vmpin [huge]|file PATH|uffd|fuse native|pv\n");
 		return 2;
 	}
 	return failed > 100 ? 100 : failed;

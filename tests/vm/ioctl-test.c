@@ -237,7 +237,7 @@ static void test_system(int sys)
 		pass("cap_max_vcpus_mem_mb");
 	else
 		fail("cap_max_vcpus_mem_mb", "got %d, %d want > 0", max_vcpus, max_mem_mb);
-	expect_value("cap_stats", ioctl(sys, PFVMM_CHECK_EXTENSION, PFVMM_CAP_STATS), 2);
+	expect_value("cap_stats", ioctl(sys, PFVMM_CHECK_EXTENSION, PFVMM_CAP_STATS), 3);
 	expect_value("cap_unknown_0", ioctl(sys, PFVMM_CHECK_EXTENSION, 0), 0);
 	expect_value("cap_unknown_big", ioctl(sys, PFVMM_CHECK_EXTENSION, 0x7fffffff), 0);
 	size = ioctl(sys, PFVMM_GET_VCPU_MMAP_SIZE, 0);

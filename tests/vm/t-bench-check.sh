@@ -22,7 +22,7 @@ RULES=$(dirname "$RM")/check.awk
 
 out=/tmp/t-bench-check.out
 err=/tmp/t-bench-check.err
-sh "$RM" -w "touch cow sparse" -p "64 256" -m "forward offload" -r 1 >"$out" 2>"$err"
+sh "$RM" -w "touch cow sparse" -p "64 256" -m "forward offload" -r 1 -H 0 >"$out" 2>"$err"
 st=$?
 grep '^BENCH ' "$out" | sed 's/^BENCH/bench/'
 if [ "$st" -ne 0 ]; then

@@ -7,6 +7,9 @@
 #    ends with data=ok and the right fault count, and the threads were
 #    seen on both CPUs, on the new one after at least 10 flips (the module must VMCLEAR on the old CPU, VMPTRLD on the new one
 #    and fix the per-CPU host state);
+#  - the same with --hugepages (forward, offload touch): 2 MiB EPT leaves
+#    split by the guest's table pins while the thread migrates, data=ok,
+#    ept_splits >= 1;
 #  - two guests at once, one pinned on each CPU: both data=ok;
 #  - a guest spinning forever on CPU 0 does not stall CPU 0: a shell loop
 #    pinned there too still makes progress (at least 10% of what it makes
@@ -52,6 +55,34 @@ for mode in native forward offload; do
 		fi
 	done
 done
+
+# ---- migration with 2 MiB EPT leaves ----
+# --hugepages: the pv guest's first table pins split the 2 MiB leaves it
+# runs in (the split flushes every CPU) while the vCPU thread keeps
+# moving between the CPUs: the data stays right and splits happened.
+thp=/sys/kernel/mm/transparent_hugepage/enabled
+if [ -f "$thp" ]; then
+	thp_was=$(sed 's/.*\[\(.*\)\].*/\1/' "$thp")
+	echo madvise >"$thp"
+	for mode in forward offload; do
+		out=/tmp/s-smp.huge.$mode.out
+		migrate -i 3 -- "$PFVMM" run --stats --hugepages --mem 64M --mode "$mode" "$K" -- \
+			workload=touch pages=4096 >"$out" 2>&1
+		why=$(guest_ok "$out" "$?" 4096)
+		splits=$(stat1 ept_splits "$out")
+		moved=$(mfield moved "$out")
+		[ "$splits" -ge 1 ] || why="${why#ok} ept_splits=$splits(want >= 1)"
+		[ "${moved:-0}" -ge 10 ] || why="${why#ok} moved=${moved:-none}(want >= 10)"
+		echo "smp migrate hugepages $mode touch pages=4096 ept_leaves_2m=$(stat1 ept_leaves_2m "$out") ept_splits=$splits moved=${moved:--}: ${why:-ok}"
+		if [ "$why" != ok ]; then
+			show "$out"
+			bad=$((bad + 1))
+		fi
+	done
+	echo "$thp_was" >"$thp"
+else
+	echo "smp migrate hugepages: skipped, no transparent huge pages ($thp)"
+fi
 
 # ---- two guests, one per CPU ----
 migrate -p 0 -- "$PFVMM" run --mode forward "$K" -- workload=cow pages=2048 \
